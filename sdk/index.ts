@@ -1,0 +1,75 @@
+/**
+ * Sluice: write a dataflow pipeline once, run it on the runner you pick.
+ *
+ * This module is the public SDK: the model ({@link PCollection}, {@link DoFn}, windows, panes), pipeline
+ * construction ({@link Pipeline}, {@link definePipeline}) and the primitives. Composite transforms and IO are in
+ * `sluice/transforms`; testing helpers in `sluice/testing`.
+ * @module
+ */
+export { Pipeline } from "./pipeline.js";
+export { PCollection, type ParDoOptions } from "./pcollection.js";
+export { PBegin, ptransform, type PTransform, type PValue } from "./ptransform.js";
+export {
+  definePipeline,
+  findPipeline,
+  runMain,
+  type PipelineDefinition,
+  type PipelineSpec,
+} from "./define-pipeline.js";
+export { UsageError, parseOptions } from "./parse-options.js";
+export {
+  STANDARD_OPTIONS,
+  defaultOptions,
+  type OptionsSpec,
+  type ParsedOptions,
+  type PipelineOptions,
+  type StandardOptions,
+} from "./options.js";
+export { PipelineError, type Job, type PipelineResult, type PipelineSource, type Runner } from "./runner-api.js";
+export {
+  counter,
+  distribution,
+  gauge,
+  queryMetrics,
+  type Counter,
+  type Distribution,
+  type DistributionValue,
+  type Gauge,
+  type MetricResult,
+  type MetricResults,
+} from "./metrics.js";
+export { graphFingerprint, primitives, consumersOf } from "./graph.js";
+export type * from "./graph.js";
+
+export { kv, type KV, type KeyOf, type ValueOf } from "./model/kv.js";
+export type { DoFn, ProcessContext, StartBundleContext, FinishBundleContext } from "./model/dofn.js";
+export type { CombineFn } from "./model/combine-fn.js";
+export type { BoundedSource } from "./model/source.js";
+export type { Coder } from "./model/coder.js";
+export { asSingleton, asIterable, asMap, asMultimap, type PCollectionView, type ViewKind } from "./model/view.js";
+export {
+  TIMESTAMP_MIN_VALUE,
+  TIMESTAMP_MAX_VALUE,
+  END_OF_GLOBAL_WINDOW,
+  isValidTimestamp,
+  formatInstant,
+  type Instant,
+} from "./model/time.js";
+export { GlobalWindow, IntervalWindow, GLOBAL_WINDOW, type BoundedWindow } from "./model/window.js";
+export { GlobalWindows, type WindowFn } from "./model/window-fn.js";
+export {
+  GLOBAL_WINDOWING,
+  type WindowingStrategy,
+  type Trigger,
+  type AccumulationMode,
+  type TimestampCombiner,
+} from "./model/windowing-strategy.js";
+export { NO_FIRING, ON_TIME_AND_ONLY_FIRING, paneInfo, type PaneInfo, type PaneTiming } from "./model/pane.js";
+
+export { parDo, parDoWithOutputs, type TaggedOutputs } from "./primitives/par-do.js";
+export { groupByKey } from "./primitives/group-by-key.js";
+export { flatten } from "./primitives/flatten.js";
+export { impulse } from "./primitives/impulse.js";
+export { read } from "./primitives/read.js";
+export { windowInto, type WindowIntoOptions } from "./primitives/assign-windows.js";
+export { combinePerKey, combineValues } from "./primitives/combine-per-key.js";

@@ -1,0 +1,72 @@
+/**
+ * DoFn: the user code of a ParDo. A DoFn instance lives on one worker; the runner calls its methods in the order
+ * `setup` (once) → for each bundle: `startBundle`, `process` for every element, `finishBundle` → `teardown`
+ * (once, best effort: also after a failed bundle or job).
+ * @module
+ */
+import type { Instant } from "./time.js";
+import type { BoundedWindow } from "./window.js";
+import type { PaneInfo } from "./pane.js";
+import type { PCollectionView } from "./view.js";
+
+/** What `process` can see of the current element and do with it. */
+export interface ProcessContext<O, Tagged extends Record<string, unknown> = {}> {
+  /** The element's event timestamp. */
+  readonly timestamp: Instant;
+  /** The one window this call sees (an element in several windows is processed once per window). */
+  readonly window: BoundedWindow;
+  /** The pane the element came from (NO_FIRING unless it was produced by a GroupByKey firing). */
+  readonly pane: PaneInfo;
+  /** Emits to the main output, with the input's timestamp and window. */
+  output(value: O): void;
+  /**
+   * Emits to the main output with another timestamp. Like Beam, a timestamp may not move earlier than the
+   * input's unless the DoFn declares `allowedTimestampSkew`.
+   */
+  outputWithTimestamp(value: O, timestamp: Instant): void;
+  /** Emits to a tagged output declared when the ParDo was applied. */
+  outputTo<K extends keyof Tagged & string>(tag: K, value: Tagged[K]): void;
+  /** The value of a side input, for the window of the current element. */
+  sideInput<V>(view: PCollectionView<V>): V;
+}
+
+/** What `startBundle` can see. */
+export interface StartBundleContext {
+  /** The side inputs, as in `process`, for the global window. */
+  sideInput<V>(view: PCollectionView<V>): V;
+}
+
+/** What `finishBundle` can do: emit with an explicit timestamp and window, since there is no current element. */
+export interface FinishBundleContext<O, Tagged extends Record<string, unknown> = {}> {
+  output(value: O, timestamp: Instant, window: BoundedWindow): void;
+  outputTo<K extends keyof Tagged & string>(tag: K, value: Tagged[K], timestamp: Instant, window: BoundedWindow): void;
+}
+
+/**
+ * User code applied to every element by ParDo. `process` is synchronous so that a bundle runs as plain function
+ * calls; the lifecycle methods may be async (open a file in `setup`, flush it in `finishBundle`).
+ * @typeParam I the input element type
+ * @typeParam O the main output type
+ * @typeParam Tagged the types of the tagged outputs, by tag
+ * @example
+ * class SplitWords implements DoFn<string, string> {
+ *   process(line: string, ctx: ProcessContext<string>) {
+ *     for (const w of line.split(/\s+/)) if (w) ctx.output(w);
+ *   }
+ * }
+ * lines.parDo(new SplitWords());
+ */
+export interface DoFn<I, O, Tagged extends Record<string, unknown> = {}> {
+  /** Called once per DoFn instance before any bundle. */
+  setup?(): void | Promise<void>;
+  /** Called before the first element of each bundle. */
+  startBundle?(ctx: StartBundleContext): void | Promise<void>;
+  /** Called for every element (once per window the element is in). */
+  process(element: I, ctx: ProcessContext<O, Tagged>): void;
+  /** Called after the last element of each bundle; outputs here need an explicit timestamp and window. */
+  finishBundle?(ctx: FinishBundleContext<O, Tagged>): void | Promise<void>;
+  /** Called once when the instance is discarded, after success or failure. */
+  teardown?(): void | Promise<void>;
+  /** How far (ms) `outputWithTimestamp` may move a timestamp earlier than the input's. Default 0. */
+  readonly allowedTimestampSkew?: number;
+}

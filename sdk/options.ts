@@ -1,0 +1,90 @@
+/**
+ * Pipeline options: the standard ones every pipeline accepts (`--runner`, `--parallelism`, ...) and each
+ * pipeline's own, declared as yargs options so that they are typed, validated and listed by `--help`.
+ * @module
+ */
+import os from "node:os";
+import path from "node:path";
+import type { Options as YargsOption, InferredOptionTypes } from "yargs";
+
+/** The options every pipeline has. Runners read the ones that concern them and ignore the rest. */
+export interface StandardOptions {
+  /** Which runner executes the pipeline (`direct`, ...). */
+  runner: string;
+  /** How many workers a parallel runner uses. */
+  parallelism: number;
+  /** Where runners put temporary files (shuffle, spill, sink staging). */
+  tempDir: string;
+  /** Memory budget in MiB for buffered state before a runner spills to disk. */
+  memoryMb: number;
+  /** Elements per bundle a runner aims for. */
+  bundleSize: number;
+  /** No progress output. */
+  quiet: boolean;
+  /** Direct runner: freeze emitted elements so a DoFn that mutates its input or output fails at once. */
+  enforceImmutability: boolean;
+  /** Direct runner: shuffle bundle, key and value order with this seed to expose reliance on order. */
+  orderSeed: number | undefined;
+}
+
+/** Standard options plus the pipeline's own, by name. */
+export type PipelineOptions = StandardOptions & { [name: string]: unknown };
+
+/** The yargs declarations of the standard options: the single source for parsing, defaults and `--help`. */
+export const STANDARD_OPTIONS = {
+  runner: { type: "string", default: "direct", describe: "Runner that executes the pipeline", group: "Pipeline options:" },
+  parallelism: {
+    type: "number",
+    default: Math.max(1, os.availableParallelism()),
+    describe: "Workers for parallel runners (default: number of cores)",
+    group: "Pipeline options:",
+  },
+  tempDir: {
+    type: "string",
+    default: path.join(os.tmpdir(), "sluice"),
+    describe: "Directory for temporary files (shuffle, spill, staged output)",
+    group: "Pipeline options:",
+  },
+  memoryMb: { type: "number", default: 512, describe: "Memory budget (MiB) for buffered state before spilling", group: "Pipeline options:" },
+  bundleSize: { type: "number", default: 4096, describe: "Elements per bundle", group: "Pipeline options:" },
+  quiet: { type: "boolean", default: false, describe: "No progress output", group: "Pipeline options:" },
+  enforceImmutability: {
+    type: "boolean",
+    default: true,
+    describe: "direct runner: freeze emitted elements so mutating them fails at once",
+    group: "Direct runner options:",
+  },
+  orderSeed: {
+    type: "number",
+    describe: "direct runner: shuffle bundle, key and value order with this seed",
+    group: "Direct runner options:",
+  },
+} as const satisfies Record<keyof StandardOptions, YargsOption>;
+
+/** The default value of every standard option. */
+export function defaultOptions(): StandardOptions {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(STANDARD_OPTIONS)) {
+    if ("default" in spec) out[name] = spec.default;
+  }
+  return out as unknown as StandardOptions;
+}
+
+/** A pipeline's own options, declared as yargs options. */
+export type OptionsSpec = Record<string, YargsOption>;
+
+/** The typed values of a pipeline's own options plus the standard ones. */
+export type ParsedOptions<S extends OptionsSpec> = InferredOptionTypes<S> & PipelineOptions;
+
+/**
+ * Checks option values that yargs cannot: numbers that must be positive, and so on.
+ * @throws Error with a one-line message naming the option
+ */
+export function validateStandardOptions(options: StandardOptions): void {
+  for (const name of ["parallelism", "memoryMb", "bundleSize"] as const) {
+    const v = options[name];
+    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || !Number.isInteger(v)) {
+      throw new Error(`--${name} must be a positive integer, got ${String(v)}`);
+    }
+  }
+}

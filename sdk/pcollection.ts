@@ -1,0 +1,115 @@
+/**
+ * PCollection: a distributed, possibly unbounded, collection of timestamped, windowed elements of type `T`.
+ * @module
+ */
+import type { Pipeline } from "./pipeline.js";
+import type { PTransform, PValue } from "./ptransform.js";
+import type { DoFn } from "./model/dofn.js";
+import type { PCollectionView } from "./model/view.js";
+import type { Coder } from "./model/coder.js";
+import type { WindowingStrategy } from "./model/windowing-strategy.js";
+import type { PCollectionNode } from "./graph.js";
+import { parDo } from "./primitives/par-do.js";
+import { flatMapFn, filterFn, mapFn } from "./primitives/element-wise.js";
+
+/** Options for a ParDo applied with {@link PCollection.parDo}. */
+export interface ParDoOptions {
+  /** Side inputs the DoFn reads with `ctx.sideInput(view)`. */
+  readonly sideInputs?: readonly PCollectionView<unknown>[];
+  /** The step name; default `ParDo`. */
+  readonly name?: string;
+}
+
+/**
+ * A collection of elements flowing through a pipeline. Immutable: transforms make new PCollections.
+ * @typeParam T the element type
+ * @example
+ * const lengths: PCollection<number> = words.map((w) => w.length);
+ */
+export class PCollection<out T> {
+  /** @internal phantom: makes the element type part of the class's type */
+  declare readonly __elementType?: T;
+
+  /** @internal Made by primitives; users get PCollections by applying transforms. */
+  constructor(
+    /** The pipeline this collection belongs to. */
+    readonly pipeline: Pipeline,
+    /** Stable id: `<producer full name>.<tag>`. */
+    readonly id: string,
+  ) {}
+
+  /** Applies a transform, named by the transform's own name. */
+  apply<Out extends PValue>(transform: PTransform<PCollection<T>, Out>): Out;
+  /** Applies a transform under the given step name. */
+  apply<Out extends PValue>(name: string, transform: PTransform<PCollection<T>, Out>): Out;
+  apply<Out extends PValue>(a: string | PTransform<PCollection<T>, Out>, b?: PTransform<PCollection<T>, Out>): Out {
+    const [name, transform] = typeof a === "string" ? [a, b!] : [a.name, a];
+    return this.pipeline.applyTransform(name, transform, this);
+  }
+
+  /**
+   * One output per element.
+   * @example
+   * words.map((w) => w.toUpperCase());
+   */
+  map<O>(fn: (element: T) => O, name = "Map"): PCollection<O> {
+    return this.apply(name, parDo(mapFn(fn)));
+  }
+
+  /**
+   * Zero or more outputs per element.
+   * @example
+   * lines.flatMap((line) => line.split(" "));
+   */
+  flatMap<O>(fn: (element: T) => Iterable<O>, name = "FlatMap"): PCollection<O> {
+    return this.apply(name, parDo(flatMapFn(fn)));
+  }
+
+  /**
+   * Keeps the elements for which `predicate` is true. A type guard narrows the element type.
+   * @example
+   * words.filter((w) => w.length > 3);
+   */
+  filter<S extends T>(predicate: (element: T) => element is S, name?: string): PCollection<S>;
+  filter(predicate: (element: T) => boolean, name?: string): PCollection<T>;
+  filter(predicate: (element: T) => boolean, name = "Filter"): PCollection<T> {
+    return this.apply(name, parDo(filterFn(predicate)));
+  }
+
+  /**
+   * Applies a DoFn to every element.
+   * @example
+   * lines.parDo({ process(line, ctx) { if (line) ctx.output(line.length); } });
+   */
+  parDo<O>(doFn: DoFn<T, O>, options: ParDoOptions = {}): PCollection<O> {
+    return this.apply(options.name ?? "ParDo", parDo(doFn, options.sideInputs ?? []));
+  }
+
+  /** Whether the collection is finite. */
+  get isBounded(): boolean {
+    return this.node.isBounded;
+  }
+
+  /** How the collection is windowed and triggered. */
+  get windowing(): WindowingStrategy {
+    return this.node.windowing;
+  }
+
+  /**
+   * Overrides the coder used where elements cross threads, processes or the disk.
+   * @example
+   * lines.setCoder(utf8Coder);
+   */
+  setCoder(coder: Coder<T>): this {
+    this.node.coder = coder as Coder<unknown>;
+    return this;
+  }
+
+  private get node(): PCollectionNode {
+    return this.pipeline.pcollectionNode(this.id);
+  }
+
+  toString(): string {
+    return `PCollection(${this.id})`;
+  }
+}

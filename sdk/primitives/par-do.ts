@@ -1,0 +1,81 @@
+/**
+ * ParDo: the element-wise primitive. Runs a DoFn over every element, with a main output, optional tagged outputs
+ * and optional side inputs.
+ * @module
+ */
+import type { DoFn } from "../model/dofn.js";
+import type { PCollectionView } from "../model/view.js";
+import type { ParDoNode } from "../graph.js";
+import type { PCollection } from "../pcollection.js";
+import type { PTransform } from "../ptransform.js";
+
+/** The outputs of a ParDo with tagged outputs: `main` plus one PCollection per tag. */
+export type TaggedOutputs<O, Tagged extends Record<string, unknown>> = { readonly main: PCollection<O> } & {
+  readonly [K in keyof Tagged]: PCollection<Tagged[K]>;
+};
+
+function checkDoFn(doFn: unknown): void {
+  if (typeof doFn !== "object" || doFn === null || typeof (doFn as { process?: unknown }).process !== "function") {
+    throw new TypeError(`parDo needs a DoFn: an object with a process(element, ctx) method, got ${typeof doFn}`);
+  }
+}
+
+function applyParDo(
+  input: PCollection<unknown>,
+  doFn: DoFn<unknown, unknown, Record<string, unknown>>,
+  sideInputs: readonly PCollectionView<unknown>[],
+  tags: readonly string[],
+): Record<string, PCollection<unknown>> {
+  const { isBounded, windowing } = input;
+  return input.pipeline.applyPrimitive<ParDoNode>({
+    node: { kind: "ParDo", doFn, sideInputs, mainTag: "main" },
+    inputs: [input],
+    outputs: ["main", ...tags].map((tag) => ({ tag, isBounded, windowing })),
+  });
+}
+
+/**
+ * Applies a DoFn to every element (one main output).
+ * @param sideInputs views the DoFn reads with `ctx.sideInput(view)`
+ * @example
+ * lines.apply(parDo({ process(line: string, ctx) { ctx.output(line.length); } }));
+ */
+export function parDo<I, O>(
+  doFn: DoFn<I, O>,
+  sideInputs: readonly PCollectionView<unknown>[] = [],
+): PTransform<PCollection<I>, PCollection<O>> {
+  checkDoFn(doFn);
+  return {
+    name: "ParDo",
+    expand: (input) =>
+      applyParDo(input, doFn as DoFn<unknown, unknown, Record<string, unknown>>, sideInputs, []).main as PCollection<O>,
+  };
+}
+
+/**
+ * Applies a DoFn with tagged outputs: `ctx.outputTo(tag, value)` writes to the PCollection of that tag.
+ * @param tags every tag the DoFn may write to besides the main output
+ * @example
+ * const { main: short, long } = words.apply(parDoWithOutputs<string, string, { long: string }>({
+ *   process(w, ctx) { if (w.length > 5) ctx.outputTo("long", w); else ctx.output(w); },
+ * }, ["long"]));
+ */
+export function parDoWithOutputs<I, O, Tagged extends Record<string, unknown>>(
+  doFn: DoFn<I, O, Tagged>,
+  tags: readonly (keyof Tagged & string)[],
+  sideInputs: readonly PCollectionView<unknown>[] = [],
+): PTransform<PCollection<I>, TaggedOutputs<O, Tagged>> {
+  checkDoFn(doFn);
+  for (const tag of tags) {
+    if (tag === "main") throw new TypeError("'main' is the main output's tag; name tagged outputs otherwise");
+  }
+  if (new Set(tags).size !== tags.length) throw new TypeError(`duplicate output tags in [${tags.join(", ")}]`);
+  return {
+    name: "ParDo",
+    expand: (input) =>
+      applyParDo(input, doFn as unknown as DoFn<unknown, unknown, Record<string, unknown>>, sideInputs, tags) as unknown as TaggedOutputs<
+        O,
+        Tagged
+      >,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The seam between the SDK and the runners: what a runner implements and what a run returns.
+ * @module
+ */
+import type { PipelineGraph } from "./graph.js";
+import type { PipelineOptions } from "./options.js";
+import type { MetricResults } from "./metrics.js";
+
+/** Where a pipeline came from, so that workers can rebuild it by re-importing its module. */
+export interface PipelineSource {
+  /** `import.meta.url` of the module that defined the pipeline. */
+  readonly moduleUrl: string;
+  /** The pipeline's name within that module. */
+  readonly name: string;
+  /** The parsed options the graph was built with (plain data). */
+  readonly options: PipelineOptions;
+  /** The fingerprint a rebuilt graph must have. */
+  readonly fingerprint: string;
+}
+
+/** A pipeline handed to a runner. */
+export interface Job {
+  readonly graph: PipelineGraph;
+  readonly options: PipelineOptions;
+  /** Present when the pipeline was made with `definePipeline`: what workers re-import. */
+  readonly source?: PipelineSource;
+}
+
+/**
+ * Executes pipelines. A runner decides where bundles run and how data moves; the model's semantics come from
+ * `runners/core`.
+ */
+export interface Runner {
+  readonly name: string;
+  /** Human-readable reasons this runner cannot run the graph; empty when it can. */
+  unsupportedFeatures(job: Job): string[];
+  /** Runs to completion; rejects with a {@link PipelineError} on failure. */
+  run(job: Job): Promise<PipelineResult>;
+}
+
+/** The outcome of a successful run. */
+export interface PipelineResult {
+  readonly state: "DONE";
+  /** User metrics, by step and name. */
+  readonly metrics: MetricResults;
+  /** Elements produced on each PCollection (by id), across all windows. */
+  readonly elementCounts: ReadonlyMap<string, number>;
+  readonly durationMs: number;
+}
+
+/**
+ * A failed run: names the step (its full name), the element where known, and keeps the user's stack frames.
+ * `message` is one line; {@link PipelineError.describe} adds the element and the user's frames.
+ */
+export class PipelineError extends Error {
+  constructor(
+    message: string,
+    readonly details: {
+      readonly step?: string;
+      readonly element?: string;
+      /** The user's own stack frames (runner internals removed). */
+      readonly userStack?: string;
+      readonly cause?: unknown;
+    } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = "PipelineError";
+  }
+
+  /** The message with the element and the user's stack frames, as the CLI prints it. */
+  describe(): string {
+    const lines = [this.message];
+    if (this.details.element !== undefined) lines.push(`  element: ${this.details.element}`);
+    if (this.details.userStack) lines.push(...this.details.userStack.split("\n").map((l) => `  ${l.trim()}`));
+    return lines.join("\n");
+  }
+}
