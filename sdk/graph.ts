@@ -41,6 +41,8 @@ interface NodeBase {
   readonly inputs: readonly string[];
   /** Outputs by tag (PCollection ids). */
   readonly outputs: Readonly<Record<string, string>>;
+  /** The user's stack frame that applied the transform (`at file:line:col`), shown in errors; not part of identity. */
+  readonly appliedAt?: string;
 }
 
 /** A composite transform: only structure; its children do the work. */

@@ -14,6 +14,7 @@ import { PBegin, type PTransform, type PValue } from "./ptransform.js";
 import { defaultOptions, type PipelineOptions } from "./options.js";
 import type { PipelineResult } from "./runner-api.js";
 import type { WindowingStrategy } from "./model/windowing-strategy.js";
+import { callerFrame } from "./internal/user-frames.js";
 
 type MutableComposite = { -readonly [K in keyof CompositeNode]: CompositeNode[K] } & { children: string[] };
 
@@ -94,6 +95,7 @@ export class Pipeline {
       inputs: pcollectionsOf(input).map((pc) => pc.id),
       outputs: {},
       children: [],
+      ...appliedAt(),
     };
     this.transforms.set(fullName, node);
     (parent ? parent.children : this.roots).push(fullName);
@@ -132,6 +134,7 @@ export class Pipeline {
       parent: scope.parent,
       inputs: spec.inputs.map((pc) => pc.id),
       outputs: outputIds,
+      ...(scope.appliedAt === undefined ? {} : { appliedAt: scope.appliedAt }),
     } as unknown as N;
     this.transforms.set(scope.fullName, primitive);
     return outputs;
@@ -149,6 +152,11 @@ export class Pipeline {
       if (!this.transforms.has(`${fullName}${i}`)) return `${fullName}${i}`;
     }
   }
+}
+
+function appliedAt(): { appliedAt?: string } {
+  const frame = callerFrame();
+  return frame === undefined ? {} : { appliedAt: frame };
 }
 
 /** The PCollections inside a PValue, in a stable order. */

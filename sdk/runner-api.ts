@@ -60,6 +60,8 @@ export class PipelineError extends Error {
       readonly element?: string;
       /** The user's own stack frames (runner internals removed). */
       readonly userStack?: string;
+      /** The user's frame that applied the failed step. */
+      readonly appliedAt?: string;
       readonly cause?: unknown;
     } = {},
   ) {
@@ -72,6 +74,7 @@ export class PipelineError extends Error {
     const lines = [this.message];
     if (this.details.element !== undefined) lines.push(`  element: ${this.details.element}`);
     if (this.details.userStack) lines.push(...this.details.userStack.split("\n").map((l) => `  ${l.trim()}`));
+    if (this.details.appliedAt) lines.push(`  (step applied ${this.details.appliedAt})`);
     return lines.join("\n");
   }
 }

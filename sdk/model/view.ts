@@ -19,7 +19,7 @@ export interface PCollectionView<V> {
   /** For singletons: the value when the PCollection is empty; absent means an empty one is an error. */
   readonly defaultValue?: { readonly value: unknown };
   /** @internal phantom type, never set */
-  readonly __viewType?: (v: V) => V;
+  readonly __viewType?: V;
 }
 
 /**

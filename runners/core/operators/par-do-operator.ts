@@ -1,0 +1,179 @@
+/**
+ * Runs a DoFn: the lifecycle, the process context, tagged outputs, side inputs, metrics scoping, timestamp rules
+ * and error attribution.
+ * @module
+ */
+import type { DoFn, FinishBundleContext, ProcessContext, StartBundleContext } from "../../../sdk/model/dofn.js";
+import type { PCollectionView } from "../../../sdk/model/view.js";
+import type { ParDoNode } from "../../../sdk/graph.js";
+import type { BoundedWindow } from "../../../sdk/model/window.js";
+import { GLOBAL_WINDOW } from "../../../sdk/model/window.js";
+import { NO_FIRING, type PaneInfo } from "../../../sdk/model/pane.js";
+import { formatInstant, isValidTimestamp, type Instant } from "../../../sdk/model/time.js";
+import { metricsEnvironment, type MetricsContainer } from "../../../sdk/metrics.js";
+import type { Receiver } from "../receiver.js";
+import { userCodeError, UserCodeError } from "../user-code-error.js";
+import { deepFreeze } from "../immutability.js";
+import type { Operator } from "./operator.js";
+
+/** Reads side inputs for a window; provided by the runner (the values must be complete for that window). */
+export interface SideInputReader {
+  get<V>(view: PCollectionView<V>, mainWindow: BoundedWindow): V;
+}
+
+type AnyDoFn = DoFn<unknown, unknown, Record<string, unknown>>;
+
+/**
+ * One DoFn instance and its outputs. The process context is a single object reused for every element: user code
+ * must not keep it past `process`.
+ */
+export class ParDoOperator implements Operator, ProcessContext<unknown, Record<string, unknown>> {
+  readonly step: string;
+  // The current element's metadata, read by the context getters.
+  timestamp: Instant = 0;
+  window: BoundedWindow = GLOBAL_WINDOW;
+  pane: PaneInfo = NO_FIRING;
+  private element: unknown = undefined;
+  private readonly doFn: AnyDoFn;
+  private readonly sideInputViews: ReadonlySet<PCollectionView<unknown>>;
+  private readonly skew: number;
+  private isSetUp = false;
+
+  constructor(
+    transform: ParDoNode,
+    /** Receivers of the outputs, by tag. */
+    private readonly outputs: Readonly<Record<string, Receiver>>,
+    private readonly metrics: MetricsContainer,
+    private readonly sideInputs: SideInputReader,
+    /** Freeze emitted elements (the direct runner's immutability check). */
+    private readonly freeze: boolean,
+  ) {
+    this.step = transform.fullName;
+    this.doFn = transform.doFn;
+    this.sideInputViews = new Set(transform.sideInputs);
+    this.skew = transform.doFn.allowedTimestampSkew ?? 0;
+    this.main = outputs[transform.mainTag]!;
+  }
+
+  private readonly main: Receiver;
+
+  async setup(): Promise<void> {
+    if (this.isSetUp) return;
+    this.isSetUp = true;
+    await this.callLifecycle("setup", () => this.doFn.setup?.());
+  }
+
+  async startBundle(): Promise<void> {
+    if (!this.doFn.startBundle) return;
+    const ctx: StartBundleContext = { sideInput: (view) => this.readSideInput(view, GLOBAL_WINDOW) };
+    await this.callLifecycle("startBundle", () => this.doFn.startBundle!(ctx));
+  }
+
+  receive(value: unknown, timestamp: Instant, window: BoundedWindow, pane: PaneInfo): void {
+    const previous = metricsEnvironment.current;
+    metricsEnvironment.current = this.metrics;
+    this.element = value;
+    this.timestamp = timestamp;
+    this.window = window;
+    this.pane = pane;
+    try {
+      this.doFn.process(value, this);
+    } catch (e) {
+      throw userCodeError(this.step, e, { value });
+    } finally {
+      metricsEnvironment.current = previous;
+    }
+  }
+
+  async finishBundle(): Promise<void> {
+    if (!this.doFn.finishBundle) return;
+    const ctx: FinishBundleContext<unknown, Record<string, unknown>> = {
+      output: (value, timestamp, window) => this.emitExplicit(this.main, value, timestamp, window),
+      outputTo: (tag, value, timestamp, window) => this.emitExplicit(this.tagged(tag), value, timestamp, window),
+    };
+    await this.callLifecycle("finishBundle", () => this.doFn.finishBundle!(ctx));
+  }
+
+  async teardown(): Promise<void> {
+    if (!this.isSetUp || !this.doFn.teardown) return;
+    this.isSetUp = false;
+    try {
+      await this.callLifecycle("teardown", () => this.doFn.teardown!());
+    } catch {
+      // Teardown is best effort (as in Beam): a failing teardown must not hide the job's real outcome.
+    }
+  }
+
+  // ---- ProcessContext ----
+
+  output(value: unknown): void {
+    this.emit(this.main, value, this.timestamp);
+  }
+
+  outputWithTimestamp(value: unknown, timestamp: Instant): void {
+    if (!isValidTimestamp(timestamp)) {
+      throw new RangeError(`outputWithTimestamp: invalid timestamp ${String(timestamp)} (an integer number of ms within the Date range is required)`);
+    }
+    if (timestamp < this.timestamp - this.skew) {
+      throw new RangeError(
+        `outputWithTimestamp: cannot move a timestamp backwards from ${formatInstant(this.timestamp)} to ${formatInstant(timestamp)} ` +
+          `(allowed skew ${this.skew} ms; set allowedTimestampSkew on the DoFn to allow it)`,
+      );
+    }
+    this.emit(this.main, value, timestamp);
+  }
+
+  outputTo(tag: string, value: unknown): void {
+    this.emit(this.tagged(tag), value, this.timestamp);
+  }
+
+  sideInput<V>(view: PCollectionView<V>): V {
+    return this.readSideInput(view, this.window);
+  }
+
+  // ---- internals ----
+
+  private emit(to: Receiver, value: unknown, timestamp: Instant): void {
+    if (this.freeze) deepFreeze(value);
+    to.receive(value, timestamp, this.window, this.pane);
+    metricsEnvironment.current = this.metrics; // downstream steps set their own container
+  }
+
+  private emitExplicit(to: Receiver, value: unknown, timestamp: Instant, window: BoundedWindow): void {
+    if (!isValidTimestamp(timestamp)) throw new RangeError(`finishBundle output: invalid timestamp ${String(timestamp)}`);
+    if (!window || typeof window.maxTimestamp !== "function") throw new TypeError("finishBundle output needs a window");
+    if (this.freeze) deepFreeze(value);
+    to.receive(value, timestamp, window, NO_FIRING);
+    metricsEnvironment.current = this.metrics;
+  }
+
+  private tagged(tag: string): Receiver {
+    const r = Object.hasOwn(this.outputs, tag) ? this.outputs[tag] : undefined;
+    if (!r) throw new Error(`unknown output tag '${tag}'; declared tags: ${Object.keys(this.outputs).join(", ")}`);
+    return r;
+  }
+
+  private readSideInput<V>(view: PCollectionView<V>, window: BoundedWindow): V {
+    if (!this.sideInputViews.has(view as PCollectionView<unknown>)) {
+      throw new Error(`side input ${view?.pcollection?.id ?? String(view)} was not passed to this ParDo (list it in sideInputs)`);
+    }
+    return this.sideInputs.get(view, window);
+  }
+
+  private async callLifecycle(method: string, fn: () => unknown): Promise<void> {
+    const previous = metricsEnvironment.current;
+    metricsEnvironment.current = this.metrics;
+    try {
+      await fn();
+    } catch (e) {
+      throw e instanceof UserCodeError ? e : userCodeError(this.step, withContext(e, method));
+    } finally {
+      metricsEnvironment.current = previous;
+    }
+  }
+}
+
+function withContext(e: unknown, method: string): unknown {
+  if (e instanceof Error && !e.message.startsWith(`${method}: `)) e.message = `${method}: ${e.message}`;
+  return e;
+}

@@ -1,0 +1,91 @@
+/**
+ * Materialised side inputs: the elements of each PCollection read as a side input, by window, and the view
+ * values computed from them (once per view and window).
+ * @module
+ */
+import type { PCollectionView } from "../../sdk/model/view.js";
+import type { BoundedWindow } from "../../sdk/model/window.js";
+import { GLOBAL_WINDOW } from "../../sdk/model/window.js";
+import type { WindowingStrategy } from "../../sdk/model/windowing-strategy.js";
+import type { WindowedValue } from "./receiver.js";
+import type { SideInputReader } from "./operators/par-do-operator.js";
+import { deepFreeze } from "./immutability.js";
+
+/** The side input window a main input window reads: the side input's window containing the main window's end. */
+export function sideInputWindow(sideWindowing: WindowingStrategy, mainWindow: BoundedWindow): BoundedWindow {
+  if (sideWindowing.windowFn.description === "GlobalWindows") return GLOBAL_WINDOW;
+  const windows = sideWindowing.windowFn.assignWindows(mainWindow.maxTimestamp(), undefined);
+  return windows[windows.length - 1] ?? GLOBAL_WINDOW;
+}
+
+export class SideInputStore implements SideInputReader {
+  /** Elements by PCollection id, then by window id. Filled while producers run, read once they are complete. */
+  private readonly elements = new Map<string, Map<string, unknown[]>>();
+  /** Computed view values by view, then by window id. */
+  private readonly views = new Map<PCollectionView<unknown>, Map<string, unknown>>();
+
+  constructor(private readonly windowingOf: (pcollection: string) => WindowingStrategy) {}
+
+  /** Adds a bundle of a side input PCollection's elements. */
+  add(pcollection: string, bundle: readonly WindowedValue[]): void {
+    let byWindow = this.elements.get(pcollection);
+    if (!byWindow) this.elements.set(pcollection, (byWindow = new Map()));
+    for (const e of bundle) {
+      let list = byWindow.get(e.window.id);
+      if (!list) byWindow.set(e.window.id, (list = []));
+      list.push(e.value);
+    }
+  }
+
+  get<V>(view: PCollectionView<V>, mainWindow: BoundedWindow): V {
+    const pc = view.pcollection.id;
+    const window = sideInputWindow(this.windowingOf(pc), mainWindow);
+    let cache = this.views.get(view as PCollectionView<unknown>);
+    if (!cache) this.views.set(view as PCollectionView<unknown>, (cache = new Map()));
+    if (cache.has(window.id)) return cache.get(window.id) as V;
+    const value = deepFreeze(computeView(view, this.elements.get(pc)?.get(window.id) ?? []));
+    cache.set(window.id, value);
+    return value as V;
+  }
+}
+
+function computeView(view: PCollectionView<unknown>, values: readonly unknown[]): unknown {
+  const pc = view.pcollection.id;
+  switch (view.kind) {
+    case "singleton":
+      if (values.length === 1) return values[0];
+      if (values.length === 0) {
+        if (view.defaultValue) return view.defaultValue.value;
+        throw new Error(`singleton side input ${pc} is empty and has no default value (pass { defaultValue } to asSingleton)`);
+      }
+      throw new Error(`singleton side input ${pc} has ${values.length} elements in one window; it must have exactly one`);
+    case "iterable":
+      return values.slice();
+    case "map": {
+      const map = new Map<unknown, unknown>();
+      for (const e of values) {
+        const { key, value } = asKv(e, pc);
+        if (map.has(key)) throw new Error(`map side input ${pc} has more than one value for key ${String(key)} (use asMultimap)`);
+        map.set(key, value);
+      }
+      return map;
+    }
+    case "multimap": {
+      const map = new Map<unknown, unknown[]>();
+      for (const e of values) {
+        const { key, value } = asKv(e, pc);
+        const list = map.get(key);
+        if (list) list.push(value);
+        else map.set(key, [value]);
+      }
+      return map;
+    }
+  }
+}
+
+function asKv(e: unknown, pc: string): { key: unknown; value: unknown } {
+  if (typeof e !== "object" || e === null || !("key" in e) || !("value" in e)) {
+    throw new Error(`map side input ${pc} must contain KV objects ({ key, value })`);
+  }
+  return e as { key: unknown; value: unknown };
+}

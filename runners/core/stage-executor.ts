@@ -1,0 +1,144 @@
+/**
+ * Runs one fused stage: builds its operators and wires them, then processes bundles through them with plain
+ * function calls. The runner feeds each bundle (a source split, a materialised bundle, or a firing of the
+ * stage's GroupByKey) and provides the transport for what leaves the stage.
+ * @module
+ */
+import type { PipelineGraph } from "../../sdk/graph.js";
+import type { ExecutionPlan, ShuffleSpec, Stage } from "./execution-plan.js";
+import { BundleBuffer, PCollectionOutput, type Receiver, type WindowedValue } from "./receiver.js";
+import type { Operator } from "./operators/operator.js";
+import { ParDoOperator, type SideInputReader } from "./operators/par-do-operator.js";
+import { AssignWindowsOperator } from "./operators/assign-windows-operator.js";
+import { ShuffleWriteOperator } from "./operators/shuffle-write-operator.js";
+import { PartialCombineOperator } from "./operators/partial-combine-operator.js";
+import type { ShuffleWriter } from "./shuffle.js";
+import type { MetricsRegistry } from "./metrics-container.js";
+
+/** What a runner provides to a stage executor. */
+export interface StageEnvironment {
+  readonly graph: PipelineGraph;
+  readonly plan: ExecutionPlan;
+  /** The writer for records entering a shuffle. */
+  shuffleWriter(shuffle: ShuffleSpec): ShuffleWriter;
+  /** Receives each finished bundle of a PCollection that leaves the stage (to other stages or a side input). */
+  emitBundle(pcollection: string, elements: WindowedValue[]): void;
+  readonly sideInputs: SideInputReader;
+  readonly metrics: MetricsRegistry;
+  /** Freeze emitted elements (direct runner). */
+  readonly freeze: boolean;
+}
+
+export class StageExecutor {
+  /** The stage's operators in topological order; the shuffle writers and partial combines come last. */
+  private readonly operators: Operator[] = [];
+  private readonly outputs = new Map<string, PCollectionOutput>();
+  private readonly buffers = new Map<string, BundleBuffer>();
+  /** For collection-rooted stages: where the elements of each incoming PCollection go. */
+  private readonly inputs = new Map<string, PCollectionOutput>();
+  private isSetUp = false;
+
+  constructor(
+    readonly stage: Stage,
+    private readonly env: StageEnvironment,
+  ) {
+    for (const pc of stage.produces) this.outputs.set(pc, new PCollectionOutput(pc));
+    for (const t of stage.transforms) {
+      let receiver: Receiver;
+      if (t.kind === "ParDo") {
+        const outs = Object.fromEntries(Object.entries(t.outputs).map(([tag, pc]) => [tag, this.outputs.get(pc)!]));
+        const op = new ParDoOperator(t, outs, env.metrics.forStep(t.fullName), env.sideInputs, env.freeze);
+        this.operators.push(op);
+        receiver = op;
+      } else if (t.kind === "AssignWindows") {
+        const op = new AssignWindowsOperator(t, this.outputs.get(t.outputs.main!)!);
+        this.operators.push(op);
+        receiver = op;
+      } else if (t.kind === "Flatten") {
+        receiver = this.outputs.get(t.outputs.main!)!;
+      } else {
+        throw new Error(`internal: ${t.kind} '${t.fullName}' cannot be fused into stage ${stage.id}`);
+      }
+      for (const pc of t.inputs) this.sourceOf(pc).addTarget(receiver);
+    }
+    for (const pc of stage.produces) {
+      const routing = env.plan.routing.get(pc)!;
+      const output = this.outputs.get(pc)!;
+      for (const shuffle of routing.shuffles) {
+        const writer = env.shuffleWriter(shuffle);
+        const op = shuffle.combineFn
+          ? new PartialCombineOperator(shuffle.step, shuffle.combineFn, shuffle.windowing.timestampCombiner, writer)
+          : new ShuffleWriteOperator(shuffle.gbk.fullName, writer);
+        this.operators.push(op);
+        output.addTarget(op);
+      }
+      if (routing.collectionConsumers.length > 0 || routing.isSideInput) {
+        const buffer = new BundleBuffer();
+        this.buffers.set(pc, buffer);
+        output.addTarget(buffer);
+      }
+    }
+  }
+
+  /** The receiver of the root's output (Impulse, Read, or the GroupByKey's grouping side). */
+  get rootOutput(): Receiver {
+    const root = this.stage.root;
+    const pc =
+      root.kind === "impulse" || root.kind === "read"
+        ? root.transform.outputs.main!
+        : root.kind === "shuffle"
+          ? root.shuffle.output
+          : undefined;
+    if (pc === undefined) throw new Error(`internal: stage ${this.stage.id} has a collection root`);
+    return this.outputs.get(pc)!;
+  }
+
+  /** The receiver for elements of a PCollection materialised by another stage (collection roots). */
+  inputReceiver(pcollection: string): Receiver {
+    const r = this.inputs.get(pcollection);
+    if (!r) throw new Error(`internal: stage ${this.stage.id} does not read ${pcollection}`);
+    return r;
+  }
+
+  /** Runs one bundle: `startBundle` on every operator, then `feed`, then `finishBundle` and flushing outputs. */
+  async runBundle(feed: () => void | Promise<void>): Promise<void> {
+    if (!this.isSetUp) {
+      this.isSetUp = true;
+      for (const op of this.operators) await op.setup();
+    }
+    for (const op of this.operators) await op.startBundle();
+    await feed();
+    for (const op of this.operators) await op.finishBundle();
+    for (const [pc, buffer] of this.buffers) {
+      if (buffer.elements.length > 0) this.env.emitBundle(pc, buffer.take());
+    }
+  }
+
+  /** Feeds a materialised bundle to a collection-rooted stage. */
+  feedBundle(pcollection: string, elements: readonly WindowedValue[]): void {
+    const r = this.inputReceiver(pcollection);
+    for (let i = 0; i < elements.length; i++) {
+      const e = elements[i]!;
+      r.receive(e.value, e.timestamp, e.window, e.pane);
+    }
+  }
+
+  /** Tears down every operator; never throws. */
+  async teardown(): Promise<void> {
+    for (const op of this.operators) await op.teardown();
+  }
+
+  /** Elements produced on each PCollection of the stage so far. */
+  elementCounts(): Map<string, number> {
+    return new Map([...this.outputs].map(([pc, o]) => [pc, o.count]));
+  }
+
+  /** Where elements of `pc` come from inside this stage: its producer, or the stage's input for it. */
+  private sourceOf(pc: string): PCollectionOutput {
+    const produced = this.outputs.get(pc);
+    if (produced) return produced;
+    let input = this.inputs.get(pc);
+    if (!input) this.inputs.set(pc, (input = new PCollectionOutput(pc)));
+    return input;
+  }
+}

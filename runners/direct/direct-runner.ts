@@ -1,0 +1,25 @@
+/**
+ * The direct runner: runs a pipeline in this process, one thread, and checks that the pipeline respects the
+ * model (immutable elements, deterministic keys, no reliance on bundle, key or value order), like Beam's
+ * DirectRunner. The reference every other runner's results are compared with.
+ * @module
+ */
+import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
+import { DirectJob } from "./direct-job.js";
+
+export class DirectRunner implements Runner {
+  readonly name = "direct";
+
+  unsupportedFeatures(job: Job): string[] {
+    const reasons: string[] = [];
+    for (const pc of job.graph.pcollections.values()) {
+      if (!pc.isBounded) reasons.push(`unbounded PCollection ${pc.id} (streaming arrives with event-time support)`);
+      if (pc.windowing.trigger.kind !== "Default") reasons.push(`trigger ${pc.windowing.trigger.kind} on ${pc.id}`);
+    }
+    return reasons;
+  }
+
+  run(job: Job): Promise<PipelineResult> {
+    return new DirectJob(job.graph, job.options).run();
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * A small seeded PRNG (mulberry32): the direct runner's order shuffling must be reproducible from `--orderSeed`.
+ * @module
+ */
+
+/** Returns a function giving numbers in [0, 1), the same sequence for the same seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Removes and returns an item: the first, or a random one when `random` is given. */
+export function takeOne<T>(items: T[], random: (() => number) | undefined): T {
+  if (!random || items.length === 1) return items.shift()!;
+  const i = Math.floor(random() * items.length);
+  return items.splice(i, 1)[0]!;
+}

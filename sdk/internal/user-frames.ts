@@ -1,0 +1,35 @@
+/**
+ * Telling the user's stack frames from Sluice's own: errors show the former only.
+ * @module
+ */
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const INTERNAL = ["sdk", "runners", "transforms", "node_modules", "bin"].flatMap((d) => {
+  const dir = path.join(ROOT, d) + path.sep;
+  return [dir, pathToFileURL(dir).href];
+});
+
+/** Whether a stack line belongs to Sluice, its dependencies or node itself. */
+export function isInternalFrame(line: string): boolean {
+  return line.includes("(node:") || line.includes(" node:") || INTERNAL.some((d) => line.includes(d));
+}
+
+/** The stack frames of `stack` outside Sluice, trimmed, or `[]`. */
+export function userFrames(stack: string | undefined): string[] {
+  if (!stack) return [];
+  return stack
+    .split("\n")
+    .filter((l) => /^\s+at /.test(l) && !isInternalFrame(l))
+    .map((l) => l.trim());
+}
+
+/** The user's frame that called into Sluice right now (where a transform is applied), if any. */
+export function callerFrame(): string | undefined {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 60;
+  const stack = new Error().stack;
+  Error.stackTraceLimit = limit;
+  return userFrames(stack)[0];
+}
