@@ -1,0 +1,92 @@
+/**
+ * Global combines, and helpers to make CombineFns. `combinePerKey` is the SDK's (a composite runners may lift);
+ * it is re-exported here so that all combines come from one place.
+ *
+ * `combineGlobally` keys every element to one key and combines per key, then makes sure there is an output even
+ * for an empty input (as Beam does):
+ *
+ * ```
+ *  input ─ KeyWithVoid ─ CombinePerKey ─ Values ─────────────────────────────┬─ Flatten ─► one value
+ *                                          │ asIterable (side input)         │
+ *  Impulse ─────────────────────────── DefaultIfEmpty: extractOutput(        │
+ *                                        createAccumulator()) if empty ──────┘
+ * ```
+ *
+ * The default is only defined for the global window (an empty window of another windowing does not exist), so
+ * it is added only when the input is globally windowed.
+ * @module
+ */
+import {
+  asIterable,
+  combinePerKey,
+  flatten,
+  impulse,
+  kv,
+  windowInto,
+  type CombineFn,
+  type PCollection,
+  type PTransform,
+} from "../sdk/index.js";
+
+export { combinePerKey } from "../sdk/index.js";
+
+/** Options of {@link combineGlobally}. */
+export interface CombineGloballyOptions {
+  /**
+   * No output at all for an empty input, instead of the combine of nothing. Needed for non-global windowing,
+   * where it is what happens anyway.
+   */
+  readonly withoutDefaults?: boolean;
+}
+
+/**
+ * Combines all elements (of each window) into one value. For an empty globally windowed input it emits
+ * `extractOutput(createAccumulator())`, e.g. 0 for a sum.
+ * @example
+ * const total: PCollection<number> = amounts.apply(combineGlobally(sumFn()));
+ */
+export function combineGlobally<I, A, O>(
+  combineFn: CombineFn<I, A, O>,
+  options: CombineGloballyOptions = {},
+): PTransform<PCollection<I>, PCollection<O>> {
+  return {
+    name: "CombineGlobally",
+    expand(input) {
+      const combined = input
+        .map((element) => kv(null, element), "KeyWithVoid")
+        .apply(combinePerKey<null, I, A, O>(combineFn))
+        .map((e) => e.value, "Values");
+      if (options.withoutDefaults || input.windowing.windowFn.description !== "GlobalWindows") return combined;
+      const view = asIterable(combined);
+      const defaultIfEmpty = input.pipeline
+        .apply(impulse())
+        .parDo<O>(
+          {
+            process(_, ctx) {
+              if (ctx.sideInput(view).length === 0) ctx.output(combineFn.extractOutput(combineFn.createAccumulator()));
+            },
+          },
+          { sideInputs: [view], name: "DefaultIfEmpty" },
+        )
+        // The impulse has the default windowing; flatten needs the combined output's (global, maybe triggered).
+        .apply(windowInto<O>(combined.windowing.windowFn, combined.windowing));
+      return input.pipeline.apply(flatten([combined, defaultIfEmpty]));
+    },
+  };
+}
+
+/**
+ * A CombineFn from an associative, commutative binary operation and its identity (the result for no input).
+ * The accumulator is the value itself, so it must be immutable or treated as such.
+ * @example
+ * const product = binaryCombineFn((a: number, b: number) => a * b, 1);
+ * numbers.apply(combineGlobally(product));
+ */
+export function binaryCombineFn<T>(op: (a: T, b: T) => T, identity: T): CombineFn<T, T, T> {
+  return {
+    createAccumulator: () => identity,
+    addInput: (acc, x) => op(acc, x),
+    mergeAccumulators: (accs) => accs.reduce(op),
+    extractOutput: (acc) => acc,
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Counting: all elements, elements per key, and occurrences of each distinct element.
+ * @module
+ */
+import { combinePerKey, kv, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
+import { combineGlobally } from "./combine.js";
+
+/**
+ * The CombineFn that counts its inputs.
+ * @example
+ * pairs.apply(combinePerKey(countFn()));
+ */
+export function countFn(): CombineFn<unknown, number, number> {
+  return {
+    createAccumulator: () => 0,
+    addInput: (n) => n + 1,
+    mergeAccumulators: (ns) => ns.reduce((a, b) => a + b, 0),
+    extractOutput: (n) => n,
+  };
+}
+
+/**
+ * The number of elements (0 for an empty input).
+ * @example
+ * const lines: PCollection<number> = p.apply(readText("in.txt")).apply(countGlobally());
+ */
+export function countGlobally<T>(): PTransform<PCollection<T>, PCollection<number>> {
+  return { name: "CountGlobally", expand: (input) => input.apply(combineGlobally<T, number, number>(countFn())) };
+}
+
+/**
+ * The number of values of each key.
+ * @example
+ * const ordersPerCustomer: PCollection<KV<string, number>> = orders.apply(countPerKey());
+ */
+export function countPerKey<K, V>(): PTransform<PCollection<KV<K, V>>, PCollection<KV<K, number>>> {
+  return { name: "CountPerKey", expand: (input) => input.apply(combinePerKey<K, V, number, number>(countFn())) };
+}
+
+/**
+ * How often each distinct element occurs (elements compared by their deterministic encoding, like keys).
+ * @example
+ * const wordCounts: PCollection<KV<string, number>> = words.apply(countPerElement());
+ */
+export function countPerElement<T>(): PTransform<PCollection<T>, PCollection<KV<T, number>>> {
+  return {
+    name: "CountPerElement",
+    expand: (input) => input.map((element) => kv(element, null), "PairWithVoid").apply(countPerKey<T, null>()),
+  };
+}

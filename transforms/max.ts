@@ -1,0 +1,33 @@
+/**
+ * Maximum of numbers, globally and per key. For other types, or the n largest, use `topLargest`.
+ * @module
+ */
+import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
+import { binaryCombineFn, combineGlobally } from "./combine.js";
+
+/**
+ * The CombineFn that keeps the largest number (`-Infinity` for no input, like `Math.max()`).
+ * @example
+ * temperatures.apply(combinePerKey(maxFn()));
+ */
+export function maxFn(): CombineFn<number, number, number> {
+  return binaryCombineFn((a: number, b: number) => Math.max(a, b), -Infinity);
+}
+
+/**
+ * The largest element (`-Infinity` for an empty input).
+ * @example
+ * const hottest: PCollection<number> = temperatures.apply(maxGlobally());
+ */
+export function maxGlobally(): PTransform<PCollection<number>, PCollection<number>> {
+  return { name: "MaxGlobally", expand: (input) => input.apply(combineGlobally(maxFn())) };
+}
+
+/**
+ * The largest value of each key.
+ * @example
+ * const hottestPerCity: PCollection<KV<string, number>> = readings.apply(maxPerKey());
+ */
+export function maxPerKey<K>(): PTransform<PCollection<KV<K, number>>, PCollection<KV<K, number>>> {
+  return { name: "MaxPerKey", expand: (input) => input.apply(combinePerKey<K, number, number, number>(maxFn())) };
+}

@@ -1,0 +1,33 @@
+/**
+ * Minimum of numbers, globally and per key. For other types, or the n smallest, use `topSmallest`.
+ * @module
+ */
+import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
+import { binaryCombineFn, combineGlobally } from "./combine.js";
+
+/**
+ * The CombineFn that keeps the smallest number (`Infinity` for no input, like `Math.min()`).
+ * @example
+ * temperatures.apply(combinePerKey(minFn()));
+ */
+export function minFn(): CombineFn<number, number, number> {
+  return binaryCombineFn((a: number, b: number) => Math.min(a, b), Infinity);
+}
+
+/**
+ * The smallest element (`Infinity` for an empty input).
+ * @example
+ * const coldest: PCollection<number> = temperatures.apply(minGlobally());
+ */
+export function minGlobally(): PTransform<PCollection<number>, PCollection<number>> {
+  return { name: "MinGlobally", expand: (input) => input.apply(combineGlobally(minFn())) };
+}
+
+/**
+ * The smallest value of each key.
+ * @example
+ * const coldestPerCity: PCollection<KV<string, number>> = readings.apply(minPerKey());
+ */
+export function minPerKey<K>(): PTransform<PCollection<KV<K, number>>, PCollection<KV<K, number>>> {
+  return { name: "MinPerKey", expand: (input) => input.apply(combinePerKey<K, number, number, number>(minFn())) };
+}

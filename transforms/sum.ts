@@ -1,0 +1,33 @@
+/**
+ * Sums of numbers, globally and per key.
+ * @module
+ */
+import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
+import { binaryCombineFn, combineGlobally } from "./combine.js";
+
+/**
+ * The CombineFn that adds numbers (0 for no input).
+ * @example
+ * sales.apply(combinePerKey(sumFn()));
+ */
+export function sumFn(): CombineFn<number, number, number> {
+  return binaryCombineFn((a: number, b: number) => a + b, 0);
+}
+
+/**
+ * The sum of all elements (0 for an empty input).
+ * @example
+ * const total: PCollection<number> = amounts.apply(sumGlobally());
+ */
+export function sumGlobally(): PTransform<PCollection<number>, PCollection<number>> {
+  return { name: "SumGlobally", expand: (input) => input.apply(combineGlobally(sumFn())) };
+}
+
+/**
+ * The sum of the values of each key.
+ * @example
+ * const totals: PCollection<KV<string, number>> = sales.apply(sumPerKey());
+ */
+export function sumPerKey<K>(): PTransform<PCollection<KV<K, number>>, PCollection<KV<K, number>>> {
+  return { name: "SumPerKey", expand: (input) => input.apply(combinePerKey<K, number, number, number>(sumFn())) };
+}

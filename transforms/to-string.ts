@@ -1,0 +1,35 @@
+/**
+ * Elements as text, e.g. before writing them to a text file.
+ * @module
+ */
+import type { KV, PCollection, PTransform } from "../sdk/index.js";
+
+/**
+ * The text of one value: strings as they are, other primitives with `String`, objects and arrays as JSON
+ * (bigints inside as their digits).
+ * @example
+ * formatValue({ a: 1 }); // '{"a":1}'
+ * formatValue("a"); // 'a'
+ */
+export function formatValue(value: unknown): string {
+  if (value === null || typeof value !== "object") return String(value);
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+/**
+ * Every element as text (see {@link formatValue}).
+ * @example
+ * const lines: PCollection<string> = counts.apply(toStringElements());
+ */
+export function toStringElements<T>(): PTransform<PCollection<T>, PCollection<string>> {
+  return { name: "ToString", expand: (input) => input.map(formatValue) };
+}
+
+/**
+ * Every KV as `key<delimiter>value` (each half as in {@link formatValue}).
+ * @example
+ * const csv: PCollection<string> = wordCounts.apply(toStringKvs(","));
+ */
+export function toStringKvs<K, V>(delimiter = ","): PTransform<PCollection<KV<K, V>>, PCollection<string>> {
+  return { name: "ToStringKvs", expand: (input) => input.map((e) => `${formatValue(e.key)}${delimiter}${formatValue(e.value)}`) };
+}
