@@ -1,0 +1,35 @@
+/**
+ * Composite transforms built only from the public SDK: they run on every runner. One transform a file.
+ * @example
+ * import { create, countPerElement, topLargest } from "sluice/transforms";
+ * const counts = p.apply(create(["a", "b", "a"])).apply(countPerElement());
+ * @module
+ */
+export { create, createSource, type CreateSplit } from "./create.js";
+export { withKeys } from "./with-keys.js";
+export { keys } from "./keys.js";
+export { values } from "./values.js";
+export { kvSwap } from "./kv-swap.js";
+export { flatten } from "./flatten.js";
+export { coGroupByKey, type CoGroupByKeyInputs, type CoGroupKey, type CoGroupResult } from "./co-group-by-key.js";
+export { binaryCombineFn, combineGlobally, combinePerKey, type CombineGloballyOptions } from "./combine.js";
+export { countFn, countGlobally, countPerElement, countPerKey } from "./count.js";
+export { sumFn, sumGlobally, sumPerKey } from "./sum.js";
+export { minFn, minGlobally, minPerKey } from "./min.js";
+export { maxFn, maxGlobally, maxPerKey } from "./max.js";
+export { meanFn, meanGlobally, meanPerKey, type MeanAccumulator } from "./mean.js";
+export {
+  naturalOrder,
+  topFn,
+  topLargest,
+  topLargestPerKey,
+  topSmallest,
+  topSmallestPerKey,
+  type Compare,
+} from "./top.js";
+export { distinct } from "./distinct.js";
+export { sampleFn, sampleFixedSize, sampleFixedSizePerKey, type SampleAccumulator } from "./sample.js";
+export { partition } from "./partition.js";
+export { reshuffle } from "./reshuffle.js";
+export { formatValue, toStringElements, toStringKvs } from "./to-string.js";
+// IO
