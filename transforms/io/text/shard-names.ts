@@ -1,0 +1,79 @@
+/**
+ * Names and numbers of output shards: which shard a line goes to, what the shard's file is called, and where its
+ * temporary file lives until the write is finalised. Pure functions of their arguments, so every worker computes
+ * the same answers.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import path from "node:path";
+
+/** Where one write of text files goes, as every step of the write sees it. Plain data. */
+export interface ShardSpec {
+  /** Absolute path prefix of the output files. */
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly shards: number;
+  /** A first line written at the top of every file (also of empty shards), if any. */
+  readonly header: string | undefined;
+  /** The directory temporary files are written to before they are renamed to their final names. */
+  readonly tempDir: string;
+}
+
+/**
+ * 32-bit FNV-1a over the string's UTF-16 code units. Fast, and the same on every runtime: unlike a hash of an
+ * object's identity or of a random seed, the same line always lands in the same shard.
+ * @example
+ * fnv1a("hello"); // 1335831723
+ */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The shard (0-based) a line is written to. */
+export function shardOf(line: string, shards: number): number {
+  return fnv1a(line) % shards;
+}
+
+/** The digits of a shard number: at least 5, more when the count needs them, so that names sort by number. */
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, "0");
+}
+
+/**
+ * The final file name of a shard: `${prefix}-00001-of-00003${suffix}`.
+ * @example
+ * shardFileName("/out/words", 1, 3, ".txt"); // "/out/words-00001-of-00003.txt"
+ */
+export function shardFileName(prefix: string, index: number, shards: number, suffix: string): string {
+  const width = Math.max(5, String(shards).length);
+  return `${prefix}-${pad(index, width)}-of-${pad(shards, width)}${suffix}`;
+}
+
+/**
+ * The temporary directory of a write: next to the output, so that renaming a temporary file to its final name
+ * never crosses file systems (a rename within one file system is atomic). Its name is derived from the output
+ * prefix and suffix rather than random, so every worker of a run (each rebuilding the pipeline by re-importing
+ * its module) agrees on it. The price: two concurrent runs writing the same prefix share it, which is
+ * unsupported anyway since they would overwrite each other's output.
+ */
+export function tempDirFor(absolutePrefix: string, suffix: string): string {
+  const hash = createHash("sha256").update(`${absolutePrefix}\0${suffix}`).digest("hex").slice(0, 16);
+  return path.join(path.dirname(absolutePrefix), `.sluice-temp-${hash}`);
+}
+
+/**
+ * Matches the base names of a write's output files for any shard count (`words-00000-of-00007.txt`), to find
+ * the stale shards of an earlier run.
+ */
+export function shardFilePattern(absolutePrefix: string, suffix: string): RegExp {
+  return new RegExp(`^${escapeRegExp(path.basename(absolutePrefix))}-\\d{5,}-of-\\d{5,}${escapeRegExp(suffix)}$`);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
