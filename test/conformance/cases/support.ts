@@ -1,0 +1,46 @@
+/**
+ * Small helpers shared by the conformance cases (no test framework here: workers re-import the cases).
+ * @module
+ */
+import { kv, type BoundedSource, type KV, type PCollection } from "../../../sdk/index.js";
+
+/** Numbers in numeric order (`Array.prototype.sort` sorts by text). */
+export function byNumber(a: number, b: number): number {
+  return a - b;
+}
+
+/** Each group with its values sorted, since GroupByKey promises no order within a group. */
+export function sortedGroups<K, V>(groups: PCollection<KV<K, readonly V[]>>, name = "SortGroups"): PCollection<KV<K, V[]>> {
+  return groups.map(({ key, value }) => kv(key, [...value].sort(compareAny)), name);
+}
+
+/** An order for numbers and strings alike, for sorting test output. */
+export function compareAny(a: unknown, b: unknown): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  const sa = typeof a === "string" ? a : JSON.stringify(a);
+  const sb = typeof b === "string" ? b : JSON.stringify(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** The integers `[from, to)`. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+/**
+ * A source with the given splits, each read in batches of `batchSize` (some of them empty, to check that a
+ * runner copes with empty batches).
+ */
+export function listSource<T>(splits: readonly (readonly T[])[], batchSize = 3): BoundedSource<T, number> {
+  return {
+    description: `ListSource(${splits.length} splits)`,
+    async split() {
+      return splits.map((_, i) => i);
+    },
+    async *read(i) {
+      const items = splits[i]!;
+      yield [];
+      for (let j = 0; j < items.length; j += batchSize) yield items.slice(j, j + batchSize);
+    },
+  };
+}
