@@ -33,3 +33,4 @@ export { partition } from "./partition.js";
 export { reshuffle } from "./reshuffle.js";
 export { formatValue, toStringElements, toStringKvs } from "./to-string.js";
 // IO
+export * from "./io/text/index.js";

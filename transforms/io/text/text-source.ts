@@ -9,18 +9,25 @@ import { DEFAULT_CHUNK_BYTES, readGzipLines, readLineRange } from "./line-reader
 /**
  * One piece of a text source: a byte range of one file, or a whole gzip file. Plain data, so that it can be
  * msgpack-encoded and sent to a worker.
+ * @example
+ * const firstMiB: TextSplit = { path: "/data/big.txt", start: 0, end: 1 << 20, gzip: false };
  */
 export interface TextSplit {
   /** Absolute path of the file. */
   readonly path: string;
-  /** The range owns the lines whose first byte is in `[start, end)`. */
+  /** First byte of the range: the range owns the lines whose first byte is in `[start, end)`. */
   readonly start: number;
+  /** End of the range (exclusive); its last line is read to its end, past `end` if need be. */
   readonly end: number;
   /** A gzip file: decompressed as a stream and read whole (it cannot be entered in the middle). */
   readonly gzip: boolean;
 }
 
-/** Tuning for {@link TextSource}; the defaults suit real files, tests shrink them to put boundaries everywhere. */
+/**
+ * Tuning for {@link TextSource}; the defaults suit real files, tests shrink them to put boundaries everywhere.
+ * @example
+ * p.apply(readText("huge/*.txt", { minSplitBytes: 64 << 20 }));
+ */
 export interface TextSourceOptions {
   /**
    * The smallest byte range `split` makes, whatever size the runner asks for (default 1 MiB): below that, the

@@ -18,7 +18,11 @@ import { shardOf, tempDirFor, type ShardSpec } from "./shard-names.js";
 import { WriteShardFn, type WrittenShard } from "./write-shard-fn.js";
 import { FinalizeShardsFn } from "./finalize-shards-fn.js";
 
-/** Options of {@link writeText}. */
+/**
+ * Options of {@link writeText}.
+ * @example
+ * lines.apply(writeText("out/report", { shards: 4, suffix: ".csv", header: "word,count" }));
+ */
 export interface WriteTextOptions {
   /** How many files to write (default 1). Every one is written, empty if no line falls into it. */
   readonly shards?: number;
