@@ -1,0 +1,130 @@
+/**
+ * The `sluice` command, end to end: each test spawns `node bin/sluice.js` (about half a second with tsx), so
+ * there is one spawn per behaviour and no more.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "chai";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const COUNT_LETTERS = "test/cli/fixtures/count-letters.ts";
+const FAILING = "test/cli/fixtures/failing.ts";
+const TWO_PIPELINES = "test/cli/fixtures/two-pipelines.ts";
+
+interface Outcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node bin/sluice.js ...args` in the repository root and resolves whatever the exit code. */
+function sluice(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["bin/sluice.js", ...args], { cwd: ROOT, env, timeout: 15_000 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== "number") reject(error);
+      else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A usage error: exit 2 and exactly one line on stderr. */
+function expectUsageError(outcome: Outcome, message: string | RegExp): void {
+  expect(outcome.code, outcome.stderr).to.equal(2);
+  expect(outcome.stderr.trimEnd().split("\n"), outcome.stderr).to.have.length(1);
+  if (typeof message === "string") expect(outcome.stderr).to.equal(`error: ${message}\n`);
+  else expect(outcome.stderr).to.match(message);
+}
+
+describe("sluice CLI", function () {
+  this.timeout(20_000);
+
+  it("--help lists the commands", async () => {
+    const { code, stdout } = await sluice(["--help"]);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/sluice run/).and.to.match(/sluice graph/).and.to.match(/sluice runners/);
+  });
+
+  it("rejects an unknown command", async () => {
+    expectUsageError(await sluice(["frob"]), "unknown command 'frob'; commands: run, graph, runners (see sluice --help)");
+  });
+
+  it("runners lists the registered runners", async () => {
+    const { code, stdout } = await sluice(["runners"]);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^ {2}direct +\S/m);
+  });
+
+  describe("run", () => {
+    it("runs a pipeline file with its own options, once (importing it does not start it again)", async () => {
+      const { code, stdout, stderr } = await sluice(["run", COUNT_LETTERS, "--minCount", "2", "--quiet"]);
+      expect(code, stderr).to.equal(0);
+      expect(stderr).to.equal("");
+      // afterRun prints this; a second, auto-started run would print it twice or fail on `run` as an argument.
+      expect(stdout).to.equal("formatted 1 letters\n");
+    });
+
+    it("--help after the file shows the pipeline's options and the standard ones", async () => {
+      const { code, stdout } = await sluice(["run", COUNT_LETTERS, "--help"]);
+      expect(code).to.equal(0);
+      expect(stdout).to.include("Counts letters").and.include("--minCount").and.include("--runner");
+    });
+
+    it("names the registered runners when --runner is unknown", async () => {
+      expectUsageError(await sluice(["run", COUNT_LETTERS, "--runner=nope"]), "unknown runner 'nope'; registered runners: direct");
+    });
+
+    it("rejects an unknown option in one line", async () => {
+      expectUsageError(await sluice(["run", COUNT_LETTERS, "--bogus", "3"]), /^error: Unknown argument: bogus\b/);
+    });
+
+    it("says so when the file does not exist", async () => {
+      expectUsageError(await sluice(["run", "test/cli/fixtures/missing.ts"]), "no such file: test/cli/fixtures/missing.ts");
+    });
+
+    it("exits 1 naming the failed step, without the runner's own stack frames", async () => {
+      const { code, stderr } = await sluice(["run", FAILING, "--quiet"]);
+      expect(code, stderr).to.equal(1);
+      expect(stderr).to.match(/^error: .*'Explode\/Boom'.*kaboom/);
+      expect(stderr).to.include("failing.ts");
+      expect(stderr).not.to.match(/runners[/\\](core|direct|cli)|node:internal/);
+    });
+  });
+
+  describe("graph", () => {
+    it("prints Mermaid with the top-level transforms", async () => {
+      const { code, stdout, stderr } = await sluice(["graph", COUNT_LETTERS]);
+      expect(code, stderr).to.equal(0);
+      expect(stderr).to.equal("");
+      expect(stdout).to.match(/^flowchart TB\n/);
+      for (const step of ["Read", "CountLetters", "AtLeast", "Format"]) expect(stdout).to.include(`"${step}"`);
+      expect(stdout).not.to.include("GroupByKey");
+    });
+
+    it("prints DOT with every primitive, boxed by composite, at --level expanded", async () => {
+      const { code, stdout, stderr } = await sluice(["graph", COUNT_LETTERS, "--format", "dot", "--level=expanded"]);
+      expect(code, stderr).to.equal(0);
+      expect(stdout).to.match(/^digraph "count-letters" \{/);
+      expect(stdout).to.include('label="CountLetters";');
+      for (const step of ["Read", "Pair", "GroupByKey", "Count", "AtLeast", "Format"]) expect(stdout).to.include(`label="${step}"`);
+    });
+
+    it("picks one of several pipelines with --pipeline", async () => {
+      const { code, stdout, stderr } = await sluice(["graph", TWO_PIPELINES, "--pipeline", "second"]);
+      expect(code, stderr).to.equal(0);
+      expect(stdout).to.include('"SecondStep"').and.not.include("FirstStep");
+    });
+
+    it("says how to get Graphviz when --format svg finds no dot on PATH", async () => {
+      const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-no-dot-"));
+      try {
+        const outcome = await sluice(["graph", COUNT_LETTERS, "--format", "svg"], { ...process.env, PATH: emptyDir });
+        expectUsageError(outcome, /^error: --format svg needs Graphviz's 'dot'.*apt-get install graphviz.*brew install graphviz.*--format dot/);
+      } finally {
+        fs.rmSync(emptyDir, { recursive: true, force: true });
+      }
+    });
+  });
+});
