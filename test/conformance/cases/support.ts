@@ -44,3 +44,15 @@ export function listSource<T>(splits: readonly (readonly T[])[], batchSize = 3):
     },
   };
 }
+
+/**
+ * The values as a source of `splits` splits, so that a runner reads them as several bundles and a lifted combine
+ * merges several accumulators per key (a single bundle would never call `mergeAccumulators`).
+ */
+export function inSplits<T>(values: readonly T[], splits: number): BoundedSource<T, number> {
+  const size = Math.ceil(values.length / splits);
+  return listSource(
+    Array.from({ length: splits }, (_, i) => values.slice(i * size, (i + 1) * size)),
+    1000,
+  );
+}
