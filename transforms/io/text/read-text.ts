@@ -13,6 +13,7 @@ import { TextSource, type TextSourceOptions } from "./text-source.js";
  * Patterns are expanded when the run starts; a glob that matches no file, or a plain path that does not exist,
  * fails the run (`no files match '<pattern>'`, `no such file '<path>'`).
  * @param pattern a path or glob (`logs/*.txt`, `data/**\/part-*.gz`), or several
+ * @param options how finely to split and how much to read at a time (the defaults suit most files)
  * @example
  * const lines = p.apply(readText("input/*.txt"));
  * lines.apply(countPerElement());
