@@ -81,8 +81,8 @@ function parseCommandLine(argv: readonly string[]): () => Promise<void> {
             default: GRAPH_LEVELS[0],
             describe: "composite: top-level transforms; expanded: every primitive, boxed by composite",
           })
-          .example("sluice graph samples/wordcount.ts", "Mermaid, top-level transforms")
-          .example("sluice graph samples/wordcount.ts --format svg --level expanded > wc.svg", "every primitive, as SVG"),
+          .example("sluice graph wc.ts", "Mermaid, top-level transforms")
+          .example("sluice graph wc.ts --level expanded --format svg", "every primitive, as SVG"),
       () => {
         action = () => graphCommand(splitCommandArgs(rest, GRAPH_OPTIONS));
       },
@@ -96,7 +96,8 @@ function parseCommandLine(argv: readonly string[]): () => Promise<void> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
       // yargs's messages can span lines ("Invalid values:\n  Argument: ..."); a usage error is one line.
-      throw error ?? new UsageError(`${message.replace(/\s*\n\s*/g, " ")} (see sluice --help)`);
+      const help = command !== undefined && !command.startsWith("-") ? `sluice ${command} --help` : "sluice --help";
+      throw error ?? new UsageError(`${message.replace(/\s*\n\s*/g, " ")} (see ${help})`);
     })
     .parseSync();
   if (!action) throw new UsageError("no command given (see sluice --help)");
