@@ -47,7 +47,7 @@ export default definePipeline(import.meta, {
   afterRun(result, { output, top }) {
     process.stdout.write(`Wrote word counts to ${output}-*.txt (${result.durationMs} ms)\n`);
     if (top > 0) {
-      const lines = fs.readFileSync(`${output}-top-00000-of-00001.txt`, "utf8").trim().split("\n");
+      const lines = fs.readFileSync(`${output}-top-00000-of-00001.txt`, "utf8").split("\n").filter(Boolean);
       // The shard is sorted as text; the rank prefix restores the ranking.
       process.stdout.write(`Top ${top} words:\n${lines.sort().join("\n")}\n`);
     }

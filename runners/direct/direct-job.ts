@@ -218,16 +218,26 @@ export class DirectJob {
     } catch (e) {
       throw userCodeError(transform.fullName, e);
     }
-    for (;;) {
-      let next: IteratorResult<readonly unknown[]>;
-      try {
-        next = await iterator.next();
-      } catch (e) {
-        throw userCodeError(transform.fullName, e);
+    let finished = false;
+    try {
+      for (;;) {
+        let next: IteratorResult<readonly unknown[]>;
+        try {
+          next = await iterator.next();
+        } catch (e) {
+          finished = true; // a throwing generator is already closed
+          throw userCodeError(transform.fullName, e);
+        }
+        if (next.done) {
+          finished = true;
+          return;
+        }
+        const batch = next.value;
+        for (let i = 0; i < batch.length; i++) out.receive(batch[i], TIMESTAMP_MIN_VALUE, GLOBAL_WINDOW, NO_FIRING);
       }
-      if (next.done) return;
-      const batch = next.value;
-      for (let i = 0; i < batch.length; i++) out.receive(batch[i], TIMESTAMP_MIN_VALUE, GLOBAL_WINDOW, NO_FIRING);
+    } finally {
+      // A downstream failure leaves the reader suspended: close it so its files are released now, not at GC.
+      if (!finished) await iterator.return?.().catch(() => undefined);
     }
   }
 
