@@ -44,7 +44,8 @@ export default definePipeline(import.meta, {
         .apply("WriteTop", writeText(`${output}-top`));
     }
   },
-  afterRun(result, { output, top }) {
+  afterRun(result, { output, top, quiet }) {
+    if (quiet) return;
     process.stdout.write(`Wrote word counts to ${output}-*.txt (${result.durationMs} ms)\n`);
     if (top > 0) {
       const lines = fs.readFileSync(`${output}-top-00000-of-00001.txt`, "utf8").split("\n").filter(Boolean);

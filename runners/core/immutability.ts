@@ -7,7 +7,17 @@
 
 /** Deep-freezes plain objects, arrays, Maps' and Sets' contents. Typed arrays cannot be frozen and are skipped. */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value !== "object" || value === null || Object.isFrozen(value) || ArrayBuffer.isView(value)) return value;
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
+  // Plain objects first: most elements are small records such as KVs. for-in allocates no key array.
+  if (Object.getPrototypeOf(value) === Object.prototype) {
+    Object.freeze(value);
+    for (const k in value) {
+      const v = (value as Record<string, unknown>)[k];
+      if (typeof v === "object" && v !== null) deepFreeze(v);
+    }
+    return value;
+  }
+  if (ArrayBuffer.isView(value)) return value;
   Object.freeze(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) deepFreeze(value[i]);

@@ -7,6 +7,17 @@
 import type { Instant } from "../../sdk/model/time.js";
 import type { BoundedWindow } from "../../sdk/model/window.js";
 import type { PaneInfo } from "../../sdk/model/pane.js";
+import { deepFreeze } from "./immutability.js";
+
+/**
+ * What the direct runner freezes of each element on an edge: nothing, the element, or (when every consumer
+ * takes the KV apart at once, as shuffle writers do) only the KV's value, which they keep.
+ */
+export const enum FreezeMode {
+  None = 0,
+  Deep = 1,
+  KvValue = 2,
+}
 
 /** Takes one element in one window. */
 export interface Receiver {
@@ -28,7 +39,9 @@ export interface WindowedValue {
 export class PCollectionOutput implements Receiver {
   /** Elements received since the stage executor was created. */
   count = 0;
-  private targets: Receiver[] = [];
+  /** Set once wiring is done (immutability enforcement); see {@link FreezeMode}. */
+  freezeMode = FreezeMode.None;
+  private readonly targets: Receiver[] = [];
 
   constructor(readonly pcollection: string) {}
 
@@ -36,8 +49,17 @@ export class PCollectionOutput implements Receiver {
     this.targets.push(target);
   }
 
+  /** The consumers, for wiring decisions. */
+  get consumers(): readonly Receiver[] {
+    return this.targets;
+  }
+
   receive(value: unknown, timestamp: Instant, window: BoundedWindow, pane: PaneInfo): void {
     this.count++;
+    if (this.freezeMode !== FreezeMode.None) {
+      if (this.freezeMode === FreezeMode.Deep) deepFreeze(value);
+      else if (typeof value === "object" && value !== null) deepFreeze((value as { value?: unknown }).value);
+    }
     const targets = this.targets;
     for (let i = 0; i < targets.length; i++) targets[i]!.receive(value, timestamp, window, pane);
   }

@@ -6,7 +6,7 @@
  */
 import type { PipelineGraph } from "../../sdk/graph.js";
 import type { ExecutionPlan, ShuffleSpec, Stage } from "./execution-plan.js";
-import { BundleBuffer, PCollectionOutput, type Receiver, type WindowedValue } from "./receiver.js";
+import { BundleBuffer, FreezeMode, PCollectionOutput, type Receiver, type WindowedValue } from "./receiver.js";
 import type { Operator } from "./operators/operator.js";
 import { ParDoOperator, type SideInputReader } from "./operators/par-do-operator.js";
 import { AssignWindowsOperator } from "./operators/assign-windows-operator.js";
@@ -47,7 +47,7 @@ export class StageExecutor {
       let receiver: Receiver;
       if (t.kind === "ParDo") {
         const outs = Object.fromEntries(Object.entries(t.outputs).map(([tag, pc]) => [tag, this.outputs.get(pc)!]));
-        const op = new ParDoOperator(t, outs, env.metrics.forStep(t.fullName), env.sideInputs, env.freeze);
+        const op = new ParDoOperator(t, outs, env.metrics.forStep(t.fullName), env.sideInputs);
         this.operators.push(op);
         receiver = op;
       } else if (t.kind === "AssignWindows") {
@@ -77,6 +77,26 @@ export class StageExecutor {
         this.buffers.set(pc, buffer);
         output.addTarget(buffer);
       }
+    }
+    if (env.freeze) this.enforceImmutability();
+  }
+
+  /**
+   * Immutability enforcement: elements a DoFn or a source emits are frozen where they leave it, so mutating one later fails
+   * at the mutation. An edge whose consumers are all shuffle writers needs only the KV's value frozen: they take
+   * the KV apart at once and keep only its key (encoded or immutable) and value.
+   */
+  private enforceImmutability(): void {
+    const root = this.stage.root;
+    const emitted = [
+      ...(root.kind === "read" ? [root.transform.outputs.main!] : []),
+      ...this.stage.transforms.flatMap((t) => (t.kind === "ParDo" ? Object.values(t.outputs) : [])),
+    ];
+    for (const pc of emitted) {
+      const out = this.outputs.get(pc)!;
+      const shuffleOnly =
+        out.consumers.length > 0 && out.consumers.every((c) => c instanceof ShuffleWriteOperator || c instanceof PartialCombineOperator);
+      out.freezeMode = shuffleOnly ? FreezeMode.KvValue : FreezeMode.Deep;
     }
   }
 

@@ -13,7 +13,6 @@ import { formatInstant, isValidTimestamp, type Instant } from "../../../sdk/mode
 import { metricsEnvironment, type MetricsContainer } from "../../../sdk/metrics.js";
 import type { Receiver } from "../receiver.js";
 import { userCodeError, UserCodeError } from "../user-code-error.js";
-import { deepFreeze } from "../immutability.js";
 import type { Operator } from "./operator.js";
 
 /** Reads side inputs for a window; provided by the runner (the values must be complete for that window). */
@@ -33,7 +32,6 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
   timestamp: Instant = 0;
   window: BoundedWindow = GLOBAL_WINDOW;
   pane: PaneInfo = NO_FIRING;
-  private element: unknown = undefined;
   private readonly doFn: AnyDoFn;
   private readonly sideInputViews: ReadonlySet<PCollectionView<unknown>>;
   private readonly skew: number;
@@ -45,8 +43,6 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
     private readonly outputs: Readonly<Record<string, Receiver>>,
     private readonly metrics: MetricsContainer,
     private readonly sideInputs: SideInputReader,
-    /** Freeze emitted elements (the direct runner's immutability check). */
-    private readonly freeze: boolean,
   ) {
     this.step = transform.fullName;
     this.doFn = transform.doFn;
@@ -72,7 +68,6 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
   receive(value: unknown, timestamp: Instant, window: BoundedWindow, pane: PaneInfo): void {
     const previous = metricsEnvironment.current;
     metricsEnvironment.current = this.metrics;
-    this.element = value;
     this.timestamp = timestamp;
     this.window = window;
     this.pane = pane;
@@ -134,7 +129,6 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
   // ---- internals ----
 
   private emit(to: Receiver, value: unknown, timestamp: Instant): void {
-    if (this.freeze) deepFreeze(value);
     to.receive(value, timestamp, this.window, this.pane);
     metricsEnvironment.current = this.metrics; // downstream steps set their own container
   }
@@ -142,7 +136,6 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
   private emitExplicit(to: Receiver, value: unknown, timestamp: Instant, window: BoundedWindow): void {
     if (!isValidTimestamp(timestamp)) throw new RangeError(`finishBundle output: invalid timestamp ${String(timestamp)}`);
     if (!window || typeof window.maxTimestamp !== "function") throw new TypeError("finishBundle output needs a window");
-    if (this.freeze) deepFreeze(value);
     to.receive(value, timestamp, window, NO_FIRING);
     metricsEnvironment.current = this.metrics;
   }
