@@ -18,6 +18,12 @@ describe("Metrics", () => {
       expect(metrics.counters.every((m) => m.step === "Measure"), "only the step that updated metrics has them").to.equal(true);
     });
 
+    it(`the result counts the elements of each PCollection [${runner}]`, async () => {
+      const { elementCounts } = await run(cases.allMetricKinds);
+      expect(elementCounts.get("Create/Read.main")).to.equal(cases.METRIC_INPUT.length);
+      expect(elementCounts.get("Measure.main")).to.equal(cases.METRIC_INPUT.length);
+    });
+
     it(`the same metric name in two steps is two metrics [${runner}]`, async () => {
       const { metrics } = await run(cases.sameNameInTwoSteps);
       const items = queryMetrics(metrics.counters, { name: "items" }).map((m) => [m.step, m.value]);

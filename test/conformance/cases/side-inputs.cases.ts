@@ -12,10 +12,11 @@ import {
   type PCollectionView,
   type ProcessContext,
   type StartBundleContext,
+  windowInto,
 } from "../../../sdk/index.js";
-import { countGlobally, create, sumGlobally } from "../../../transforms/index.js";
+import { countGlobally, create, maxGlobally, sumGlobally } from "../../../transforms/index.js";
 import { assertThat } from "../../../sdk/testing/index.js";
-import { compareAny } from "./support.js";
+import { compareAny, stamped, TestFixedWindows } from "./support.js";
 
 /** Maps each element with `fn(element, side input value)`. */
 function withSide<T, V, O>(view: PCollectionView<V>, fn: (element: T, side: V) => O) {
@@ -201,5 +202,29 @@ export const sideInputNotDeclared = definePipeline(import.meta, {
     const view = asSingleton(p.apply("One", create([1])));
     // The view is read but not listed in sideInputs.
     p.apply(create([1])).parDo(withSide(view, (n: number, s: number) => n + s), { name: "Undeclared" });
+  },
+});
+
+export const sideInputChain = definePipeline(import.meta, {
+  name: "sideInputChain",
+  build(p) {
+    // A ParDo with a side input feeds the side input of another: each must wait for the one before.
+    const numbers = p.apply(create([1, 3, 4]));
+    const total = asSingleton(numbers.apply("Total", sumGlobally()));
+    const shares = numbers.parDo(withSide(total, (n: number, t: number) => n / t), { sideInputs: [total], name: "Share" });
+    const largest = asSingleton(shares.apply("Largest", maxGlobally()));
+    const relative = shares.parDo(withSide(largest, (s: number, m: number) => s / m), { sideInputs: [largest], name: "Relative" });
+    assertThat(relative).containsInAnyOrder(0.25, 0.75, 1);
+  },
+});
+
+export const windowedSideInput = definePipeline(import.meta, {
+  name: "windowedSideInput",
+  build(p) {
+    // Each element reads the side input of its own window.
+    const events = stamped(p.apply(create([1_000, 2_000, 15_000])), (t) => t).apply(windowInto(new TestFixedWindows(10_000)));
+    const totals = asSingleton(events.apply("Total", sumGlobally()));
+    const seen = events.parDo(withSide(totals, (t: number, total: number) => `${t}:${total}`), { sideInputs: [totals] });
+    assertThat(seen).containsInAnyOrder("1000:3000", "2000:3000", "15000:15000");
   },
 });

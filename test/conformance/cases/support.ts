@@ -2,7 +2,16 @@
  * Small helpers shared by the conformance cases (no test framework here: workers re-import the cases).
  * @module
  */
-import { kv, type BoundedSource, type KV, type PCollection } from "../../../sdk/index.js";
+import {
+  IntervalWindow,
+  kv,
+  type BoundedSource,
+  type Instant,
+  type KV,
+  type PCollection,
+  type ProcessContext,
+  type WindowFn,
+} from "../../../sdk/index.js";
 
 /** Numbers in numeric order (`Array.prototype.sort` sorts by text). */
 export function byNumber(a: number, b: number): number {
@@ -54,5 +63,32 @@ export function inSplits<T>(values: readonly T[], splits: number): BoundedSource
   return listSource(
     Array.from({ length: splits }, (_, i) => values.slice(i * size, (i + 1) * size)),
     1000,
+  );
+}
+
+/**
+ * Fixed windows of `sizeMs`, written against the public WindowFn interface (the SDK ships only global
+ * windowing so far): enough to check that transforms keep per-window semantics.
+ */
+export class TestFixedWindows implements WindowFn<IntervalWindow> {
+  readonly description: string;
+  constructor(private readonly sizeMs: number) {
+    this.description = `TestFixedWindows(${sizeMs}ms)`;
+  }
+  assignWindows(timestamp: Instant): readonly IntervalWindow[] {
+    const start = timestamp - (((timestamp % this.sizeMs) + this.sizeMs) % this.sizeMs);
+    return [new IntervalWindow(start, start + this.sizeMs)];
+  }
+}
+
+/** Re-stamps each element with the timestamp `fn` gives it (later than the source's minimum timestamp). */
+export function stamped<T>(pc: PCollection<T>, fn: (element: T) => Instant, name = "Stamp"): PCollection<T> {
+  return pc.parDo<T>(
+    {
+      process(element: T, ctx: ProcessContext<T>) {
+        ctx.outputWithTimestamp(element, fn(element));
+      },
+    },
+    { name },
   );
 }
