@@ -7,7 +7,9 @@ import { read, type BoundedSource, type PBegin, type PCollection, type PTransfor
 
 /** A piece of the values: the half-open index range `[from, to)`. Plain data, so it can be sent to a worker. */
 export interface CreateSplit {
+  /** Index of the first value (inclusive). */
   readonly from: number;
+  /** Index after the last value (exclusive). */
   readonly to: number;
 }
 

@@ -28,7 +28,7 @@ export {
   type Compare,
 } from "./top.js";
 export { distinct } from "./distinct.js";
-export { sampleFn, sampleFixedSize, sampleFixedSizePerKey, type SampleAccumulator } from "./sample.js";
+export { sampleFn, sampleFixedSize, sampleFixedSizePerKey, type SampleAccumulator, type TaggedSample } from "./sample.js";
 export { partition } from "./partition.js";
 export { reshuffle } from "./reshuffle.js";
 export { formatValue, toStringElements, toStringKvs } from "./to-string.js";

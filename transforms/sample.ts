@@ -9,14 +9,14 @@
 import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
 import { combineGlobally } from "./combine.js";
 
-/** A tagged input. */
-type Tagged<T> = [tag: number, item: T];
+/** An input with its random tag. */
+export type TaggedSample<T> = [tag: number, item: T];
 
 /**
  * Up to `n` inputs as a binary max-heap on the tag: the root is the input the next smaller tag displaces.
  * An array sorted by descending tag is a valid heap, which is what a merge produces.
  */
-export type SampleAccumulator<T> = Tagged<T>[];
+export type SampleAccumulator<T> = TaggedSample<T>[];
 
 /**
  * The CombineFn drawing a uniform sample of `n` inputs (all of them if there are fewer).
@@ -64,7 +64,7 @@ export function sampleFixedSizePerKey<K, V>(n: number): PTransform<PCollection<K
   };
 }
 
-function heapPush<T>(heap: Tagged<T>[], entry: Tagged<T>): void {
+function heapPush<T>(heap: TaggedSample<T>[], entry: TaggedSample<T>): void {
   heap.push(entry);
   let i = heap.length - 1;
   while (i > 0) {
@@ -76,7 +76,7 @@ function heapPush<T>(heap: Tagged<T>[], entry: Tagged<T>): void {
   heap[i] = entry;
 }
 
-function heapReplaceRoot<T>(heap: Tagged<T>[], entry: Tagged<T>): void {
+function heapReplaceRoot<T>(heap: TaggedSample<T>[], entry: TaggedSample<T>): void {
   let i = 0;
   for (;;) {
     const left = 2 * i + 1;

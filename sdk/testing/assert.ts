@@ -115,6 +115,7 @@ export function assertThat<T>(pcoll: PCollection<T>, reason?: string): PCollecti
  * throw new AssertionError("assertThat.empty failed: expected no elements (got 1 element [1])");
  */
 export class AssertionError extends Error {
+  /** Shown before the message, so a failure reads `AssertionError: assertThat... failed: ...`. */
   override name = "AssertionError";
 }
 

@@ -21,7 +21,9 @@ interface Entry {
 
 /** The elements of `expected` not in `actual` and the reverse, counting duplicates; each list sorted. */
 export interface MultisetDiff {
+  /** Expected elements with no actual counterpart. */
   readonly missing: readonly unknown[];
+  /** Actual elements with no expected counterpart. */
   readonly unexpected: readonly unknown[];
 }
 
