@@ -5,15 +5,24 @@
 import type { KV, PCollection, PTransform } from "../sdk/index.js";
 
 /**
- * The text of one value: strings as they are, other primitives with `String`, objects and arrays as JSON
- * (bigints inside as their digits).
+ * The text of one value: strings as they are, other primitives with `String`, objects and arrays as JSON, with
+ * bigints as their digits, Maps as arrays of `[key, value]` entries and Sets as arrays (plain JSON would print
+ * both as `{}`).
  * @example
  * formatValue({ a: 1 }); // '{"a":1}'
  * formatValue("a"); // 'a'
+ * formatValue(new Map([["a", 1]])); // '[["a",1]]'
  */
 export function formatValue(value: unknown): string {
   if (value === null || typeof value !== "object") return String(value);
-  return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  return JSON.stringify(value, jsonReplacer);
+}
+
+function jsonReplacer(_: string, v: unknown): unknown {
+  if (typeof v === "bigint") return v.toString();
+  if (v instanceof Map) return [...v];
+  if (v instanceof Set) return [...v];
+  return v;
 }
 
 /**

@@ -93,7 +93,8 @@ export function assertThat<T>(pcoll: PCollection<T>, reason?: string): PCollecti
       addCheck(pcoll, "Satisfies", (actual) => {
         let verdict: void | boolean;
         try {
-          verdict = check(actual);
+          // A copy: the side input's array is frozen, and a check written in plain JS may well sort it.
+          verdict = check([...actual]);
         } catch (e) {
           const why = e instanceof Error ? e.message : String(e);
           throw new AssertionError(describeCheckFailure(`${label}.satisfies`, `the check threw: ${why}`, actual), { cause: e });
