@@ -5,6 +5,7 @@
  */
 import os from "node:os";
 import path from "node:path";
+import { UsageError } from "./usage-error.js";
 import type { Options as YargsOption, InferredOptionTypes } from "yargs";
 
 /** The options every pipeline has. Runners read the ones that concern them and ignore the rest. */
@@ -78,13 +79,13 @@ export type ParsedOptions<S extends OptionsSpec> = InferredOptionTypes<S> & Pipe
 
 /**
  * Checks option values that yargs cannot: numbers that must be positive, and so on.
- * @throws Error with a one-line message naming the option
+ * @throws UsageError with a one-line message naming the option
  */
 export function validateStandardOptions(options: StandardOptions): void {
   for (const name of ["parallelism", "memoryMb", "bundleSize"] as const) {
     const v = options[name];
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || !Number.isInteger(v)) {
-      throw new Error(`--${name} must be a positive integer, got ${String(v)}`);
+      throw new UsageError(`--${name} must be a positive integer, got ${String(v)}`);
     }
   }
 }

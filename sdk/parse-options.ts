@@ -4,12 +4,10 @@
  * @module
  */
 import yargs from "yargs";
+import { UsageError } from "./usage-error.js";
 import { STANDARD_OPTIONS, type OptionsSpec, type PipelineOptions } from "./options.js";
 
-/** A mistake on the command line or in how a pipeline is declared: reported as one line, exit code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError } from "./usage-error.js";
 
 /**
  * Parses `argv` into options. `--help` prints usage and exits the process.
