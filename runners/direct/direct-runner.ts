@@ -6,6 +6,7 @@
  */
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
 import { DirectJob } from "./direct-job.js";
+import { rebuildGraph, summarizeGraph } from "../core/rebuild.js";
 
 export class DirectRunner implements Runner {
   readonly name = "direct";
@@ -19,7 +20,10 @@ export class DirectRunner implements Runner {
     return reasons;
   }
 
-  run(job: Job): Promise<PipelineResult> {
+  async run(job: Job): Promise<PipelineResult> {
+    // Parallel runners rebuild the graph in every worker; doing it once here reports a build() that is not
+    // deterministic on the reference runner, before it surfaces as a worker error elsewhere.
+    if (job.source) await rebuildGraph(job.source, summarizeGraph(job.graph));
     return new DirectJob(job.graph, job.options).run();
   }
 }
