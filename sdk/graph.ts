@@ -26,14 +26,27 @@ export interface PCollectionNode {
   readonly id: string;
   /** Full name of the primitive that produces it. */
   readonly producer: string;
+  /** Which output of the producer it is: `main`, or the tag of a ParDo's tagged output. */
   readonly tag: string;
+  /**
+   * Whether it is finite. Impulse and Read outputs are bounded; ParDo, GroupByKey and AssignWindows keep their
+   * input's boundedness; a Flatten is bounded only when all its inputs are.
+   */
   readonly isBounded: boolean;
+  /**
+   * How its elements are windowed and when a GroupByKey emits panes for them: the producer's input's strategy,
+   * replaced by AssignWindows (`windowInto`); {@link GLOBAL_WINDOWING} for Impulse and Read outputs.
+   */
   readonly windowing: WindowingStrategy;
   /** Set by `PCollection.setCoder`; absent means the default (msgpack) coder. */
   coder?: Coder<unknown>;
 }
 
 interface NodeBase {
+  /**
+   * The step's unique name: the names of the enclosing composites and its own, joined by `/`
+   * (`WordCount/CountWords/Combine/GroupByKey`). Its key in {@link PipelineGraph.transforms}.
+   */
   readonly fullName: string;
   /** Full name of the enclosing composite, `undefined` at the top level. */
   readonly parent: string | undefined;
@@ -47,48 +60,89 @@ interface NodeBase {
 
 /** A composite transform: only structure; its children do the work. */
 export interface CompositeNode extends NodeBase {
+  /** Discriminant: a composite, which runners do not execute. */
   readonly kind: "Composite";
+  /** Full names of the transforms applied directly inside it, in application order. */
   readonly children: readonly string[];
   /** Set on `combinePerKey` composites: runners may lift the combine (partial combine before the shuffle). */
   readonly combineFn?: CombineFn<unknown, unknown, unknown>;
 }
+/**
+ * The Impulse primitive: no inputs; its bounded output holds a single `null` element at the minimum timestamp in
+ * the global window, the root to hang a DoFn that produces data from.
+ */
 export interface ImpulseNode extends NodeBase {
+  /** Discriminant: Impulse. */
   readonly kind: "Impulse";
 }
+/** The Read primitive: no inputs; its bounded output holds every element of a bounded source, in the global window. */
 export interface ReadNode extends NodeBase {
+  /** Discriminant: Read. */
   readonly kind: "Read";
+  /** The source; runners split it into pieces they may read in parallel. User code, not serialisable. */
   readonly source: BoundedSource<unknown>;
 }
+/**
+ * The ParDo primitive: runs a DoFn on every element of its one main input (once per window the element is in),
+ * writing to the main output and to any tagged outputs.
+ */
 export interface ParDoNode extends NodeBase {
+  /** Discriminant: ParDo. */
   readonly kind: "ParDo";
+  /** The user's DoFn. User code, not serialisable. */
   readonly doFn: DoFn<unknown, unknown, Record<string, unknown>>;
+  /**
+   * The views the DoFn may read with `ctx.sideInput(view)`, and only those. Their PCollections are read by this
+   * step too (see {@link consumersOf}) but are not listed in `inputs`.
+   */
   readonly sideInputs: readonly PCollectionView<unknown>[];
   /** Tag of the main output; the other output tags are tagged outputs. */
   readonly mainTag: string;
 }
+/**
+ * The GroupByKey primitive (the shuffle): groups a KV PCollection's values by key within each window and emits
+ * one `KV<K, V[]>` per key and window each time the windowing strategy's trigger fires (one pane per firing).
+ */
 export interface GroupByKeyNode extends NodeBase {
+  /** Discriminant: GroupByKey. */
   readonly kind: "GroupByKey";
 }
+/** The Flatten primitive: the union of its inputs, which all have the same windowing strategy. */
 export interface FlattenNode extends NodeBase {
+  /** Discriminant: Flatten. */
   readonly kind: "Flatten";
 }
+/**
+ * The AssignWindows primitive (`windowInto`): puts each element into the windows its WindowFn assigns; its
+ * output carries the new windowing strategy that downstream GroupByKeys apply.
+ */
 export interface AssignWindowsNode extends NodeBase {
+  /** Discriminant: AssignWindows. */
   readonly kind: "AssignWindows";
+  /** Assigns each element's windows from its timestamp. User code, not serialisable. */
   readonly windowFn: WindowFn;
 }
 
+/** A node the runners execute: one of the primitives, told apart by `kind` ({@link PrimitiveKind}). */
 export type PrimitiveNode = ImpulseNode | ReadNode | ParDoNode | GroupByKeyNode | FlattenNode | AssignWindowsNode;
+/** Any node of the graph: a composite (structure only) or a primitive. */
 export type TransformNode = CompositeNode | PrimitiveNode;
 
 /** The whole expanded graph. Read-only once the pipeline is built. */
 export interface PipelineGraph {
+  /** Every transform, composites and primitives, by full name. */
   readonly transforms: ReadonlyMap<string, TransformNode>;
+  /** Every PCollection, by id (`<producer full name>.<tag>`). */
   readonly pcollections: ReadonlyMap<string, PCollectionNode>;
   /** Top-level transforms, in application order. */
   readonly roots: readonly string[];
 }
 
-/** The primitives of a graph in application order, which is a topological order. */
+/**
+ * The primitives of a graph in application order, which is a topological order.
+ * @example
+ * for (const node of primitives(pipeline.graph)) console.log(node.kind, node.fullName);
+ */
 export function primitives(graph: PipelineGraph): PrimitiveNode[] {
   const out: PrimitiveNode[] = [];
   const visit = (name: string): void => {
@@ -100,7 +154,11 @@ export function primitives(graph: PipelineGraph): PrimitiveNode[] {
   return out;
 }
 
-/** The primitives that read a PCollection, as a main input or as a side input. */
+/**
+ * The primitives that read a PCollection, as a main input or as a side input.
+ * @example
+ * const readers = consumersOf(pipeline.graph, words.id).map((node) => node.fullName);
+ */
 export function consumersOf(graph: PipelineGraph, pcollectionId: string): PrimitiveNode[] {
   return primitives(graph).filter(
     (t) => t.inputs.includes(pcollectionId) || (t.kind === "ParDo" && t.sideInputs.some((v) => v.pcollection.id === pcollectionId)),
@@ -111,6 +169,8 @@ export function consumersOf(graph: PipelineGraph, pcollectionId: string): Primit
  * A hash of everything about the graph except user code: names, kinds, edges, windowing, coders. Two builds of
  * the same pipeline module with the same arguments have the same fingerprint; a worker that computes another one
  * refuses to run.
+ * @example
+ * graphFingerprint(pipeline.graph); // 16 hex digits, e.g. "3f2a9c0d81b4e675"
  */
 export function graphFingerprint(graph: PipelineGraph): string {
   const hash = createHash("sha256");

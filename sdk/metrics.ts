@@ -12,8 +12,13 @@ export interface MetricsContainer {
   setGauge(name: string, value: number): void;
 }
 
-/** @internal The container of the step whose user code is running (runners set and restore it). */
-export const metricsEnvironment: { current: MetricsContainer | undefined } = { current: undefined };
+/**
+ * @internal The container of the step whose user code is running (runners set and restore it). Kept on a
+ * global symbol so that even two copies of this module (a CommonJS and an ESM load of the SDK) share it.
+ */
+export const metricsEnvironment: { current: MetricsContainer | undefined } = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for("sluice.metricsEnvironment")
+] ??= { current: undefined }) as { current: MetricsContainer | undefined };
 
 function container(kind: string, name: string): MetricsContainer {
   const c = metricsEnvironment.current;
@@ -21,22 +26,29 @@ function container(kind: string, name: string): MetricsContainer {
   return c;
 }
 
-/** A sum of increments. */
+/** A sum of increments, per step. Update it only while a DoFn runs (`process`, `startBundle`, ...). */
 export interface Counter {
+  /** The metric's name; the step is added by the runner. */
   readonly name: string;
+  /** Adds `n` (default 1) to the counter of the step that is running. */
   inc(n?: number): void;
+  /** Subtracts `n` (default 1) from the counter of the step that is running. */
   dec(n?: number): void;
 }
 
-/** Count, sum, min and max of reported values. */
+/** Count, sum, min and max of reported values, per step. Update it only while a DoFn runs. */
 export interface Distribution {
+  /** The metric's name; the step is added by the runner. */
   readonly name: string;
+  /** Reports one value to the distribution of the step that is running. */
   update(value: number): void;
 }
 
-/** The latest reported value. */
+/** The latest reported value, per step. Update it only while a DoFn runs. */
 export interface Gauge {
+  /** The metric's name; the step is added by the runner. */
   readonly name: string;
+  /** Sets the gauge of the step that is running; the last value set wins. */
   set(value: number): void;
 }
 
@@ -75,10 +87,15 @@ export function gauge(name: string): Gauge {
 
 /** The value of a distribution metric. */
 export interface DistributionValue {
+  /** How many values were reported (at least 1: a distribution nobody updated is not in the results). */
   readonly count: number;
+  /** The sum of the reported values. */
   readonly sum: number;
+  /** The smallest reported value. */
   readonly min: number;
+  /** The largest reported value. */
   readonly max: number;
+  /** `sum / count`. */
   readonly mean: number;
 }
 
@@ -86,14 +103,19 @@ export interface DistributionValue {
 export interface MetricResult<V> {
   /** Full name of the step that updated it. */
   readonly step: string;
+  /** The name the metric was created with (`counter(name)`, ...). */
   readonly name: string;
+  /** The committed value: a counter's sum, a gauge's last value, or a distribution's summary. */
   readonly value: V;
 }
 
 /** All metrics of a finished run. */
 export interface MetricResults {
+  /** Every counter, one entry per step and name. */
   readonly counters: readonly MetricResult<number>[];
+  /** Every distribution, one entry per step and name. */
   readonly distributions: readonly MetricResult<DistributionValue>[];
+  /** Every gauge, one entry per step and name. */
   readonly gauges: readonly MetricResult<number>[];
 }
 
