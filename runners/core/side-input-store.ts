@@ -10,6 +10,8 @@ import type { WindowingStrategy } from "../../sdk/model/windowing-strategy.js";
 import type { WindowedValue } from "./receiver.js";
 import type { SideInputReader } from "./operators/par-do-operator.js";
 import { deepFreeze } from "./immutability.js";
+import { DeterministicMap } from "./deterministic-map.js";
+import { describeElement } from "./user-code-error.js";
 
 /** The side input window a main input window reads: the side input's window containing the main window's end. */
 export function sideInputWindow(sideWindowing: WindowingStrategy, mainWindow: BoundedWindow): BoundedWindow {
@@ -62,21 +64,22 @@ function computeView(view: PCollectionView<unknown>, values: readonly unknown[])
     case "iterable":
       return values.slice();
     case "map": {
-      const map = new Map<unknown, unknown>();
+      const map = new DeterministicMap<unknown, unknown>();
       for (const e of values) {
         const { key, value } = asKv(e, pc);
-        if (map.has(key)) throw new Error(`map side input ${pc} has more than one value for key ${String(key)} (use asMultimap)`);
-        map.set(key, value);
+        if (!map.add(key, value)) {
+          throw new Error(`map side input ${pc} has more than one value for key ${describeElement(key)} (use asMultimap)`);
+        }
       }
       return map;
     }
     case "multimap": {
-      const map = new Map<unknown, unknown[]>();
+      const map = new DeterministicMap<unknown, unknown[]>();
       for (const e of values) {
         const { key, value } = asKv(e, pc);
-        const list = map.get(key);
-        if (list) list.push(value);
-        else map.set(key, [value]);
+        const entry = map.entry(key);
+        if (entry) entry[1].push(value);
+        else map.add(key, [value]);
       }
       return map;
     }

@@ -13,7 +13,8 @@ const INTERNAL = ["sdk", "runners", "transforms", "node_modules", "bin"].flatMap
 
 /** Whether a stack line belongs to Sluice, its dependencies or node itself. */
 export function isInternalFrame(line: string): boolean {
-  return line.includes("(node:") || line.includes(" node:") || INTERNAL.some((d) => line.includes(d));
+  // `at Array.map (<anonymous>)`: a native frame between Sluice and user code, not a place the user can go to.
+  return line.includes("(node:") || line.includes(" node:") || line.trimEnd().endsWith("(<anonymous>)") || INTERNAL.some((d) => line.includes(d));
 }
 
 /** The stack frames of `stack` outside Sluice, trimmed, or `[]`. */

@@ -48,7 +48,8 @@ export function asIterable<T>(pcollection: PCollection<T>): PCollectionView<read
 
 /**
  * A side input of a KV PCollection as a `ReadonlyMap`, one value per key (a duplicate key fails the step).
- * Keys are compared with `Map` semantics, so use primitive keys (strings, numbers).
+ * Keys compare by their deterministic encoding, as in GroupByKey: `get({ id: 1 })` finds an entry whose key was
+ * another object with the same fields.
  * @example
  * const names = asMap(p.apply(create([kv(1, "one"), kv(2, "two")])));
  */
@@ -57,7 +58,8 @@ export function asMap<K, V>(pcollection: PCollection<KV<K, V>>): PCollectionView
 }
 
 /**
- * A side input of a KV PCollection as a `ReadonlyMap` from each key to all its values.
+ * A side input of a KV PCollection as a `ReadonlyMap` from each key to all its values (keys compare as in
+ * {@link asMap}).
  * @example
  * const byTeam = asMultimap(scores);
  */

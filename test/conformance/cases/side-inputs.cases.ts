@@ -147,6 +147,29 @@ export const mapSideInputDuplicateKey = definePipeline(import.meta, {
   },
 });
 
+export const mapSideInputObjectKeys = definePipeline(import.meta, {
+  name: "mapSideInputObjectKeys",
+  build(p) {
+    // Keys compare by deterministic encoding, as in GroupByKey: an equal object with its fields in another order
+    // finds the entry.
+    const names = asMap(p.apply("Names", create([kv({ id: 1, kind: "x" }, "one"), kv({ id: 2, kind: "x" }, "two")])));
+    const found = p
+      .apply(create([1, 2, 3]))
+      .parDo(withSide(names, (n: number, m: ReadonlyMap<{ id: number; kind: string }, string>) => m.get({ kind: "x", id: n }) ?? "?"), {
+        sideInputs: [names],
+      });
+    assertThat(found).containsInAnyOrder("one", "two", "?");
+  },
+});
+
+export const mapSideInputDuplicateObjectKey = definePipeline(import.meta, {
+  name: "mapSideInputDuplicateObjectKey",
+  build(p) {
+    const names = asMap(p.apply("Names", create([kv({ id: 1, kind: "x" }, 1), kv({ kind: "x", id: 1 }, 2)])));
+    p.apply(create([0])).parDo(withSide(names, (_: number, m: ReadonlyMap<unknown, number>) => m.size), { sideInputs: [names], name: "UseMap" });
+  },
+});
+
 export const multimapSideInput = definePipeline(import.meta, {
   name: "multimapSideInput",
   build(p) {
