@@ -31,7 +31,9 @@ export interface PipelineSpec<S extends OptionsSpec> {
 
 /** A declared pipeline: build it, run it, or run it as a command-line program. */
 export interface PipelineDefinition<S extends OptionsSpec = OptionsSpec> {
+  /** The spec's `name`, or the defining module's file name without its extension. */
   readonly name: string;
+  /** The spec's one-line `description` (shown by `--help`), or `""`. */
   readonly description: string;
   /** `import.meta.url` of the defining module. */
   readonly moduleUrl: string;
@@ -110,6 +112,11 @@ export function definePipeline<S extends OptionsSpec = {}>(meta: { url: string }
 /**
  * The definition named `name` (or the only one) in an already imported module; how workers and the CLI find a
  * pipeline after importing its file.
+ * @throws UsageError when the module defines no pipeline, several and no `name` is given, or none named `name`
+ * @example
+ * const url = pathToFileURL("pipelines/wordcount.ts").href;
+ * await import(url);
+ * const result = await findPipeline(url).run({ runner: "direct" });
  */
 export function findPipeline(moduleUrl: string, name?: string): PipelineDefinition {
   const inModule = [...definitions.entries()].filter(([k]) => k.startsWith(`${moduleUrl}#`)).map(([, d]) => d);
@@ -128,6 +135,9 @@ export function findPipeline(moduleUrl: string, name?: string): PipelineDefiniti
 /**
  * Runs `fn` as a command: a usage error prints its message (exit 2), a failed pipeline its step, element and
  * user stack (exit 1); anything else is a bug in Sluice and prints its whole stack.
+ * @returns the exit code: 0 on success, 2 for a usage error, 1 otherwise
+ * @example
+ * process.exitCode = await runMain(() => wordcount.run({ input: "docs/*.md" }));
  */
 export async function runMain(fn: () => Promise<unknown>): Promise<number> {
   try {

@@ -109,6 +109,7 @@ export class PCollection<out T> {
     return this.pipeline.pcollectionNode(this.id);
   }
 
+  /** `PCollection(<id>)`, for messages. */
   toString(): string {
     return `PCollection(${this.id})`;
   }

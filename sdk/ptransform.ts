@@ -6,9 +6,20 @@
 import type { PCollection } from "./pcollection.js";
 import type { Pipeline } from "./pipeline.js";
 
-/** The input of a transform that starts a pipeline (`p.apply(create(...))`). */
+/**
+ * The input of a transform that starts a pipeline (`p.apply(create(...))`). Root transforms (sources, `impulse`,
+ * `flatten`) take it to reach the pipeline they add steps to.
+ * @example
+ * const now: PTransform<PBegin, PCollection<number>> = {
+ *   name: "Now",
+ *   expand: (begin) => begin.pipeline.apply(impulse()).map(() => Date.now()),
+ * };
+ */
 export class PBegin {
-  constructor(readonly pipeline: Pipeline) {}
+  constructor(
+    /** The pipeline the transform is applied to. */
+    readonly pipeline: Pipeline,
+  ) {}
 }
 
 /** Anything a transform takes or returns: the pipeline's start, a PCollection, or a record or list of them. */
@@ -29,7 +40,12 @@ export type PValue =
  * };
  */
 export interface PTransform<In extends PValue, Out extends PValue> {
+  /** The step's name when applied without an explicit one; must not contain `/`. */
   readonly name: string;
+  /**
+   * Builds the step from its input, called once when the transform is applied: apply other transforms to `input`
+   * and return their outputs. Must be deterministic, since workers rebuild the graph by calling it again.
+   */
   expand(input: In): Out;
 }
 

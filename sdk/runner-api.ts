@@ -20,7 +20,9 @@ export interface PipelineSource {
 
 /** A pipeline handed to a runner. */
 export interface Job {
+  /** The expanded graph to execute; runners execute its primitives and may lift annotated composites. */
   readonly graph: PipelineGraph;
+  /** The options of the run: the standard ones (`runner`, `parallelism`, ...) and the pipeline's own. */
   readonly options: PipelineOptions;
   /** Present when the pipeline was made with `definePipeline`: what workers re-import. */
   readonly source?: PipelineSource;
@@ -31,6 +33,7 @@ export interface Job {
  * `runners/core`.
  */
 export interface Runner {
+  /** The runner's name in messages (`the direct runner cannot run this pipeline: ...`), e.g. `direct`. */
   readonly name: string;
   /** Human-readable reasons this runner cannot run the graph; empty when it can. */
   unsupportedFeatures(job: Job): string[];
@@ -40,28 +43,41 @@ export interface Runner {
 
 /** The outcome of a successful run. */
 export interface PipelineResult {
+  /** Always `DONE`: a run that fails rejects with a {@link PipelineError} instead of returning a result. */
   readonly state: "DONE";
   /** User metrics, by step and name. */
   readonly metrics: MetricResults;
   /** Elements produced on each PCollection (by id), across all windows. */
   readonly elementCounts: ReadonlyMap<string, number>;
+  /** Wall-clock time the runner spent executing the job, in milliseconds. */
   readonly durationMs: number;
 }
 
 /**
  * A failed run: names the step (its full name), the element where known, and keeps the user's stack frames.
  * `message` is one line; {@link PipelineError.describe} adds the element and the user's frames.
+ * @example
+ * try {
+ *   await p.run();
+ * } catch (e) {
+ *   if (e instanceof PipelineError) console.error(e.describe(), e.details.step);
+ *   else throw e;
+ * }
  */
 export class PipelineError extends Error {
   constructor(
     message: string,
+    /** What is known about the failure besides the message; every field is optional. */
     readonly details: {
+      /** Full name of the step that failed, when the failure happened in a step. */
       readonly step?: string;
+      /** The element the step was processing, as short printable text, when there was one. */
       readonly element?: string;
       /** The user's own stack frames (runner internals removed). */
       readonly userStack?: string;
       /** The user's frame that applied the failed step. */
       readonly appliedAt?: string;
+      /** What was thrown (the user's error, or a model violation found by the runner); also the error's `cause`. */
       readonly cause?: unknown;
     } = {},
   ) {

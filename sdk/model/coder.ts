@@ -16,6 +16,8 @@
 export interface Coder<T> {
   /** Names the coder in the graph (and its fingerprint). */
   readonly name: string;
+  /** Turns one element into bytes. */
   encode(value: T): Uint8Array;
+  /** Turns the bytes made by `encode` back into an equal element. */
   decode(bytes: Uint8Array): T;
 }

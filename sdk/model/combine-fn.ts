@@ -18,11 +18,19 @@
  * };
  */
 export interface CombineFn<I, A, O> {
+  /**
+   * A new, empty accumulator (the result of combining no inputs). A runner may make several for one key and window
+   * (e.g. one per bundle before the shuffle) and merge them with `mergeAccumulators`.
+   */
   createAccumulator(): A;
   /** Adds one input; may mutate and return `accumulator` or return a new one. */
   addInput(accumulator: A, input: I): A;
   /** Merges accumulators; may mutate and return the first. Never called with an empty list. */
   mergeAccumulators(accumulators: A[]): A;
+  /**
+   * The output of one key and window (for a global combine, of one window) from its merged accumulator; also called
+   * on `createAccumulator()` for the default output of an empty global combine.
+   */
   extractOutput(accumulator: A): O;
   /** Optional: shrinks an accumulator before it crosses the shuffle. */
   compact?(accumulator: A): A;

@@ -38,7 +38,9 @@ export interface StartBundleContext {
 
 /** What `finishBundle` can do: emit with an explicit timestamp and window, since there is no current element. */
 export interface FinishBundleContext<O, Tagged extends Record<string, unknown> = {}> {
+  /** Emits to the main output at `timestamp` in `window` (pane `NO_FIRING`). */
   output(value: O, timestamp: Instant, window: BoundedWindow): void;
+  /** Emits to a tagged output declared when the ParDo was applied, at `timestamp` in `window`. */
   outputTo<K extends keyof Tagged & string>(tag: K, value: Tagged[K], timestamp: Instant, window: BoundedWindow): void;
 }
 

@@ -8,7 +8,9 @@
 
 /** A key and a value. */
 export interface KV<K, V> {
+  /** The key; GroupByKey and the per-key transforms group by its deterministic encoding, not its identity. */
   readonly key: K;
+  /** The value. */
   readonly value: V;
 }
 

@@ -12,6 +12,10 @@ export interface PaneInfo {
   readonly isFirst: boolean;
   /** The last firing: no more panes will follow for this key and window. */
   readonly isLast: boolean;
+  /**
+   * When it fired relative to the watermark: `EARLY` before the watermark passed the end of the window, `ON_TIME`
+   * as it passed, `LATE` after; `UNKNOWN` for elements that did not come out of a trigger firing.
+   */
   readonly timing: PaneTiming;
   /** 0 for the first pane, counting every firing. */
   readonly index: number;

@@ -16,7 +16,13 @@ export interface BoundedWindow {
   readonly id: string;
 }
 
-/** The single window that spans all of time; the default window of every PCollection. */
+/**
+ * The single window that spans all of time; the default window of every PCollection. Use the one instance,
+ * {@link GLOBAL_WINDOW}.
+ * @example
+ * GLOBAL_WINDOW.maxTimestamp() === END_OF_GLOBAL_WINDOW; // true
+ * ctx.window instanceof GlobalWindow; // in a DoFn: is the element globally windowed?
+ */
 export class GlobalWindow implements BoundedWindow {
   /** The one instance: windows compare by {@link BoundedWindow.id}, but the global one is also a singleton. */
   static readonly INSTANCE = new GlobalWindow();

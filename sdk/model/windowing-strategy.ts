@@ -6,7 +6,10 @@
 import { GlobalWindows, type WindowFn } from "./window-fn.js";
 
 /** When a GroupByKey emits a pane. Only the default trigger exists in this release. */
-export type Trigger = { readonly kind: "Default" };
+export type Trigger = {
+  /** Which trigger. `Default` fires once the watermark passes the end of the window. */
+  readonly kind: "Default";
+};
 
 /** Whether successive panes of a window carry everything so far or only what arrived since the last pane. */
 export type AccumulationMode = "DISCARDING" | "ACCUMULATING";
@@ -16,11 +19,18 @@ export type TimestampCombiner = "END_OF_WINDOW" | "EARLIEST" | "LATEST";
 
 /** Everything GroupByKey needs to know about a PCollection's windowing. */
 export interface WindowingStrategy {
+  /** Assigns each element's windows (set by `windowInto`); GroupByKey groups within each window. */
   readonly windowFn: WindowFn;
+  /** When GroupByKey emits a pane for a key and window. */
   readonly trigger: Trigger;
+  /** Whether a later pane of the same key and window repeats the values of the earlier ones. */
   readonly accumulationMode: AccumulationMode;
   /** How far behind the watermark (ms) data may arrive and still be included. */
   readonly allowedLateness: number;
+  /**
+   * The timestamp of each grouped output: the window's last timestamp (`END_OF_WINDOW`), or the earliest or latest
+   * timestamp among the grouped inputs.
+   */
   readonly timestampCombiner: TimestampCombiner;
 }
 

@@ -11,7 +11,11 @@ import type { PTransform } from "../ptransform.js";
 import { groupByKey } from "./group-by-key.js";
 import { parDo } from "./par-do.js";
 
-/** Applies `combineFn` to the values of a group: the unlifted path, and the definition lifting must agree with. */
+/**
+ * Applies `combineFn` to the values of a group: the unlifted path, and the definition lifting must agree with.
+ * @example
+ * combineValues(sumFn(), [1, 2, 3]); // 6
+ */
 export function combineValues<I, A, O>(combineFn: CombineFn<I, A, O>, values: readonly I[]): O {
   let acc = combineFn.createAccumulator();
   for (let i = 0; i < values.length; i++) acc = combineFn.addInput(acc, values[i]!);
@@ -21,7 +25,7 @@ export function combineValues<I, A, O>(combineFn: CombineFn<I, A, O>, values: re
 /**
  * Combines the values of each key.
  * @example
- * const totals = sales.apply(combinePerKey(sumFn)); // KV<product, total>
+ * const totals = sales.apply(combinePerKey(sumFn())); // KV<product, total>
  */
 export function combinePerKey<K, I, A, O>(combineFn: CombineFn<I, A, O>): PTransform<PCollection<KV<K, I>>, PCollection<KV<K, O>>> {
   for (const m of ["createAccumulator", "addInput", "mergeAccumulators", "extractOutput"] as const) {

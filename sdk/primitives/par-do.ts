@@ -10,7 +10,10 @@ import type { PCollection } from "../pcollection.js";
 import type { PTransform } from "../ptransform.js";
 
 /** The outputs of a ParDo with tagged outputs: `main` plus one PCollection per tag. */
-export type TaggedOutputs<O, Tagged extends Record<string, unknown>> = { readonly main: PCollection<O> } & {
+export type TaggedOutputs<O, Tagged extends Record<string, unknown>> = {
+  /** The main output: what the DoFn emits with `ctx.output`. */
+  readonly main: PCollection<O>;
+} & {
   readonly [K in keyof Tagged]: PCollection<Tagged[K]>;
 };
 
