@@ -31,8 +31,13 @@ export interface StandardOptions {
 /** Standard options plus the pipeline's own, by name. */
 export type PipelineOptions = StandardOptions & { [name: string]: unknown };
 
-/** The yargs declarations of the standard options: the single source for parsing, defaults and `--help`. */
-export const STANDARD_OPTIONS = {
+/**
+ * The yargs declarations of the standard options: the single source for parsing, defaults and `--help`. Each
+ * entry declares the {@link StandardOptions} field of the same name.
+ * @example
+ * STANDARD_OPTIONS.bundleSize.default; // 4096
+ */
+export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOption>> = {
   runner: { type: "string", default: "direct", describe: "Runner that executes the pipeline", group: "Pipeline options:" },
   parallelism: {
     type: "number",
@@ -60,9 +65,13 @@ export const STANDARD_OPTIONS = {
     describe: "direct runner: shuffle bundle, key and value order with this seed",
     group: "Direct runner options:",
   },
-} as const satisfies Record<keyof StandardOptions, YargsOption>;
+};
 
-/** The default value of every standard option. */
+/**
+ * The default value of every standard option (`orderSeed` has none, so it is absent).
+ * @example
+ * defaultOptions().runner; // "direct"
+ */
 export function defaultOptions(): StandardOptions {
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(STANDARD_OPTIONS)) {

@@ -12,6 +12,10 @@ export { UsageError } from "./usage-error.js";
 /**
  * Parses `argv` into options. `--help` prints usage and exits the process.
  * @throws UsageError for unknown options and invalid values
+ * @example
+ * const options = parseOptions(["--top", "5"], { top: { type: "number", default: 10 } }, { scriptName: "wordcount" });
+ * options.top; // 5
+ * options.runner; // "direct" (the default)
  */
 export function parseOptions(
   argv: readonly string[],

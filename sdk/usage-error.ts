@@ -10,5 +10,6 @@
  * throw new UsageError("--parallelism must be a positive integer, got 0");
  */
 export class UsageError extends Error {
+  /** `"UsageError"`: how the error names itself when printed with its stack. */
   override name = "UsageError";
 }

@@ -14,10 +14,18 @@ export type ViewKind = "singleton" | "iterable" | "map" | "multimap";
  * @typeParam V the value the DoFn sees
  */
 export interface PCollectionView<V> {
+  /** How the DoFn sees the elements: one element, all of them, or a map by key (see {@link ViewKind}). */
   readonly kind: ViewKind;
+  /**
+   * The PCollection seen. For each main-input element the DoFn sees its elements in the side-input window that
+   * contains the end of the element's window (the global window when the side input is globally windowed).
+   */
   readonly pcollection: PCollection<unknown>;
   /** For singletons: the value when the PCollection is empty; absent means an empty one is an error. */
-  readonly defaultValue?: { readonly value: unknown };
+  readonly defaultValue?: {
+    /** The default itself (wrapped, so that `undefined` can be a default too). */
+    readonly value: unknown;
+  };
   /** @internal phantom type, never set */
   readonly __viewType?: V;
 }

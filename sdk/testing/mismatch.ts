@@ -53,8 +53,8 @@ export function multisetDiff(expected: readonly unknown[], actual: readonly unkn
 }
 
 /**
- * The elements as a sorted, bounded list for a message: `[1, 2, "a", ... and 3 more]`, each element cut at
- * {@link MAX_ELEMENT_CHARS} characters.
+ * The elements as a sorted, bounded list for a message: `[1, 2, "a", ... and 3 more]`, each element cut at 120
+ * characters (`MAX_ELEMENT_CHARS`).
  * @example
  * formatElements([3, 10, 2]); // "[2, 3, 10]"
  */
