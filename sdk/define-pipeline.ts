@@ -1,7 +1,7 @@
 /**
  * `definePipeline`: how a pipeline file declares its pipeline. The pipeline is built by a function of its options,
- * so a worker thread or process can import the same module and rebuild the same graph (DESIGN.md decision 4):
- * code reaches workers by re-import, never by serialised closures.
+ * so a worker thread or process can import the same module and rebuild the same graph (docs/architecture.md,
+ * "How a runner plugs in", step 4): code reaches workers by re-import, never by serialised closures.
  * @module
  */
 import path from "node:path";
