@@ -15,6 +15,10 @@ const RUNNERS: Readonly<Record<string, RunnerEntry>> = {
     description: "in-process reference runner; checks the model (immutability, key determinism, order)",
     load: async () => new (await import("./direct/direct-runner.js")).DirectRunner(),
   },
+  threads: {
+    description: "worker threads (piscina), one per core by default; for CPU-heavy pipelines",
+    load: async () => new (await import("./threads/threads-runner.js")).ThreadsRunner(),
+  },
 };
 
 /** Names of the registered runners. */

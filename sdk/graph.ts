@@ -98,6 +98,12 @@ export interface ParDoNode extends NodeBase {
   readonly sideInputs: readonly PCollectionView<unknown>[];
   /** Tag of the main output; the other output tags are tagged outputs. */
   readonly mainTag: string;
+  /**
+   * A finalizer runs only once every step that is not downstream of a finalizer has completed successfully: the
+   * commit phase of a job. Sinks publish their output in one (writeText renames its files there), so a job that
+   * fails anywhere leaves no output behind.
+   */
+  readonly finalizer?: boolean;
 }
 /**
  * The GroupByKey primitive (the shuffle): groups a KV PCollection's values by key within each window and emits
@@ -175,7 +181,8 @@ export function consumersOf(graph: PipelineGraph, pcollectionId: string): Primit
 export function graphFingerprint(graph: PipelineGraph): string {
   const hash = createHash("sha256");
   for (const [name, node] of [...graph.transforms].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const side = node.kind === "ParDo" ? node.sideInputs.map((v) => `${v.kind}:${v.pcollection.id}`).join(",") : "";
+    const side =
+      node.kind === "ParDo" ? node.sideInputs.map((v) => `${v.kind}:${v.pcollection.id}`).join(",") + (node.finalizer ? "|finalizer" : "") : "";
     hash.update(`T|${name}|${node.kind}|${node.inputs.join(",")}|${JSON.stringify(node.outputs)}|${side}\n`);
   }
   for (const [id, pc] of [...graph.pcollections].sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -14,12 +14,12 @@ export interface StandardOptions {
   runner: string;
   /** How many workers a parallel runner uses. */
   parallelism: number;
-  /** Where runners put temporary files (shuffle, spill, sink staging). */
+  /** How many times a parallel runner runs a bundle whose worker died before the job fails. */
+  maxAttempts: number;
+  /** Where the process runner puts temporary files (shuffle and spill). */
   tempDir: string;
-  /** Memory budget in MiB for buffered state before a runner spills to disk. */
+  /** The process runner's memory budget per worker, in MiB, for buffered state before it spills to disk. */
   memoryMb: number;
-  /** Elements per bundle a runner aims for. */
-  bundleSize: number;
   /** No progress output. */
   quiet: boolean;
   /** Direct runner: freeze emitted elements so a DoFn that mutates its input or output fails at once. */
@@ -35,24 +35,34 @@ export type PipelineOptions = StandardOptions & { [name: string]: unknown };
  * The yargs declarations of the standard options: the single source for parsing, defaults and `--help`. Each
  * entry declares the {@link StandardOptions} field of the same name.
  * @example
- * STANDARD_OPTIONS.bundleSize.default; // 4096
+ * STANDARD_OPTIONS.maxAttempts.default; // 3
  */
 export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOption>> = {
   runner: { type: "string", default: "direct", describe: "Runner that executes the pipeline", group: "Pipeline options:" },
   parallelism: {
     type: "number",
     default: Math.max(1, os.availableParallelism()),
-    describe: "Workers for parallel runners (default: number of cores)",
-    group: "Pipeline options:",
+    describe: "threads and process runners: workers (default: number of cores)",
+    group: "Parallel runner options:",
+  },
+  maxAttempts: {
+    type: "number",
+    default: 3,
+    describe: "threads and process runners: attempts per bundle when its worker dies",
+    group: "Parallel runner options:",
   },
   tempDir: {
     type: "string",
     default: path.join(os.tmpdir(), "sluice"),
-    describe: "Directory for temporary files (shuffle, spill, staged output)",
-    group: "Pipeline options:",
+    describe: "process runner: directory for shuffle and spill files",
+    group: "Parallel runner options:",
   },
-  memoryMb: { type: "number", default: 512, describe: "Memory budget (MiB) for buffered state before spilling", group: "Pipeline options:" },
-  bundleSize: { type: "number", default: 4096, describe: "Elements per bundle", group: "Pipeline options:" },
+  memoryMb: {
+    type: "number",
+    default: 512,
+    describe: "process runner: memory budget (MiB) per worker before spilling to disk",
+    group: "Parallel runner options:",
+  },
   quiet: { type: "boolean", default: false, describe: "No progress output", group: "Pipeline options:" },
   enforceImmutability: {
     type: "boolean",
@@ -91,7 +101,7 @@ export type ParsedOptions<S extends OptionsSpec> = InferredOptionTypes<S> & Pipe
  * @throws UsageError with a one-line message naming the option
  */
 export function validateStandardOptions(options: StandardOptions): void {
-  for (const name of ["parallelism", "memoryMb", "bundleSize"] as const) {
+  for (const name of ["parallelism", "memoryMb", "maxAttempts"] as const) {
     const v = options[name];
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || !Number.isInteger(v)) {
       throw new UsageError(`--${name} must be a positive integer, got ${String(v)}`);

@@ -18,6 +18,11 @@ export interface ParDoOptions {
   readonly sideInputs?: readonly PCollectionView<unknown>[];
   /** The step name; default `ParDo`. */
   readonly name?: string;
+  /**
+   * Run this ParDo only after every other step of the job has succeeded (the job's commit phase): for sinks
+   * that publish output, so that a failed job leaves none. Its input is held until then.
+   */
+  readonly finalizer?: boolean;
 }
 
 /**
@@ -82,7 +87,7 @@ export class PCollection<out T> {
    * lines.parDo({ process(line, ctx) { if (line) ctx.output(line.length); } });
    */
   parDo<O>(doFn: DoFn<T, O>, options: ParDoOptions = {}): PCollection<O> {
-    return this.apply(options.name ?? "ParDo", parDo(doFn, options.sideInputs ?? []));
+    return this.apply(options.name ?? "ParDo", parDo(doFn, options.sideInputs ?? [], { finalizer: options.finalizer ?? false }));
   }
 
   /** Whether the collection is finite. */

@@ -63,4 +63,9 @@ export interface ExecutionPlan {
   readonly upstream: ReadonlyMap<string, readonly string[]>;
   /** For each stage: the stages producing its side inputs (it waits for them to be complete). */
   readonly sideInputStages: ReadonlyMap<string, readonly string[]>;
+  /**
+   * For each stage rooted at a finalizer ParDo: the stages that must all be complete before it may start (every
+   * stage not downstream of a finalizer). Runners hold the finalizer's input until then.
+   */
+  readonly commitGates: ReadonlyMap<string, readonly string[]>;
 }

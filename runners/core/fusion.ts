@@ -79,7 +79,7 @@ export function fuse(graph: PipelineGraph): ExecutionPlan {
       case "AssignWindows": {
         const input = t.inputs[0]!;
         const s =
-          t.kind === "ParDo" && t.sideInputs.length > 0
+          t.kind === "ParDo" && (t.sideInputs.length > 0 || t.finalizer)
             ? newStage({ kind: "collection", pcollections: [input] })
             : stageById(producerStage.get(input)!);
         s.transforms.push(t);
@@ -116,7 +116,35 @@ export function fuse(graph: PipelineGraph): ExecutionPlan {
     }
   }
   const freeze = (m: Map<string, Set<string>>): Map<string, string[]> => new Map([...m].map(([k, v]) => [k, [...v]]));
-  return { stages, producerStage, routing, upstream: freeze(upstream), sideInputStages: freeze(sideInputStages) };
+  return {
+    stages,
+    producerStage,
+    routing,
+    upstream: freeze(upstream),
+    sideInputStages: freeze(sideInputStages),
+    commitGates: commitGates(stages, upstream, sideInputStages),
+  };
+}
+
+/**
+ * The gate of each finalizer stage: every stage that is not a finalizer and not downstream of one (through main
+ * or side inputs). Stages downstream of a finalizer run after it anyway; waiting for them would deadlock.
+ */
+function commitGates(
+  stages: readonly Stage[],
+  upstream: ReadonlyMap<string, ReadonlySet<string>>,
+  sideInputStages: ReadonlyMap<string, ReadonlySet<string>>,
+): Map<string, string[]> {
+  const finalizers = stages.filter((s) => s.transforms[0]?.kind === "ParDo" && s.transforms[0].finalizer && s.root.kind === "collection");
+  if (finalizers.length === 0) return new Map();
+  const downstream = new Set(finalizers.map((s) => s.id));
+  // Stages are in topological order, so one pass finds everything fed, directly or not, by a finalizer.
+  for (const s of stages) {
+    const inputs = [...upstream.get(s.id)!, ...sideInputStages.get(s.id)!];
+    if (inputs.some((u) => downstream.has(u))) downstream.add(s.id);
+  }
+  const gate = stages.filter((s) => !downstream.has(s.id)).map((s) => s.id);
+  return new Map(finalizers.map((s) => [s.id, gate]));
 }
 
 type MutableStage = { -readonly [K in keyof Stage]: Stage[K] } & { transforms: PrimitiveNode[]; produces: string[] };

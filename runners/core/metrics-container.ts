@@ -40,7 +40,7 @@ export class StepMetrics implements MetricsContainer {
   }
 }
 
-/** Every step's metrics for a job; runners with several workers merge their registries (sum counters, ...). */
+/** Every step's metrics for a job; runners with several workers add up the workers' deltas (see {@link MetricsRegistry.add}). */
 export class MetricsRegistry {
   private readonly steps = new Map<string, StepMetrics>();
 
@@ -50,18 +50,31 @@ export class MetricsRegistry {
     return m;
   }
 
-  /** Adds another registry's values into this one (counters and distributions add up; a gauge takes the later). */
-  merge(other: MetricsRegistry): void {
-    for (const s of other.steps.values()) {
-      const mine = this.forStep(s.step);
-      for (const [n, v] of s.counters) mine.incCounter(n, v);
-      for (const [n, d] of s.distributions) {
-        const cur = mine.distributions.get(n);
-        if (!cur) mine.distributions.set(n, { ...d });
-        else Object.assign(cur, { count: cur.count + d.count, sum: cur.sum + d.sum, min: Math.min(cur.min, d.min), max: Math.max(cur.max, d.max) });
-      }
-      for (const [n, v] of s.gauges) mine.setGauge(n, v);
+  /**
+   * The values since the last drain, then zeroes every cell (the cells stay: operators hold them). Workers
+   * report per-task deltas this way; the coordinator adds them up with {@link MetricsRegistry.add}.
+   */
+  drain(): MetricResults {
+    const out = this.results();
+    for (const s of this.steps.values()) {
+      s.counters.clear();
+      s.distributions.clear();
+      s.gauges.clear();
     }
+    return out;
+  }
+
+  /** Adds reported values (a worker's delta) into this registry. */
+  add(results: MetricResults): void {
+    for (const c of results.counters) this.forStep(c.step).incCounter(c.name, c.value);
+    for (const d of results.distributions) {
+      const mine = this.forStep(d.step);
+      const cur = mine.distributions.get(d.name);
+      const v = d.value;
+      if (!cur) mine.distributions.set(d.name, { count: v.count, sum: v.sum, min: v.min, max: v.max });
+      else Object.assign(cur, { count: cur.count + v.count, sum: cur.sum + v.sum, min: Math.min(cur.min, v.min), max: Math.max(cur.max, v.max) });
+    }
+    for (const g of results.gauges) this.forStep(g.step).setGauge(g.name, g.value);
   }
 
   results(): MetricResults {

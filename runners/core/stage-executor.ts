@@ -148,6 +148,16 @@ export class StageExecutor {
     for (const op of this.operators) await op.teardown();
   }
 
+  /** Elements produced on each PCollection since the last call (then counting restarts at zero). */
+  takeElementCounts(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [pc, o] of this.outputs) {
+      if (o.count > 0) out.set(pc, o.count);
+      o.count = 0;
+    }
+    return out;
+  }
+
   /** Elements produced on each PCollection of the stage so far. */
   elementCounts(): Map<string, number> {
     return new Map([...this.outputs].map(([pc, o]) => [pc, o.count]));

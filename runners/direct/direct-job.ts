@@ -22,6 +22,7 @@ import { MetricsRegistry } from "../core/metrics-container.js";
 import type { WindowedValue } from "../core/receiver.js";
 import { toPipelineError, userCodeError } from "../core/user-code-error.js";
 import { seededRandom, takeOne } from "./seeded-random.js";
+import { stageMayRun } from "../core/stage-readiness.js";
 
 interface QueuedBundle {
   readonly pcollection: string;
@@ -129,7 +130,7 @@ export class DirectJob {
   private async round(): Promise<boolean> {
     let progressed = false;
     for (const s of this.states.values()) {
-      if (!this.sideInputsReady(s)) continue;
+      if (!stageMayRun(this.plan, s.stage.id, this.isComplete)) continue;
       const root = s.stage.root;
       if (root.kind === "impulse" && !s.impulseDone) {
         s.impulseDone = true;
@@ -186,10 +187,7 @@ export class DirectJob {
     }
   }
 
-  /** A stage with side inputs waits until the stages producing them are complete. */
-  private sideInputsReady(s: StageState): boolean {
-    return this.plan.sideInputStages.get(s.stage.id)!.every((id) => this.states.get(id)!.outputWatermark === TIMESTAMP_MAX_VALUE);
-  }
+  private readonly isComplete = (stageId: string): boolean => this.states.get(stageId)!.outputWatermark === TIMESTAMP_MAX_VALUE;
 
   /** Sends a finished bundle of a PCollection to the stages that read it, and to the side input store. */
   private route(pcollection: string, elements: WindowedValue[]): void {

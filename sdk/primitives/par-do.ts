@@ -8,6 +8,7 @@ import type { PCollectionView } from "../model/view.js";
 import type { ParDoNode } from "../graph.js";
 import type { PCollection } from "../pcollection.js";
 import type { PTransform } from "../ptransform.js";
+import type { ParDoOptions } from "../pcollection.js";
 
 /** The outputs of a ParDo with tagged outputs: `main` plus one PCollection per tag. */
 export type TaggedOutputs<O, Tagged extends Record<string, unknown>> = {
@@ -28,10 +29,11 @@ function applyParDo(
   doFn: DoFn<unknown, unknown, Record<string, unknown>>,
   sideInputs: readonly PCollectionView<unknown>[],
   tags: readonly string[],
+  finalizer = false,
 ): Record<string, PCollection<unknown>> {
   const { isBounded, windowing } = input;
   return input.pipeline.applyPrimitive<ParDoNode>({
-    node: { kind: "ParDo", doFn, sideInputs, mainTag: "main" },
+    node: { kind: "ParDo", doFn, sideInputs, mainTag: "main", ...(finalizer ? { finalizer } : {}) },
     inputs: [input],
     outputs: ["main", ...tags].map((tag) => ({ tag, isBounded, windowing })),
   });
@@ -40,18 +42,20 @@ function applyParDo(
 /**
  * Applies a DoFn to every element (one main output).
  * @param sideInputs views the DoFn reads with `ctx.sideInput(view)`
+ * @param options.finalizer run only after every other step has succeeded (see {@link ParDoOptions.finalizer})
  * @example
  * lines.apply(parDo({ process(line: string, ctx) { ctx.output(line.length); } }));
  */
 export function parDo<I, O>(
   doFn: DoFn<I, O>,
   sideInputs: readonly PCollectionView<unknown>[] = [],
+  options: { readonly finalizer?: boolean } = {},
 ): PTransform<PCollection<I>, PCollection<O>> {
   checkDoFn(doFn);
   return {
     name: "ParDo",
     expand: (input) =>
-      applyParDo(input, doFn as DoFn<unknown, unknown, Record<string, unknown>>, sideInputs, []).main as PCollection<O>,
+      applyParDo(input, doFn as DoFn<unknown, unknown, Record<string, unknown>>, sideInputs, [], options.finalizer).main as PCollection<O>,
   };
 }
 

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { runnerNames } from "../../runners/registry.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const COUNT_LETTERS = "test/cli/fixtures/count-letters.ts";
@@ -73,7 +74,7 @@ describe("sluice CLI", function () {
     });
 
     it("names the registered runners when --runner is unknown", async () => {
-      expectUsageError(await sluice(["run", COUNT_LETTERS, "--runner=nope"]), "unknown runner 'nope'; registered runners: direct");
+      expectUsageError(await sluice(["run", COUNT_LETTERS, "--runner=nope"]), `unknown runner 'nope'; registered runners: ${runnerNames().join(", ")}`);
     });
 
     it("rejects an unknown option in one line", async () => {

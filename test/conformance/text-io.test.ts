@@ -106,7 +106,7 @@ describe("Text IO", () => {
         const other = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-text-out-"));
         try {
           await run(cases.writeTextShards, runner, { dir: out, orderSeed: 1 });
-          await run(cases.writeTextShards, runner, { dir: other, orderSeed: 987654321, bundleSize: 3 });
+          await run(cases.writeTextShards, runner, { dir: other, orderSeed: 987654321, parallelism: 1 });
           const names = listFiles(path.join(out, "out"));
           expect(listFiles(path.join(other, "out"))).to.deep.equal(names);
           for (const n of names) {

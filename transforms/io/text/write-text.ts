@@ -100,7 +100,7 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
       return p
         .apply("Collect", flatten([all, start]))
         .apply("GroupAll", groupByKey<string, WrittenShard | null>())
-        .parDo(new FinalizeShardsFn(spec), { name: "Finalize" });
+        .parDo(new FinalizeShardsFn(spec), { name: "Finalize", finalizer: true });
     },
   };
 }

@@ -1,0 +1,388 @@
+/**
+ * The coordinator of the parallel runners: schedules the fused stages' bundles as tasks on a {@link WorkerPool},
+ * keeps the shuffle's partitions and the side inputs, tracks watermarks, and retries tasks whose worker died.
+ * Shared by the threads and process runners; it knows nothing of threads or processes.
+ *
+ * ```
+ *   source splits ──► read tasks ──► shuffle partitions ──► group tasks ──► bundles ──► bundle tasks ──► ...
+ *                         │  (records by key hash, with holds)    │ (one per partition,       │
+ *                         └──────────── side inputs (sealed when complete, sent with tasks) ◄─┘  when the
+ *                                                                                               watermark passes)
+ * ```
+ * The watermark model is the direct runner's: a stage's output watermark is the minimum of its input watermark
+ * and the holds of everything it still owes (queued and running bundles, unfired shuffle records, grouping
+ * state); a bounded source's jumps to +∞ once its last split is read.
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import type { Job, PipelineResult } from "../../sdk/runner-api.js";
+import { PipelineError } from "../../sdk/runner-api.js";
+import { TIMESTAMP_MAX_VALUE, TIMESTAMP_MIN_VALUE, type Instant } from "../../sdk/model/time.js";
+import { fuse } from "../core/fusion.js";
+import type { ExecutionPlan, Stage } from "../core/execution-plan.js";
+import { MetricsRegistry } from "../core/metrics-container.js";
+import { summarizeGraph } from "../core/rebuild.js";
+import { userCodeError, toPipelineError } from "../core/user-code-error.js";
+import type { BlobRef, JobSpec, SideInputData, Task, TaskEnvelope, TaskResult } from "./protocol.js";
+import { WorkerLostError, type WorkerPool } from "./worker-pool.js";
+import { stageMayRun } from "../core/stage-readiness.js";
+
+/** How the coordinator behaves; set by the runner from the pipeline options. */
+export interface CoordinatorOptions {
+  /** Partitions per shuffle. */
+  readonly partitions: number;
+  /** Attempts per task when its worker dies (user-code errors are not retried: they are deterministic). */
+  readonly maxAttempts: number;
+  /** Makes a blob cheap to send to many workers (threads: shared memory). */
+  readonly share?: (blob: BlobRef) => BlobRef;
+  /** Called after every finished task, for progress displays. */
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+/** A snapshot of a run's progress. */
+export interface Progress {
+  readonly tasksDone: number;
+  readonly tasksRunning: number;
+  readonly elementsRead: number;
+  readonly retries: number;
+}
+
+/** One shuffle partition of a grouping stage. */
+interface PartitionState {
+  /** Records not yet sent to a group task, with their holds. */
+  pending: { data: BlobRef; hold: Instant }[];
+  /** Grouping state left by the last group task (unfired windows). */
+  state: BlobRef | undefined;
+  stateHold: Instant;
+  /** The hold of what the running group task was sent (+∞ when none runs). */
+  runningHold: Instant;
+  running: boolean;
+  /** The input watermark the last group task was given. */
+  firedAt: Instant;
+}
+
+/** Scheduling state of one stage. */
+interface StageState {
+  readonly stage: Stage;
+  readonly splits: unknown[];
+  impulsePending: boolean;
+  /** Materialised bundles waiting for a task (collection roots). */
+  readonly queue: { pcollection: string; data: BlobRef; minTimestamp: Instant }[];
+  readonly partitions: PartitionState[];
+  /** Holds of this stage's running tasks, by task id. */
+  readonly running: Map<number, Instant>;
+  /** Side input PCollections its ParDos read. */
+  readonly sideInputs: readonly string[];
+  /** Monotone. */
+  outputWatermark: Instant;
+}
+
+/** A task ready to start. */
+interface NextTask {
+  readonly stage: StageState;
+  readonly task: Task;
+  /** For group tasks: the partition it groups. */
+  readonly partition?: PartitionState;
+  /** The earliest timestamp the task's outputs may carry. */
+  readonly hold: Instant;
+}
+
+interface Running {
+  readonly id: number;
+  readonly next: NextTask;
+}
+
+type Completion = { running: Running; envelope: TaskEnvelope; result?: TaskResult; failure?: unknown };
+
+/** Bytes per source split: enough splits to keep every worker busy, none too small to be worth a task. */
+function desiredSplitBytes(totalBytes: number | undefined, workers: number): number {
+  if (totalBytes === undefined) return 16 * 2 ** 20;
+  return Math.min(64 * 2 ** 20, Math.max(2 ** 20, Math.ceil(totalBytes / (workers * 4))));
+}
+
+export class Coordinator {
+  private readonly plan: ExecutionPlan;
+  private readonly states: StageState[];
+  private readonly spec: JobSpec;
+  private readonly metrics = new MetricsRegistry();
+  private readonly elementCounts = new Map<string, number>();
+  /** Materialised side inputs: bundles by PCollection, shared once the producing stage completes. */
+  private readonly sideInputBundles = new Map<string, BlobRef[]>();
+  private readonly sealedSideInputs = new Map<string, SideInputData>();
+  private readonly inFlight = new Map<number, Promise<Completion>>();
+  private nextTaskId = 0;
+  private tasksDone = 0;
+  private retries = 0;
+
+  constructor(
+    private readonly job: Job,
+    private readonly pool: WorkerPool,
+    private readonly options: CoordinatorOptions,
+  ) {
+    if (!job.source) {
+      throw new PipelineError(
+        "this runner runs pipelines in several workers, which rebuild the pipeline by importing its module: " +
+          "define it with `export default definePipeline(import.meta, {...})` and run it from that file or with `sluice run`",
+      );
+    }
+    this.plan = fuse(job.graph);
+    this.spec = {
+      jobId: randomUUID(),
+      source: job.source,
+      summary: summarizeGraph(job.graph),
+      options: job.source.options,
+      partitions: options.partitions,
+    };
+    this.states = this.plan.stages.map((stage) => ({
+      stage,
+      splits: [],
+      impulsePending: stage.root.kind === "impulse",
+      queue: [],
+      partitions:
+        stage.root.kind === "shuffle"
+          ? Array.from({ length: options.partitions }, () => ({
+              pending: [],
+              state: undefined,
+              stateHold: TIMESTAMP_MAX_VALUE,
+              runningHold: TIMESTAMP_MAX_VALUE,
+              running: false,
+              firedAt: TIMESTAMP_MIN_VALUE,
+            }))
+          : [],
+      running: new Map(),
+      sideInputs: [
+        ...new Set(stage.transforms.flatMap((t) => (t.kind === "ParDo" ? t.sideInputs.map((v) => v.pcollection.id) : []))),
+      ],
+      outputWatermark: TIMESTAMP_MIN_VALUE,
+    }));
+  }
+
+  async run(): Promise<PipelineResult> {
+    const started = Date.now();
+    try {
+      await this.splitSources();
+      for (;;) {
+        this.updateWatermarks();
+        while (this.inFlight.size < this.pool.size) {
+          const next = this.nextTask();
+          if (!next) break;
+          this.start(next, 1);
+        }
+        if (this.inFlight.size === 0) break;
+        await this.complete(await Promise.race(this.inFlight.values()));
+      }
+      const stuck = this.states.filter((s) => s.outputWatermark < TIMESTAMP_MAX_VALUE);
+      if (stuck.length > 0) throw new Error(`internal: the run stalled with stages ${stuck.map((s) => s.stage.id).join(", ")} incomplete`);
+    } catch (e) {
+      // Let running tasks finish (their results are dropped) so that teardown sees quiet workers.
+      await Promise.allSettled(this.inFlight.values());
+      throw toPipelineError(e, this.job.graph);
+    }
+    return {
+      state: "DONE",
+      metrics: this.metrics.results(),
+      elementCounts: this.elementCounts,
+      durationMs: Date.now() - started,
+    };
+  }
+
+  /** The envelope that asks every worker to tear its DoFns down. */
+  teardownEnvelope(): TaskEnvelope {
+    return { job: this.spec, task: { kind: "teardown" }, sideInputs: [], attempt: 1 };
+  }
+
+  // ---- scheduling ----
+
+  /** The next runnable task, downstream stages first so that data is consumed before more is produced. */
+  private nextTask(): NextTask | undefined {
+    for (let i = this.states.length - 1; i >= 0; i--) {
+      const s = this.states[i]!;
+      if (!stageMayRun(this.plan, s.stage.id, this.isComplete)) continue;
+      const id = s.stage.id;
+      const root = s.stage.root;
+      if (root.kind === "impulse" && s.impulsePending) {
+        s.impulsePending = false;
+        return { stage: s, task: { kind: "impulse", stage: id }, hold: TIMESTAMP_MIN_VALUE };
+      }
+      if (root.kind === "read" && s.splits.length > 0) {
+        return { stage: s, task: { kind: "read", stage: id, split: s.splits.shift() }, hold: TIMESTAMP_MIN_VALUE };
+      }
+      if (root.kind === "collection" && s.queue.length > 0) {
+        const b = s.queue.shift()!;
+        return { stage: s, task: { kind: "bundle", stage: id, pcollection: b.pcollection, data: b.data }, hold: b.minTimestamp };
+      }
+      if (root.kind === "shuffle") {
+        const input = this.inputWatermark(s);
+        for (let p = 0; p < s.partitions.length; p++) {
+          const part = s.partitions[p]!;
+          if (part.running || (part.pending.length === 0 && part.state === undefined) || input <= part.firedAt) continue;
+          const hold = Math.min(part.stateHold, ...part.pending.map((r) => r.hold));
+          if (!(input > hold || input === TIMESTAMP_MAX_VALUE)) continue;
+          const records = part.pending.map((r) => r.data);
+          part.pending = [];
+          part.running = true;
+          part.runningHold = hold;
+          part.firedAt = input;
+          const state = part.state;
+          part.state = undefined;
+          part.stateHold = TIMESTAMP_MAX_VALUE;
+          return { stage: s, task: { kind: "group", stage: id, partition: p, watermark: input, records, state }, partition: part, hold };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private start(next: NextTask, attempt: number, id = this.nextTaskId++): void {
+    const { stage, task } = next;
+    const envelope: TaskEnvelope = { job: this.spec, task, sideInputs: stage.sideInputs.map((pc) => this.sealedSideInputs.get(pc)!), attempt };
+    const running: Running = { id, next };
+    // Group tasks are held by their partition's runningHold; other tasks by their own.
+    if (!next.partition) stage.running.set(id, next.hold);
+    this.inFlight.set(
+      id,
+      this.pool.run(envelope).then(
+        (result) => ({ running, envelope, result }),
+        (failure: unknown) => ({ running, envelope, failure }),
+      ),
+    );
+  }
+
+  private async complete({ running, envelope, result, failure }: Completion): Promise<void> {
+    this.inFlight.delete(running.id);
+    const { stage, partition } = running.next;
+    if (failure !== undefined) {
+      if (failure instanceof WorkerLostError && envelope.attempt < this.options.maxAttempts) {
+        this.retries++;
+        this.start(running.next, envelope.attempt + 1, running.id);
+        return;
+      }
+      throw new PipelineError(
+        `${describeTask(envelope.task, stage.stage)} failed after ${envelope.attempt} attempt(s): ${(failure as Error)?.message ?? String(failure)}`,
+        { cause: failure },
+      );
+    }
+    const r = result!;
+    if (r.error) {
+      throw new PipelineError(r.error.message, { ...r.error });
+    }
+    stage.running.delete(running.id);
+    this.tasksDone++;
+    this.metrics.add(r.metrics);
+    for (const [pc, n] of r.counts) this.elementCounts.set(pc, (this.elementCounts.get(pc) ?? 0) + n);
+    for (const out of r.shuffle) {
+      const target = this.states.find((s) => s.stage.id === out.stage)!;
+      target.partitions[out.partition]!.pending.push({ data: out.data, hold: out.hold });
+    }
+    for (const b of r.bundles) {
+      const routing = this.plan.routing.get(b.pcollection)!;
+      if (routing.isSideInput) {
+        const list = this.sideInputBundles.get(b.pcollection) ?? [];
+        list.push(b.data);
+        this.sideInputBundles.set(b.pcollection, list);
+      }
+      for (const consumer of routing.collectionConsumers) {
+        this.states.find((s) => s.stage.id === consumer)!.queue.push({ pcollection: b.pcollection, data: b.data, minTimestamp: b.minTimestamp });
+      }
+    }
+    if (partition) {
+      const part = partition;
+      part.running = false;
+      part.runningHold = TIMESTAMP_MAX_VALUE;
+      part.state = r.group?.state;
+      part.stateHold = r.group?.state === undefined ? TIMESTAMP_MAX_VALUE : r.group.hold;
+    }
+    this.options.onProgress?.({
+      tasksDone: this.tasksDone,
+      tasksRunning: this.inFlight.size,
+      elementsRead: this.elementsRead(),
+      retries: this.retries,
+    });
+  }
+
+  // ---- watermarks ----
+
+  private updateWatermarks(): void {
+    for (const s of this.states) {
+      const input = this.inputWatermark(s);
+      let out: Instant;
+      switch (s.stage.root.kind) {
+        case "impulse":
+          out = s.impulsePending || s.running.size > 0 ? TIMESTAMP_MIN_VALUE : TIMESTAMP_MAX_VALUE;
+          break;
+        case "read":
+          out = s.splits.length > 0 || s.running.size > 0 ? TIMESTAMP_MIN_VALUE : TIMESTAMP_MAX_VALUE;
+          break;
+        case "collection":
+          out = Math.min(input, ...s.queue.map((b) => b.minTimestamp), ...s.running.values());
+          break;
+        case "shuffle":
+          out = input;
+          for (const p of s.partitions) {
+            out = Math.min(out, p.stateHold, p.runningHold, ...p.pending.map((r) => r.hold));
+          }
+          break;
+      }
+      if (out > s.outputWatermark) {
+        s.outputWatermark = out;
+        if (out === TIMESTAMP_MAX_VALUE) this.sealSideInputs(s);
+      }
+    }
+  }
+
+  private inputWatermark(s: StageState): Instant {
+    let wm = TIMESTAMP_MAX_VALUE;
+    for (const u of this.plan.upstream.get(s.stage.id)!) wm = Math.min(wm, this.states.find((x) => x.stage.id === u)!.outputWatermark);
+    return wm;
+  }
+
+  private readonly isComplete = (stageId: string): boolean =>
+    this.states.find((s) => s.stage.id === stageId)!.outputWatermark === TIMESTAMP_MAX_VALUE;
+
+  /** Once a stage is complete, the side inputs it produced are final: share them with the workers. */
+  private sealSideInputs(s: StageState): void {
+    for (const pc of s.stage.produces) {
+      if (!this.plan.routing.get(pc)!.isSideInput) continue;
+      const share = this.options.share ?? ((b: BlobRef) => b);
+      this.sealedSideInputs.set(pc, { pcollection: pc, bundles: (this.sideInputBundles.get(pc) ?? []).map(share) });
+      this.sideInputBundles.delete(pc);
+    }
+  }
+
+  // ---- sources ----
+
+  private async splitSources(): Promise<void> {
+    for (const s of this.states) {
+      const root = s.stage.root;
+      if (root.kind !== "read") continue;
+      const source = root.transform.source;
+      try {
+        const size = await source.estimateSizeBytes?.();
+        s.splits.push(...(await source.split(desiredSplitBytes(size, this.pool.size))));
+      } catch (e) {
+        throw userCodeError(root.transform.fullName, e);
+      }
+    }
+  }
+
+  private elementsRead(): number {
+    let n = 0;
+    for (const s of this.states) {
+      const root = s.stage.root;
+      if (root.kind === "read") n += this.elementCounts.get(root.transform.outputs.main!) ?? 0;
+    }
+    return n;
+  }
+}
+
+/** Names a task in messages: its kind and the stage's first step. */
+function describeTask(task: Task, stage: Stage): string {
+  const root = stage.root;
+  const step =
+    root.kind === "read" || root.kind === "impulse"
+      ? root.transform.fullName
+      : root.kind === "shuffle"
+        ? root.shuffle.step
+        : (stage.transforms[0]?.fullName ?? stage.id);
+  return `${task.kind} task of step '${step}'`;
+}

@@ -1,0 +1,106 @@
+/**
+ * The messages between a coordinator and its workers, shared by the threads and process runners. Everything
+ * here is plain data: a worker gets user code by rebuilding the pipeline from `JobSpec.source`, never from a
+ * message.
+ *
+ * Payloads are {@link BlobRef}s so the transport decides where bytes live: in memory (threads: the bytes
+ * themselves, side inputs in shared memory) or on disk (a file range, for data larger than memory).
+ * @module
+ */
+import type { PipelineOptions } from "../../sdk/options.js";
+import type { PipelineSource } from "../../sdk/runner-api.js";
+import type { MetricResults } from "../../sdk/metrics.js";
+import type { GraphSummary } from "../core/rebuild.js";
+
+/** Encoded bytes, in memory or in a file. */
+export type BlobRef = Uint8Array | { readonly file: string; readonly offset: number; readonly length: number };
+
+/** What a worker needs to rebuild and run the job's graph. */
+export interface JobSpec {
+  readonly jobId: string;
+  readonly source: PipelineSource;
+  readonly summary: GraphSummary;
+  readonly options: PipelineOptions;
+  /** How many partitions each shuffle has. */
+  readonly partitions: number;
+}
+
+/** One unit of work: a bundle of a stage. */
+export type Task =
+  /** Run an Impulse stage. */
+  | { readonly kind: "impulse"; readonly stage: string }
+  /** Read one source split through its stage. */
+  | { readonly kind: "read"; readonly stage: string; readonly split: unknown }
+  /** Run a materialised bundle through a collection-rooted stage. */
+  | { readonly kind: "bundle"; readonly stage: string; readonly pcollection: string; readonly data: BlobRef }
+  /**
+   * Group one shuffle partition: restore its grouping state, add the new records, advance the input watermark
+   * (firing what it passes) and run the results through the stage.
+   */
+  | {
+      readonly kind: "group";
+      readonly stage: string;
+      readonly partition: number;
+      readonly watermark: number;
+      readonly records: readonly BlobRef[];
+      readonly state: BlobRef | undefined;
+    }
+  /** Call `teardown` on every DoFn of this worker. */
+  | { readonly kind: "teardown" };
+
+/** A side input's materialised elements (encoded bundles), sent with every task of a stage that reads it. */
+export interface SideInputData {
+  readonly pcollection: string;
+  readonly bundles: readonly BlobRef[];
+}
+
+/** A task with everything needed to run it. */
+export interface TaskEnvelope {
+  readonly job: JobSpec;
+  readonly task: Task;
+  readonly sideInputs: readonly SideInputData[];
+  /** Which attempt this is (1 for the first); fault-injection tests and logs use it. */
+  readonly attempt: number;
+}
+
+/** Shuffle output of a task for one partition of one grouping stage. */
+export interface ShuffleOutput {
+  /** The grouping stage (id) the records are for. */
+  readonly stage: string;
+  readonly partition: number;
+  readonly data: BlobRef;
+  readonly records: number;
+  /** The earliest output timestamp these records may produce (their watermark hold). */
+  readonly hold: number;
+}
+
+/** A bundle a task produced for other stages or side inputs. */
+export interface BundleOutput {
+  readonly pcollection: string;
+  readonly data: BlobRef;
+  readonly elements: number;
+  readonly minTimestamp: number;
+}
+
+/** A user-code failure, as plain data. */
+export interface TaskError {
+  readonly message: string;
+  readonly step?: string;
+  readonly element?: string;
+  readonly userStack?: string;
+  readonly appliedAt?: string;
+}
+
+/** What a task produced. */
+export interface TaskResult {
+  readonly shuffle: readonly ShuffleOutput[];
+  readonly bundles: readonly BundleOutput[];
+  /** Group tasks: the partition's remaining grouping state (absent when empty) and its hold. */
+  readonly group?: { readonly state: BlobRef | undefined; readonly hold: number };
+  /** Metric updates made by this task. */
+  readonly metrics: MetricResults;
+  /** Elements produced on each PCollection by this task. */
+  readonly counts: readonly (readonly [string, number])[];
+  /** Set when user code failed: the job fails with it (no retry: user errors are deterministic). */
+  readonly error?: TaskError;
+}

@@ -1,0 +1,25 @@
+/**
+ * The seam between the coordinator and a transport: a pool of worker slots that run tasks. Threads and processes
+ * implement it; the coordinator never knows which it drives.
+ * @module
+ */
+import type { TaskEnvelope, TaskResult } from "./protocol.js";
+
+/** A worker that died or could not be reached: the task may be retried elsewhere. */
+export class WorkerLostError extends Error {
+  override name = "WorkerLostError";
+}
+
+export interface WorkerPool {
+  /** How many tasks can run at once. */
+  readonly size: number;
+  /**
+   * Runs a task on some worker. Resolves with the task's result (which carries user-code errors as data);
+   * rejects with {@link WorkerLostError} when the worker died or the transport failed.
+   */
+  run(envelope: TaskEnvelope): Promise<TaskResult>;
+  /** Runs a task on every live worker (teardown). Never rejects. */
+  runOnEach(envelope: TaskEnvelope): Promise<void>;
+  /** Stops every worker. */
+  close(): Promise<void>;
+}

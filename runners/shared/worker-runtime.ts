@@ -1,0 +1,230 @@
+/**
+ * The worker side of the parallel runners: rebuilds the job's graph by re-importing the pipeline module, keeps
+ * one stage executor per stage (so a DoFn is set up once per worker and reused across bundles), runs tasks and
+ * returns what they produced, encoded. Shared by worker threads and worker processes; only {@link BlobIo}
+ * differs between them.
+ * @module
+ */
+import type { PipelineGraph } from "../../sdk/graph.js";
+import { GLOBAL_WINDOW } from "../../sdk/model/window.js";
+import { NO_FIRING } from "../../sdk/model/pane.js";
+import { TIMESTAMP_MIN_VALUE } from "../../sdk/model/time.js";
+import { fuse } from "../core/fusion.js";
+import type { ExecutionPlan, ShuffleSpec } from "../core/execution-plan.js";
+import { StageExecutor } from "../core/stage-executor.js";
+import { GroupAlsoByWindow } from "../core/group-also-by-window.js";
+import { SideInputStore } from "../core/side-input-store.js";
+import { MetricsRegistry } from "../core/metrics-container.js";
+import type { WindowedValue } from "../core/receiver.js";
+import { rebuildGraph } from "../core/rebuild.js";
+import { toPipelineError, userCodeError } from "../core/user-code-error.js";
+import { decodeBundle, encodeBundle, forEachInBundle, forEachShuffleRecord } from "./codec.js";
+import { PartitionedShuffleWriter } from "./partitioned-shuffle-writer.js";
+import type { BlobRef, BundleOutput, JobSpec, ShuffleOutput, Task, TaskEnvelope, TaskResult } from "./protocol.js";
+
+/** Where a worker's bytes live: reading the coordinator's blobs and storing its own outputs. */
+export interface BlobIo {
+  read(ref: BlobRef): Uint8Array | Promise<Uint8Array>;
+  write(bytes: Uint8Array): BlobRef;
+}
+
+/** What one task is producing; collected by the environment's callbacks while the task runs. */
+interface TaskOutputs {
+  shuffle: ShuffleOutput[];
+  bundles: BundleOutput[];
+}
+
+/** A job as one worker sees it. */
+class WorkerJob {
+  readonly plan: ExecutionPlan;
+  readonly metrics = new MetricsRegistry();
+  readonly sideInputs: SideInputStore;
+  private readonly loadedSideInputs = new Set<string>();
+  private readonly executors = new Map<string, StageExecutor>();
+  /** The grouping stage (id) of each GroupByKey (by full name). */
+  private readonly groupingStage = new Map<string, string>();
+  outputs: TaskOutputs = { shuffle: [], bundles: [] };
+
+  constructor(
+    readonly spec: JobSpec,
+    readonly graph: PipelineGraph,
+    private readonly io: BlobIo,
+  ) {
+    this.plan = fuse(graph);
+    this.sideInputs = new SideInputStore((pc) => graph.pcollections.get(pc)!.windowing);
+    for (const s of this.plan.stages) if (s.root.kind === "shuffle") this.groupingStage.set(s.root.shuffle.gbk.fullName, s.id);
+  }
+
+  executor(stageId: string): StageExecutor {
+    let ex = this.executors.get(stageId);
+    if (ex) return ex;
+    const stage = this.plan.stages.find((s) => s.id === stageId);
+    if (!stage) throw new Error(`internal: no stage ${stageId}`);
+    ex = new StageExecutor(stage, {
+      graph: this.graph,
+      plan: this.plan,
+      metrics: this.metrics,
+      sideInputs: this.sideInputs,
+      freeze: false,
+      emitBundle: (pcollection, elements) => this.emitBundle(pcollection, elements),
+      shuffleWriter: (shuffle) => this.shuffleWriter(shuffle),
+    });
+    this.executors.set(stageId, ex);
+    return ex;
+  }
+
+  async loadSideInputs(envelope: TaskEnvelope): Promise<void> {
+    for (const side of envelope.sideInputs) {
+      if (this.loadedSideInputs.has(side.pcollection)) continue;
+      for (const ref of side.bundles) this.sideInputs.add(side.pcollection, decodeBundle(await this.io.read(ref)));
+      this.loadedSideInputs.add(side.pcollection);
+    }
+  }
+
+  /** Element counts of every executor since the last task. */
+  takeCounts(): [string, number][] {
+    const out = new Map<string, number>();
+    for (const ex of this.executors.values()) for (const [pc, n] of ex.takeElementCounts()) out.set(pc, (out.get(pc) ?? 0) + n);
+    return [...out];
+  }
+
+  async teardown(): Promise<void> {
+    for (const ex of this.executors.values()) await ex.teardown();
+  }
+
+  private emitBundle(pcollection: string, elements: WindowedValue[]): void {
+    let min = Infinity;
+    for (const e of elements) if (e.timestamp < min) min = e.timestamp;
+    this.outputs.bundles.push({ pcollection, data: this.io.write(encodeBundle(elements)), elements: elements.length, minTimestamp: min });
+  }
+
+  private shuffleWriter(shuffle: ShuffleSpec): PartitionedShuffleWriter {
+    const stage = this.groupingStage.get(shuffle.gbk.fullName)!;
+    return new PartitionedShuffleWriter(this.spec.partitions, shuffle.windowing.timestampCombiner, (blob) =>
+      this.outputs.shuffle.push({ stage, partition: blob.partition, data: this.io.write(blob.bytes), records: blob.records, hold: blob.hold }),
+    );
+  }
+}
+
+/** Runs tasks for any number of jobs (normally one at a time). */
+export class WorkerRuntime {
+  private readonly jobs = new Map<string, WorkerJob>();
+
+  constructor(private readonly io: BlobIo) {}
+
+  async run(envelope: TaskEnvelope): Promise<TaskResult> {
+    let job: WorkerJob | undefined;
+    try {
+      if (envelope.task.kind === "teardown") {
+        for (const j of this.jobs.values()) await j.teardown();
+        this.jobs.clear();
+        return emptyResult();
+      }
+      job = await this.job(envelope.job);
+      job.outputs = { shuffle: [], bundles: [] };
+      await job.loadSideInputs(envelope);
+      const group = await this.runTask(job, envelope.task);
+      const { shuffle, bundles } = job.outputs;
+      return { shuffle, bundles, ...(group ? { group } : {}), metrics: job.metrics.drain(), counts: job.takeCounts() };
+    } catch (e) {
+      const error = toPipelineError(e, job?.graph);
+      if (job) {
+        job.metrics.drain();
+        job.takeCounts();
+      }
+      const { step, element, userStack, appliedAt } = error.details;
+      const taskError = { message: error.message, ...definedOnly({ step, element, userStack, appliedAt }) };
+      return { ...emptyResult(), error: taskError };
+    }
+  }
+
+  private async job(spec: JobSpec): Promise<WorkerJob> {
+    let job = this.jobs.get(spec.jobId);
+    if (!job) {
+      const graph = await rebuildGraph(spec.source, spec.summary);
+      job = new WorkerJob(spec, graph, this.io);
+      this.jobs.set(spec.jobId, job);
+    }
+    return job;
+  }
+
+  private async runTask(job: WorkerJob, task: Exclude<Task, { kind: "teardown" }>): Promise<TaskResult["group"]> {
+    const ex = job.executor(task.stage);
+    switch (task.kind) {
+      case "impulse":
+        await ex.runBundle(() => ex.rootOutput.receive(null, TIMESTAMP_MIN_VALUE, GLOBAL_WINDOW, NO_FIRING));
+        return undefined;
+      case "read": {
+        const root = ex.stage.root;
+        if (root.kind !== "read") throw new Error(`internal: stage ${task.stage} is not a Read`);
+        await ex.runBundle(() => readSplit(root.transform.fullName, root.transform.source.read(task.split), ex));
+        return undefined;
+      }
+      case "bundle": {
+        const bytes = await this.io.read(task.data);
+        const input = ex.inputReceiver(task.pcollection);
+        await ex.runBundle(() => {
+          forEachInBundle(bytes, (v, t, w, p) => input.receive(v, t, w, p));
+        });
+        return undefined;
+      }
+      case "group": {
+        const root = ex.stage.root;
+        if (root.kind !== "shuffle") throw new Error(`internal: stage ${task.stage} does not group`);
+        const shuffle = root.shuffle;
+        if (task.state !== undefined) {
+          throw new Error("internal: restoring grouping state is not supported yet (streaming on parallel runners)");
+        }
+        const grouping = new GroupAlsoByWindow({
+          step: shuffle.step,
+          windowing: shuffle.windowing,
+          ...(shuffle.combineFn ? { combineFn: shuffle.combineFn } : {}),
+          freeze: false,
+        });
+        for (const ref of task.records) {
+          forEachShuffleRecord(await this.io.read(ref), (r) => grouping.add(r.key, r.window, r.timestamp, r.value));
+        }
+        await ex.runBundle(() => {
+          grouping.fire(task.watermark, ex.rootOutput);
+        });
+        if (grouping.hasPending) {
+          throw new Error("internal: grouping state left after a firing cannot be kept yet (streaming on parallel runners)");
+        }
+        return { state: undefined, hold: grouping.hold() };
+      }
+    }
+  }
+}
+
+async function readSplit(step: string, batches: AsyncIterable<readonly unknown[]>, ex: StageExecutor): Promise<void> {
+  const out = ex.rootOutput;
+  const iterator = batches[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      let next: IteratorResult<readonly unknown[]>;
+      try {
+        next = await iterator.next();
+      } catch (e) {
+        finished = true;
+        throw userCodeError(step, e);
+      }
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      const batch = next.value;
+      for (let i = 0; i < batch.length; i++) out.receive(batch[i], TIMESTAMP_MIN_VALUE, GLOBAL_WINDOW, NO_FIRING);
+    }
+  } finally {
+    if (!finished) await iterator.return?.().catch(() => undefined);
+  }
+}
+
+function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function emptyResult(): TaskResult {
+  return { shuffle: [], bundles: [], metrics: { counters: [], distributions: [], gauges: [] }, counts: [] };
+}
