@@ -1,0 +1,14 @@
+/**
+ * Spillable grouping for the reduce side of a shuffle: {@link ExternalGrouper} groups records by (key, window)
+ * within a memory budget, spilling sorted runs to disk and merging them.
+ * @module
+ */
+export {
+  ExternalGrouper,
+  type ExternalGrouperOptions,
+  type GroupCombining,
+  type Group,
+  type GroupedRecord,
+  type SpillStats,
+} from "./external-grouper.js";
+export { windowFromId } from "./codecs.js";
