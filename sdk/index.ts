@@ -56,14 +56,42 @@ export {
   type Instant,
 } from "./model/time.js";
 export { GlobalWindow, IntervalWindow, GLOBAL_WINDOW, type BoundedWindow } from "./model/window.js";
-export { GlobalWindows, type WindowFn } from "./model/window-fn.js";
+export { GlobalWindows, type WindowFn, type WindowMerge, type WindowCoder } from "./model/window-fn.js";
+export { FixedWindows, SlidingWindows, Sessions, InvalidWindows, mergeOverlappingIntervals } from "./model/window-fns.js";
 export {
   GLOBAL_WINDOWING,
+  describeWindowing,
   type WindowingStrategy,
-  type Trigger,
   type AccumulationMode,
   type TimestampCombiner,
+  type ClosingBehavior,
+  type OnTimeBehavior,
 } from "./model/windowing-strategy.js";
+export {
+  AfterAll,
+  AfterAny,
+  AfterCount,
+  AfterEach,
+  AfterProcessingTime,
+  AfterWatermark,
+  DefaultTrigger,
+  Never,
+  OrFinally,
+  Repeatedly,
+  describeTrigger,
+  type Trigger,
+  type TriggerKind,
+  type DefaultTriggerNode,
+  type AfterWatermarkNode,
+  type AfterCountNode,
+  type AfterProcessingTimeNode,
+  type RepeatedlyNode,
+  type AfterEachNode,
+  type AfterAllNode,
+  type AfterAnyNode,
+  type OrFinallyNode,
+  type NeverNode,
+} from "./model/triggers.js";
 export { NO_FIRING, ON_TIME_AND_ONLY_FIRING, paneInfo, type PaneInfo, type PaneTiming } from "./model/pane.js";
 
 export { parDo, parDoWithOutputs, type TaggedOutputs } from "./primitives/par-do.js";

@@ -1,25 +1,69 @@
 /**
- * WindowFns decide which windows an element belongs to. Only global windowing exists in this release; the
- * interface is the one fixed, sliding, session and custom windowing implement.
+ * WindowFns decide which windows an element belongs to. This module holds the interface every windowing
+ * implements (built-in or custom) and the default, global windowing; fixed, sliding and session windowing are in
+ * `window-fns.ts`.
  * @module
  */
 import { GLOBAL_WINDOW, type BoundedWindow } from "./window.js";
 import type { Instant } from "./time.js";
 
 /**
+ * One merge a merging WindowFn asks for: the windows in `merged` (two or more of the windows it was given) become
+ * the single window `result`, which may be one of them or a new window.
+ */
+export interface WindowMerge<W extends BoundedWindow = BoundedWindow> {
+  /** The windows that merge (each one of the windows passed to `mergeWindows`). */
+  readonly merged: readonly W[];
+  /** The window they merge into. */
+  readonly result: W;
+}
+
+/**
+ * How a custom window type travels in snapshots of grouping state (which parallel runners ship between workers):
+ * to plain, encodable data and back. Global and interval windows need none.
+ */
+export interface WindowCoder<W extends BoundedWindow = BoundedWindow> {
+  /** Plain data (msgpack-encodable) for the window. */
+  encode(window: W): unknown;
+  /** The window `encode` described. */
+  decode(data: unknown): W;
+}
+
+/**
  * Assigns elements to windows. Implementations must be deterministic: the same element and timestamp always get
  * the same windows, on every worker.
+ *
+ * A custom WindowFn implements `assignWindows` (and `description`, which is part of the graph fingerprint). A
+ * merging one (like sessions) also sets `isMerging` and implements `mergeWindows`: GroupByKey calls it per key with
+ * the key's open windows plus the new element's window, and merges the state and pending panes of each group.
  * @example
- * const everything: WindowFn = new GlobalWindows();
- * everything.assignWindows(Date.now(), "element"); // [GLOBAL_WINDOW]
+ * // Even and odd seconds, as a custom (non-merging) WindowFn.
+ * class Parity implements WindowFn<IntervalWindow> {
+ *   readonly description = "Parity";
+ *   assignWindows(timestamp: Instant): IntervalWindow[] {
+ *     const second = Math.floor(timestamp / 1000) * 1000;
+ *     return [new IntervalWindow(second, second + 1000)];
+ *   }
+ * }
+ * events.apply(windowInto(new Parity()));
  */
 export interface WindowFn<W extends BoundedWindow = BoundedWindow> {
-  /** Describes the windowing (e.g. `"GlobalWindows"`, `"FixedWindows(60s)"`); part of the graph fingerprint. */
+  /** Describes the windowing (e.g. `"GlobalWindows"`, `"FixedWindows(size=60000ms, offset=0ms)"`); part of the graph fingerprint. */
   readonly description: string;
-  /** The windows an element with this timestamp belongs to (at least one, unless it is to be dropped). */
+  /**
+   * The windows an element with this timestamp belongs to. Usually at least one; an empty result drops the
+   * element, as in Beam (a WindowFn may use that to filter, though a `filter` step says it more clearly).
+   */
   assignWindows(timestamp: Instant, element: unknown): readonly W[];
-  /** Merging windowing (sessions) merges overlapping windows of a key; absent for non-merging windowing. */
+  /** Merging windowing (sessions) merges overlapping windows of a key; absent or false for non-merging windowing. */
   readonly isMerging?: boolean;
+  /**
+   * For merging windowing: given a key's windows (its open windows and the new element's), the merges to perform.
+   * Windows not mentioned stay as they are. Must be deterministic and must not return a window in two merges.
+   */
+  mergeWindows?(windows: readonly W[]): WindowMerge<W>[];
+  /** For window types other than the global and interval windows: how to snapshot them (see {@link WindowCoder}). */
+  readonly windowCoder?: WindowCoder<W>;
 }
 
 /**

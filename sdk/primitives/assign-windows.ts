@@ -6,28 +6,119 @@
 import type { AssignWindowsNode } from "../graph.js";
 import type { PCollection } from "../pcollection.js";
 import type { PTransform } from "../ptransform.js";
-import type { WindowFn } from "../model/window-fn.js";
-import { GLOBAL_WINDOWING, type WindowingStrategy } from "../model/windowing-strategy.js";
+import { GlobalWindows, type WindowFn } from "../model/window-fn.js";
+import { describeTrigger, triggerProblem, type Trigger } from "../model/triggers.js";
+import {
+  GLOBAL_WINDOWING,
+  type AccumulationMode,
+  type ClosingBehavior,
+  type OnTimeBehavior,
+  type TimestampCombiner,
+  type WindowingStrategy,
+} from "../model/windowing-strategy.js";
 
-/** How grouped results are triggered and timestamped; defaults are Beam's. */
-export type WindowIntoOptions = Partial<Omit<WindowingStrategy, "windowFn">>;
+/** How grouped results are triggered and timestamped; unset options take Beam's defaults. */
+export interface WindowIntoOptions {
+  /** When to emit panes; the default trigger (once at the end of the window, then per late bundle) when unset. */
+  readonly trigger?: Trigger;
+  /**
+   * Whether later panes repeat earlier values (`ACCUMULATING`) or carry only what is new (`DISCARDING`). Required
+   * (as in Beam) with a non-default trigger, or with allowed lateness beyond the global window: both produce
+   * several panes per window, and which of the two you want is not guessable.
+   */
+  readonly accumulation?: AccumulationMode;
+  /** The same as `accumulation`, under the name a {@link WindowingStrategy} uses (so a strategy can be passed as options). */
+  readonly accumulationMode?: AccumulationMode;
+  /**
+   * How late (ms behind the watermark) data may be and still count; 0 when unset. Required (as in Beam) with a
+   * non-default trigger on windows other than the global window, since it bounds how long window state is kept.
+   */
+  readonly allowedLateness?: number;
+  /** The timestamp of grouped outputs; `END_OF_WINDOW` when unset. */
+  readonly timestampCombiner?: TimestampCombiner;
+  /** Whether an empty final pane is emitted; `FIRE_IF_NON_EMPTY` when unset. */
+  readonly closingBehavior?: ClosingBehavior;
+  /** Whether an empty ON_TIME pane is emitted; `FIRE_ALWAYS` when unset. */
+  readonly onTimeBehavior?: OnTimeBehavior;
+}
+
+const COMBINERS: readonly TimestampCombiner[] = ["END_OF_WINDOW", "EARLIEST", "LATEST"];
+const MODES: readonly AccumulationMode[] = ["DISCARDING", "ACCUMULATING"];
+const BEHAVIORS = ["FIRE_ALWAYS", "FIRE_IF_NON_EMPTY"];
 
 /**
- * Re-windows a PCollection.
+ * Re-windows a PCollection: assigns each element to the windows of `windowFn` (by its timestamp) and sets how
+ * downstream GroupByKeys trigger, accumulate, time-stamp and drop late data. Options not given take Beam's
+ * defaults (they are not inherited from the input's windowing). Invalid options fail when the transform is
+ * applied, naming it.
  * @example
- * events.apply(windowInto(new GlobalWindows()));
+ * events.apply(windowInto(new FixedWindows(60_000)));
+ * events.apply(windowInto(new FixedWindows(60_000), {
+ *   trigger: AfterWatermark({ early: AfterProcessingTime(10_000), late: AfterCount(1) }),
+ *   accumulation: "ACCUMULATING",
+ *   allowedLateness: 5 * 60_000,
+ * }));
  */
 export function windowInto<T>(windowFn: WindowFn, options: WindowIntoOptions = {}): PTransform<PCollection<T>, PCollection<T>> {
   if (typeof windowFn?.assignWindows !== "function") throw new TypeError("windowInto needs a WindowFn with assignWindows()");
-  const windowing: WindowingStrategy = Object.freeze({ ...GLOBAL_WINDOWING, ...options, windowFn });
-  if (!(windowing.allowedLateness >= 0)) throw new RangeError(`allowedLateness must be >= 0, got ${windowing.allowedLateness}`);
+  const accumulation = options.accumulation ?? options.accumulationMode;
+  const windowing: WindowingStrategy = Object.freeze({
+    windowFn,
+    trigger: options.trigger ?? GLOBAL_WINDOWING.trigger,
+    accumulationMode: accumulation ?? GLOBAL_WINDOWING.accumulationMode,
+    allowedLateness: options.allowedLateness ?? 0,
+    timestampCombiner: options.timestampCombiner ?? GLOBAL_WINDOWING.timestampCombiner,
+    ...(options.closingBehavior !== undefined ? { closingBehavior: options.closingBehavior } : {}),
+    ...(options.onTimeBehavior !== undefined ? { onTimeBehavior: options.onTimeBehavior } : {}),
+  });
   return {
     name: "WindowInto",
-    expand: (input) =>
-      input.pipeline.applyPrimitive<AssignWindowsNode>({
+    expand: (input) => {
+      const output = input.pipeline.applyPrimitive<AssignWindowsNode>({
         node: { kind: "AssignWindows", windowFn },
         inputs: [input],
         outputs: [{ tag: "main", isBounded: input.isBounded, windowing }],
-      }).main as PCollection<T>,
+      }).main as PCollection<T>;
+      const problem = windowingProblem(windowing, options, accumulation);
+      // The step's full name is its output's id without the tag.
+      if (problem) throw new Error(`${output.id.slice(0, -".main".length)}: ${problem}`);
+      return output;
+    },
   };
+}
+
+/** What is wrong with the options (Beam's `Window.validate` and value checks), or `undefined`. */
+function windowingProblem(w: WindowingStrategy, options: WindowIntoOptions, accumulation: AccumulationMode | undefined): string | undefined {
+  if (typeof w.windowFn.description !== "string" || w.windowFn.description.length === 0) {
+    return "the WindowFn needs a non-empty description (it is part of the graph fingerprint)";
+  }
+  if (w.windowFn.isMerging && typeof w.windowFn.mergeWindows !== "function") {
+    return `${w.windowFn.description} says it is merging but has no mergeWindows()`;
+  }
+  const triggerIssue = triggerProblem(w.trigger);
+  if (triggerIssue) return `invalid trigger: ${triggerIssue}`;
+  if (!Number.isSafeInteger(w.allowedLateness) || w.allowedLateness < 0) {
+    return `allowedLateness must be a non-negative integer number of milliseconds, got ${String(w.allowedLateness)}`;
+  }
+  if (!COMBINERS.includes(w.timestampCombiner)) return `unknown timestampCombiner '${String(w.timestampCombiner)}' (one of ${COMBINERS.join(", ")})`;
+  if (!MODES.includes(w.accumulationMode)) return `unknown accumulation mode '${String(w.accumulationMode)}' (DISCARDING or ACCUMULATING)`;
+  if (w.closingBehavior !== undefined && !BEHAVIORS.includes(w.closingBehavior)) return `unknown closingBehavior '${String(w.closingBehavior)}'`;
+  if (w.onTimeBehavior !== undefined && !BEHAVIORS.includes(w.onTimeBehavior)) return `unknown onTimeBehavior '${String(w.onTimeBehavior)}'`;
+
+  const customTrigger = w.trigger.kind !== "Default";
+  const global = w.windowFn instanceof GlobalWindows;
+  if (customTrigger && !global && options.allowedLateness === undefined) {
+    return (
+      `the trigger ${describeTrigger(w.trigger)} needs allowedLateness (except in the global window): it bounds how late data ` +
+      `may arrive before it is dropped and how long window state is kept; pass allowedLateness: 0 to drop all late data`
+    );
+  }
+  const severalPanes = customTrigger || (!global && w.allowedLateness > 0);
+  if (severalPanes && accumulation === undefined) {
+    return (
+      `${customTrigger ? `the trigger ${describeTrigger(w.trigger)}` : "an allowed lateness above 0"} can emit several panes per window, ` +
+      `so choose accumulation: "ACCUMULATING" (each pane repeats the earlier ones) or "DISCARDING" (each pane has only new data)`
+    );
+  }
+  return undefined;
 }
