@@ -5,7 +5,11 @@
  */
 import type { Pipeline } from "./pipeline.js";
 import { validateStandardOptions, type PipelineOptions } from "./options.js";
+import { UsageError } from "./usage-error.js";
 import { PipelineError, type Job, type PipelineResult, type PipelineSource } from "./runner-api.js";
+
+/** Set by worker runtimes: workers import pipeline modules and must never start pipelines themselves. */
+export const IN_WORKER = Symbol.for("sluice.inWorker");
 
 /** Runs `pipeline` on `options.runner`. */
 export async function runPipeline(
@@ -13,6 +17,12 @@ export async function runPipeline(
   options: PipelineOptions,
   source?: PipelineSource,
 ): Promise<PipelineResult> {
+  if ((globalThis as Record<symbol, unknown>)[IN_WORKER]) {
+    throw new UsageError(
+      "a pipeline was run while a worker was importing its module: a pipeline module must only declare pipelines " +
+        "(definePipeline) at import time, and run them from the command line, from afterRun, or from another module",
+    );
+  }
   validateStandardOptions(options);
   const { loadRunner } = await import("../runners/registry.js");
   const runner = await loadRunner(options.runner);

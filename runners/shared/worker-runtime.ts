@@ -18,9 +18,13 @@ import { MetricsRegistry } from "../core/metrics-container.js";
 import type { WindowedValue } from "../core/receiver.js";
 import { rebuildGraph } from "../core/rebuild.js";
 import { toPipelineError, userCodeError } from "../core/user-code-error.js";
+import { IN_WORKER } from "../../sdk/run.js";
 import { decodeBundle, encodeBundle, forEachInBundle, forEachShuffleRecord } from "./codec.js";
 import { PartitionedShuffleWriter } from "./partitioned-shuffle-writer.js";
 import type { BlobRef, BundleOutput, JobSpec, ShuffleOutput, Task, TaskEnvelope, TaskResult } from "./protocol.js";
+
+// This process or thread is a worker: running a pipeline here (a module doing work at import) is refused.
+(globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
 
 /** Where a worker's bytes live: reading the coordinator's blobs and storing its own outputs. */
 export interface BlobIo {

@@ -8,6 +8,23 @@ import { Coordinator } from "../shared/coordinator.js";
 import { parallelRunnerUnsupportedFeatures } from "../shared/unsupported.js";
 import { PiscinaWorkerPool, shareBlob } from "./piscina-pool.js";
 
+/**
+ * Idle pools by size, kept warm for the next run in this process: starting a worker thread (loading the
+ * TypeScript runtime and the pipeline) costs a few hundred milliseconds. Idle piscina threads are unref'd, so a
+ * kept pool never holds the process open.
+ */
+const idlePools = new Map<number, PiscinaWorkerPool[]>();
+
+function acquirePool(size: number): PiscinaWorkerPool {
+  return idlePools.get(size)?.pop() ?? new PiscinaWorkerPool(size);
+}
+
+function releasePool(pool: PiscinaWorkerPool): void {
+  const list = idlePools.get(pool.size) ?? [];
+  list.push(pool);
+  idlePools.set(pool.size, list);
+}
+
 export class ThreadsRunner implements Runner {
   readonly name = "threads";
 
@@ -17,14 +34,15 @@ export class ThreadsRunner implements Runner {
 
   async run(job: Job): Promise<PipelineResult> {
     const { parallelism, maxAttempts } = job.options;
-    const pool = new PiscinaWorkerPool(parallelism);
+    const pool = acquirePool(parallelism);
     let coordinator: Coordinator | undefined;
     try {
       coordinator = new Coordinator(job, pool, { partitions: parallelism * 2, maxAttempts, share: shareBlob });
       return await coordinator.run();
     } finally {
+      // Every DoFn is torn down after success or failure; the threads stay for the next run.
       if (coordinator) await pool.runOnEach(coordinator.teardownEnvelope());
-      await pool.close();
+      releasePool(pool);
     }
   }
 }
