@@ -4,7 +4,8 @@
  * @module
  */
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
-import { Coordinator } from "../shared/coordinator.js";
+import { Coordinator, type Progress } from "../shared/coordinator.js";
+import { createProgressDisplay } from "../shared/progress.js";
 import { parallelRunnerUnsupportedFeatures } from "../shared/unsupported.js";
 import { PiscinaWorkerPool, shareBlob } from "./piscina-pool.js";
 
@@ -33,13 +34,20 @@ export class ThreadsRunner implements Runner {
   }
 
   async run(job: Job): Promise<PipelineResult> {
-    const { parallelism, maxAttempts } = job.options;
+    const { parallelism, maxAttempts, quiet } = job.options;
     const pool = acquirePool(parallelism);
+    const progress = createProgressDisplay({ quiet });
     let coordinator: Coordinator | undefined;
     try {
-      coordinator = new Coordinator(job, pool, { partitions: parallelism * 2, maxAttempts, share: shareBlob });
+      coordinator = new Coordinator(job, pool, {
+        partitions: parallelism * 2,
+        maxAttempts,
+        share: shareBlob,
+        ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
+      });
       return await coordinator.run();
     } finally {
+      progress?.stop();
       // Every DoFn is torn down after success or failure; the threads stay for the next run.
       if (coordinator) await pool.runOnEach(coordinator.teardownEnvelope());
       releasePool(pool);
