@@ -19,6 +19,10 @@ const RUNNERS: Readonly<Record<string, RunnerEntry>> = {
     description: "worker threads (piscina), one per core by default; for CPU-heavy pipelines",
     load: async () => new (await import("./threads/threads-runner.js")).ThreadsRunner(),
   },
+  process: {
+    description: "child processes with a shuffle in files under --tempDir; survives crashing workers",
+    load: async () => new (await import("./process/process-runner.js")).ProcessRunner(),
+  },
 };
 
 /** Names of the registered runners. */

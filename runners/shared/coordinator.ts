@@ -35,6 +35,8 @@ export interface CoordinatorOptions {
   readonly maxAttempts: number;
   /** Makes a blob cheap to send to many workers (threads: shared memory). */
   readonly share?: (blob: BlobRef) => BlobRef;
+  /** Frees a blob once the task that consumed it has succeeded (process runner: deletes its file). */
+  readonly release?: (blob: BlobRef) => void;
   /** Called after every finished task, for progress displays. */
   readonly onProgress?: (progress: Progress) => void;
 }
@@ -110,6 +112,11 @@ export class Coordinator {
   private readonly sideInputBundles = new Map<string, BlobRef[]>();
   private readonly sealedSideInputs = new Map<string, SideInputData>();
   private readonly inFlight = new Map<number, Promise<Completion>>();
+  /**
+   * Tasks still to consume each blob: a bundle feeds every stage that reads its PCollection. A blob is released
+   * when its count reaches zero; side input blobs get a count that never drops (they live until the job ends).
+   */
+  private readonly blobUsers = new Map<BlobRef, number>();
   private nextTaskId = 0;
   private tasksDone = 0;
   private retries = 0;
@@ -184,6 +191,11 @@ export class Coordinator {
       elementCounts: this.elementCounts,
       durationMs: Date.now() - started,
     };
+  }
+
+  /** The job's id, unique per run (the process runner names its temporary directory after it). */
+  get jobId(): string {
+    return this.spec.jobId;
   }
 
   /** The envelope that asks every worker to tear its DoFns down. */
@@ -268,14 +280,17 @@ export class Coordinator {
     }
     stage.running.delete(running.id);
     this.tasksDone++;
+    this.releaseInputs(envelope.task);
     this.metrics.add(r.metrics);
     for (const [pc, n] of r.counts) this.elementCounts.set(pc, (this.elementCounts.get(pc) ?? 0) + n);
     for (const out of r.shuffle) {
+      this.blobUsers.set(out.data, 1);
       const target = this.states.find((s) => s.stage.id === out.stage)!;
       target.partitions[out.partition]!.pending.push({ data: out.data, hold: out.hold });
     }
     for (const b of r.bundles) {
       const routing = this.plan.routing.get(b.pcollection)!;
+      this.blobUsers.set(b.data, routing.collectionConsumers.length + (routing.isSideInput ? 1 : 0));
       if (routing.isSideInput) {
         const list = this.sideInputBundles.get(b.pcollection) ?? [];
         list.push(b.data);
@@ -290,6 +305,7 @@ export class Coordinator {
       part.running = false;
       part.runningHold = TIMESTAMP_MAX_VALUE;
       part.state = r.group?.state;
+      if (part.state !== undefined) this.blobUsers.set(part.state, 1);
       part.stateHold = r.group?.state === undefined ? TIMESTAMP_MAX_VALUE : r.group.hold;
     }
     this.options.onProgress?.({
@@ -298,6 +314,24 @@ export class Coordinator {
       elementsRead: this.elementsRead(),
       retries: this.retries,
     });
+  }
+
+  /** A task's input blobs are not needed once it succeeded (a retry would have needed them). */
+  private releaseInputs(task: Task): void {
+    const done = (blob: BlobRef): void => {
+      const users = (this.blobUsers.get(blob) ?? 1) - 1;
+      if (users > 0) {
+        this.blobUsers.set(blob, users);
+        return;
+      }
+      this.blobUsers.delete(blob);
+      this.options.release?.(blob);
+    };
+    if (task.kind === "bundle") done(task.data);
+    if (task.kind === "group") {
+      task.records.forEach(done);
+      if (task.state !== undefined) done(task.state);
+    }
   }
 
   // ---- watermarks ----

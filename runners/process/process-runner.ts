@@ -1,0 +1,55 @@
+/**
+ * The process runner: the pipeline's stages run as bundles in child processes, coordinated by the shared
+ * coordinator; shuffle data, bundles and side inputs live in files under `--tempDir`, so a job's data need not
+ * fit in memory, and a worker that dies (crash, `kill -9`, out of memory) costs only its bundle, which is re-run
+ * from its inputs while the outputs of finished bundles are kept, as in MapReduce.
+ * @module
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
+import { Coordinator, type Progress } from "../shared/coordinator.js";
+import { createProgressDisplay } from "../shared/progress.js";
+import { parallelRunnerUnsupportedFeatures } from "../shared/unsupported.js";
+import { releaseFileBlob } from "./file-blobs.js";
+import { ProcessWorkerPool } from "./process-pool.js";
+
+/** Idle pools by size, kept for the next run in this process (starting a worker process costs ~0.3 s). */
+const idlePools = new Map<number, ProcessWorkerPool[]>();
+
+/** The pool the last run used, for fault-injection tests that kill its workers. */
+export let lastPool: ProcessWorkerPool | undefined;
+
+export class ProcessRunner implements Runner {
+  readonly name = "process";
+
+  unsupportedFeatures(job: Job): string[] {
+    return parallelRunnerUnsupportedFeatures(job);
+  }
+
+  async run(job: Job): Promise<PipelineResult> {
+    const { parallelism, maxAttempts, quiet, tempDir } = job.options;
+    const pool = idlePools.get(parallelism)?.pop() ?? new ProcessWorkerPool(parallelism);
+    lastPool = pool;
+    const progress = createProgressDisplay({ quiet });
+    let coordinator: Coordinator | undefined;
+    try {
+      coordinator = new Coordinator(job, pool, {
+        partitions: parallelism * 2,
+        maxAttempts,
+        release: releaseFileBlob,
+        ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
+      });
+      return await coordinator.run();
+    } finally {
+      progress?.stop();
+      if (coordinator) {
+        await pool.runOnEach(coordinator.teardownEnvelope());
+        fs.rmSync(path.join(tempDir, `job-${coordinator.jobId}`), { recursive: true, force: true });
+      }
+      const list = idlePools.get(parallelism) ?? [];
+      list.push(pool);
+      idlePools.set(parallelism, list);
+    }
+  }
+}
