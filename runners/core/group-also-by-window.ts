@@ -1,80 +1,135 @@
 /**
- * The grouping side of a GroupByKey: buffers values (or merges accumulators, for a lifted combine) per key and
- * window, and emits each window's groups when its trigger fires.
+ * The lean grouping side: buffers values (or merges accumulators, for a lifted combine) per window and key, and
+ * emits each window's groups once the input watermark passes its end.
  *
- * This is the driver for the default trigger (fire once when the watermark passes the end of the window, with
- * no allowed lateness): the path every batch pipeline takes, kept lean like Beam Python's batch trigger driver.
- * Event-time triggers, panes beyond the only on-time one, and lateness plug in beside it.
+ * This is the driver for the default trigger with no allowed lateness on non-merging windows: the path every
+ * batch pipeline takes, kept lean like Beam Python's batch trigger driver (no per-key trigger state, timers or
+ * pane bookkeeping: each window fires exactly once, ON_TIME and final). {@link createGroupingSide} picks it only
+ * where it is exact; everything else goes to the general `ReduceFnRunner`.
  * @module
  */
 import { kv } from "../../sdk/model/kv.js";
-import type { CombineFn } from "../../sdk/model/combine-fn.js";
 import type { BoundedWindow } from "../../sdk/model/window.js";
 import { ON_TIME_AND_ONLY_FIRING } from "../../sdk/model/pane.js";
 import { TIMESTAMP_MIN_VALUE, type Instant, TIMESTAMP_MAX_VALUE } from "../../sdk/model/time.js";
-import type { WindowingStrategy } from "../../sdk/model/windowing-strategy.js";
 import { KeyedMap } from "./key-encoding.js";
 import type { Receiver } from "./receiver.js";
 import { deepFreeze } from "./immutability.js";
 import { userCodeError } from "./user-code-error.js";
+import type { GroupingSide, GroupingSpec } from "./grouping-side.js";
+import { decodeWindowData, encodeWindowData, type WindowData } from "./state/window-codec.js";
 
-/** What a grouping side needs to know. */
-export interface GroupingSpec {
-  /** The step named in errors (the GroupByKey, or the Combine ParDo when lifted). */
-  readonly step: string;
-  readonly windowing: WindowingStrategy;
-  /** Present for a lifted combine: values are accumulators, and the output is `KV<key, extractOutput(acc)>`. */
-  readonly combineFn?: CombineFn<unknown, unknown, unknown>;
-  /** Freeze emitted groups (direct runner). */
-  readonly freeze: boolean;
-  /** When set, keys and values are emitted in a shuffled order (direct runner's order check). */
-  readonly random?: () => number;
-}
+export type { GroupingSpec } from "./grouping-side.js";
 
-/** The state of one key in one window. */
+/**
+ * The state of one key in one window. Lifetime: from the key's first record in the window until the window fires.
+ */
 interface KeyState {
   readonly key: unknown;
   /** Bag of values; unused for combines. */
   readonly values: unknown[];
   /** Merged accumulator; `undefined` until the first one arrives (combines only). */
   accumulator: unknown;
-  /** The combined input timestamp per the timestamp combiner (EARLIEST: min, else max). */
-  timestamp: Instant;
+  /**
+   * The combined timestamp (EARLIEST: min, LATEST: max) of the records that could hold the watermark, i.e. that
+   * were not behind the output watermark when they arrived (Beam's element holds); `undefined` when none could,
+   * and then the output is stamped at the end of the window. Unused for END_OF_WINDOW.
+   */
+  timestamp: Instant | undefined;
 }
 
-/** The state of one window: its keys. Lives from the window's first element until it fires. */
+/** The state of one window: its keys. Lives from the window's first record until it fires. */
 interface WindowState {
   readonly window: BoundedWindow;
   readonly keys: KeyedMap<KeyState>;
-  /** Earliest input timestamp: the watermark hold for EARLIEST and LATEST combiners. */
-  minTimestamp: Instant;
+  /** The window's watermark hold: the earliest held record timestamp, or the end of the window. */
+  hold: Instant;
 }
 
-export class GroupAlsoByWindow {
+/** Snapshot format of {@link GroupAlsoByWindow}. */
+interface FastSnapshot {
+  readonly kind: "GroupAlsoByWindow";
+  readonly version: 1;
+  readonly inputWatermark: Instant;
+  readonly outputWatermark: Instant;
+  readonly droppedLate: number;
+  /** Per window: its data, its hold, and per key `[key, values, accumulator, timestamp | null]`. */
+  readonly windows: [WindowData, Instant, [unknown, unknown[], unknown, Instant | null][]][];
+}
+
+export class GroupAlsoByWindow implements GroupingSide {
   /** Windows with buffered data, by window id. A window leaves this map when it fires. */
   private readonly windows = new Map<string, WindowState>();
-  /** The input watermark last seen by {@link fire}; data for windows it has passed is late. */
+  /** The input watermark last seen; data for windows it has passed is late. */
   private inputWatermark: Instant = TIMESTAMP_MIN_VALUE;
+  /**
+   * The output watermark as the runner computes it (`min(input watermark, hold)`, monotone), updated when the
+   * input watermark advances: a record behind it cannot hold the watermark, so it does not set the output
+   * timestamp (Beam's element-hold rule). Stays at -∞ in batch until the end.
+   */
+  private outputWatermark: Instant = TIMESTAMP_MIN_VALUE;
+  /** The smallest window end among `windows` (+∞ when none): nothing can fire before the watermark passes it. */
+  private minEnd: Instant = TIMESTAMP_MAX_VALUE;
+  /** The smallest window hold among `windows` (+∞ when none). Only decreases between firings. */
+  private minHold: Instant = TIMESTAMP_MAX_VALUE;
+  private readonly endOfWindowStamps: boolean;
+  private readonly earliest: boolean;
   /** Elements dropped because their window had already closed. */
   droppedLate = 0;
+  /** Always 0: the default trigger never closes a window before it expires. */
+  readonly droppedClosedWindow = 0;
 
-  constructor(private readonly spec: GroupingSpec) {}
+  constructor(private readonly spec: GroupingSpec) {
+    this.endOfWindowStamps = spec.windowing.timestampCombiner === "END_OF_WINDOW";
+    this.earliest = spec.windowing.timestampCombiner === "EARLIEST";
+  }
+
+  /** Rebuilds a grouping side from {@link GroupAlsoByWindow.snapshot}. */
+  static restore(spec: GroupingSpec, snapshot: unknown): GroupAlsoByWindow {
+    const s = snapshot as FastSnapshot;
+    if (s?.kind !== "GroupAlsoByWindow" || s.version !== 1) throw new Error(`internal: not a GroupAlsoByWindow snapshot for ${spec.step}`);
+    const g = new GroupAlsoByWindow(spec);
+    g.inputWatermark = s.inputWatermark;
+    g.outputWatermark = s.outputWatermark;
+    g.droppedLate = s.droppedLate;
+    for (const [data, hold, keys] of s.windows) {
+      const window = decodeWindowData(data, spec.windowing.windowFn);
+      const w: WindowState = { window, keys: new KeyedMap(), hold };
+      for (const [key, values, accumulator, timestamp] of keys) {
+        w.keys.set(key, { key, values, accumulator, timestamp: timestamp ?? undefined });
+      }
+      g.windows.set(window.id, w);
+      g.minEnd = Math.min(g.minEnd, window.maxTimestamp());
+      g.minHold = Math.min(g.minHold, hold);
+    }
+    return g;
+  }
 
   /** Buffers one record. */
   add(key: unknown, window: BoundedWindow, timestamp: Instant, value: unknown): void {
-    if (window.maxTimestamp() + this.spec.windowing.allowedLateness < this.inputWatermark) {
+    const end = window.maxTimestamp();
+    if (end + this.spec.windowing.allowedLateness < this.inputWatermark) {
       this.droppedLate++;
       return;
     }
     let w = this.windows.get(window.id);
-    if (!w) this.windows.set(window.id, (w = { window, keys: new KeyedMap(), minTimestamp: timestamp }));
-    else if (timestamp < w.minTimestamp) w.minTimestamp = timestamp;
+    if (!w) {
+      this.windows.set(window.id, (w = { window, keys: new KeyedMap(), hold: end }));
+      if (end < this.minEnd) this.minEnd = end;
+      if (end < this.minHold) this.minHold = end;
+    }
+    // Beam's element hold: only a record not behind the output watermark may hold it (and stamp the output).
+    const held = !this.endOfWindowStamps && timestamp >= this.outputWatermark;
     let state = w.keys.get(key);
     if (!state) {
-      state = { key, values: [], accumulator: undefined, timestamp };
+      state = { key, values: [], accumulator: undefined, timestamp: held ? timestamp : undefined };
       w.keys.set(key, state);
-    } else if (this.spec.windowing.timestampCombiner === "EARLIEST" ? timestamp < state.timestamp : timestamp > state.timestamp) {
+    } else if (held && (state.timestamp === undefined || (this.earliest ? timestamp < state.timestamp : timestamp > state.timestamp))) {
       state.timestamp = timestamp;
+    }
+    if (held && timestamp < w.hold) {
+      w.hold = timestamp;
+      if (timestamp < this.minHold) this.minHold = timestamp;
     }
     const combineFn = this.spec.combineFn;
     if (!combineFn) {
@@ -92,10 +147,12 @@ export class GroupAlsoByWindow {
 
   /**
    * Advances the input watermark and emits every window it has passed (watermark > end of window), one group per
-   * key. Returns how many groups were emitted.
+   * key, each the ON_TIME and only pane. Returns how many groups were emitted.
    */
-  fire(inputWatermark: Instant, out: Receiver): number {
+  advanceInputWatermark(inputWatermark: Instant, out: Receiver): number {
     if (inputWatermark > this.inputWatermark) this.inputWatermark = inputWatermark;
+    this.updateOutputWatermark();
+    if (!(this.minEnd < this.inputWatermark)) return 0;
     let emitted = 0;
     for (const [id, w] of this.windows) {
       if (!(w.window.maxTimestamp() < this.inputWatermark)) continue;
@@ -107,26 +164,63 @@ export class GroupAlsoByWindow {
         emitted++;
       }
     }
+    this.minEnd = TIMESTAMP_MAX_VALUE;
+    this.minHold = TIMESTAMP_MAX_VALUE;
+    for (const w of this.windows.values()) {
+      if (w.window.maxTimestamp() < this.minEnd) this.minEnd = w.window.maxTimestamp();
+      if (w.hold < this.minHold) this.minHold = w.hold;
+    }
+    this.updateOutputWatermark();
     return emitted;
+  }
+
+  /** @deprecated Use {@link advanceInputWatermark} (same behaviour). */
+  fire(inputWatermark: Instant, out: Receiver): number {
+    return this.advanceInputWatermark(inputWatermark, out);
+  }
+
+  /** Processing time does not matter to the default trigger. */
+  advanceProcessingTime(): number {
+    return 0;
+  }
+
+  nextProcessingTimer(): Instant | undefined {
+    return undefined;
   }
 
   /**
    * The watermark hold: no output of this grouping side will have a timestamp before it (+∞ when nothing is
-   * buffered), so the stage's output watermark must not pass it.
+   * buffered), so the stage's output watermark must not pass it. END_OF_WINDOW holds at each window's end;
+   * EARLIEST and LATEST at the earliest held record (conservative for LATEST, whose outputs come later still).
    */
   hold(): Instant {
-    let hold = TIMESTAMP_MAX_VALUE;
-    const endOfWindow = this.spec.windowing.timestampCombiner === "END_OF_WINDOW";
-    for (const w of this.windows.values()) {
-      const h = endOfWindow ? w.window.maxTimestamp() : w.minTimestamp;
-      if (h < hold) hold = h;
-    }
-    return hold;
+    return this.minHold;
   }
 
   /** Whether any window still holds data. */
   get hasPending(): boolean {
     return this.windows.size > 0;
+  }
+
+  snapshot(): FastSnapshot {
+    const windowFn = this.spec.windowing.windowFn;
+    return {
+      kind: "GroupAlsoByWindow",
+      version: 1,
+      inputWatermark: this.inputWatermark,
+      outputWatermark: this.outputWatermark,
+      droppedLate: this.droppedLate,
+      windows: [...this.windows.values()].map((w) => [
+        encodeWindowData(w.window, windowFn),
+        w.hold,
+        [...w.keys.values()].map((s): [unknown, unknown[], unknown, Instant | null] => [s.key, s.values, s.accumulator, s.timestamp ?? null]),
+      ]),
+    };
+  }
+
+  private updateOutputWatermark(): void {
+    const candidate = Math.min(this.inputWatermark, this.minHold);
+    if (candidate > this.outputWatermark) this.outputWatermark = candidate;
   }
 
   private output(s: KeyState): unknown {
@@ -147,7 +241,10 @@ export class GroupAlsoByWindow {
   }
 
   private outputTimestamp(window: BoundedWindow, s: KeyState): Instant {
-    return this.spec.windowing.timestampCombiner === "END_OF_WINDOW" ? window.maxTimestamp() : s.timestamp;
+    const end = window.maxTimestamp();
+    if (this.endOfWindowStamps || s.timestamp === undefined) return end;
+    // A custom WindowFn may put an element after its window's end; outputs never leave the window.
+    return s.timestamp > end ? end : s.timestamp;
   }
 }
 

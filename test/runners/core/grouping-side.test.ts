@@ -1,0 +1,218 @@
+import { expect } from "chai";
+import { Packr } from "msgpackr";
+import {
+  AfterCount,
+  AfterProcessingTime,
+  AfterWatermark,
+  FixedWindows,
+  GLOBAL_WINDOW,
+  GlobalWindows,
+  IntervalWindow,
+  Repeatedly,
+  Sessions,
+  TIMESTAMP_MAX_VALUE,
+  type BoundedWindow,
+  type CombineFn,
+  type WindowFn,
+  type WindowingStrategy,
+} from "../../../sdk/index.js";
+import { GLOBAL_WINDOWING } from "../../../sdk/model/windowing-strategy.js";
+import { createGroupingSide, restoreGroupingSide, type GroupingSide, type GroupingSpec } from "../../../runners/core/grouping-side.js";
+import { GroupAlsoByWindow } from "../../../runners/core/group-also-by-window.js";
+import { ReduceFnRunner } from "../../../runners/core/reduce-fn-runner.js";
+import type { Receiver } from "../../../runners/core/receiver.js";
+import { renderPane, sumFn } from "./transcript.js";
+
+const packr = new Packr({ structuredClone: true });
+
+function collector(): { out: Receiver; panes: string[] } {
+  const panes: string[] = [];
+  return {
+    panes,
+    out: {
+      receive(value, timestamp, window, pane) {
+        const { key, value: v } = value as { key: unknown; value: unknown };
+        panes.push(renderPane(key, v, timestamp, window, pane));
+      },
+    },
+  };
+}
+
+const windowing = (w: Partial<WindowingStrategy>): WindowingStrategy => ({ ...GLOBAL_WINDOWING, ...w });
+
+describe("createGroupingSide", () => {
+  it("picks the lean GroupAlsoByWindow for the default trigger without lateness on non-merging windows", () => {
+    expect(createGroupingSide({ step: "s", windowing: GLOBAL_WINDOWING, freeze: false })).to.be.instanceOf(GroupAlsoByWindow);
+    expect(createGroupingSide({ step: "s", windowing: windowing({ windowFn: new FixedWindows(10) }), freeze: false })).to.be.instanceOf(GroupAlsoByWindow);
+  });
+
+  it("picks the general driver for triggers, lateness and merging windows", () => {
+    for (const w of [
+      windowing({ trigger: Repeatedly(AfterCount(2)) }),
+      windowing({ windowFn: new FixedWindows(10), allowedLateness: 1 }),
+      windowing({ windowFn: new Sessions(10) }),
+    ]) {
+      expect(createGroupingSide({ step: "s", windowing: w, freeze: false })).to.be.instanceOf(ReduceFnRunner);
+    }
+  });
+
+  it("keeps fire() as an alias of advanceInputWatermark on the fast path", () => {
+    const g = new GroupAlsoByWindow({ step: "s", windowing: GLOBAL_WINDOWING, freeze: false });
+    const { out, panes } = collector();
+    g.add("k", GLOBAL_WINDOW, 0, 1);
+    expect(g.fire(TIMESTAMP_MAX_VALUE, out)).to.equal(1);
+    expect(panes).to.deep.equal(["global [1] @EOGW ON_TIME 0/0 first last"]);
+    expect(g.nextProcessingTimer()).to.equal(undefined);
+    expect(g.advanceProcessingTime()).to.equal(0);
+  });
+});
+
+describe("grouping side snapshots", () => {
+  /** Runs `script` on one side, or on a side snapshotted and restored at step `cut`; returns the panes. */
+  function run(spec: GroupingSpec, script: ((g: GroupingSide, out: Receiver) => void)[], cut?: number): string[] {
+    const { out, panes } = collector();
+    let g = createGroupingSide(spec);
+    script.forEach((step, i) => {
+      if (i === cut) g = restoreGroupingSide(spec, packr.unpack(packr.pack(g.snapshot())));
+      step(g, out);
+    });
+    return panes;
+  }
+
+  const fixed = new FixedWindows(10);
+  const add = (key: string, ts: number, value: unknown = ts) => (g: GroupingSide) => {
+    for (const w of fixed.assignWindows(ts)) g.add(key, w, ts, value);
+  };
+  const wm = (t: number) => (g: GroupingSide, out: Receiver) => void g.advanceInputWatermark(t, out);
+  const pt = (t: number) => (g: GroupingSide, out: Receiver) => void g.advanceProcessingTime(t, out);
+
+  it("round-trip the general driver mid-stream (trigger state, timers, holds, panes) through msgpack", () => {
+    const spec: GroupingSpec = {
+      step: "s",
+      windowing: windowing({
+        windowFn: fixed,
+        trigger: AfterWatermark({ early: AfterProcessingTime(5), late: AfterCount(2) }),
+        accumulationMode: "ACCUMULATING",
+        allowedLateness: 50,
+        timestampCombiner: "EARLIEST",
+      }),
+      freeze: true,
+    };
+    const script = [pt(0), add("a", 3), add("b", 4), add({ x: 1 } as never, 5), pt(6), add("a", 1), wm(10), add("a", 2), add("a", 7), wm(100)];
+    const straight = run(spec, script);
+    expect(straight).to.include("a: [0,10) [3] @3 EARLY 0/-1 first");
+    expect(straight).to.include("a: [0,10) [1,2,3,7] @9 LATE 2/1");
+    for (let cut = 1; cut < script.length; cut++) expect(run(spec, script, cut), `cut at ${cut}`).to.deep.equal(straight);
+  });
+
+  it("round-trip the fast path and lifted accumulators", () => {
+    const spec: GroupingSpec = {
+      step: "s",
+      windowing: windowing({ windowFn: fixed, timestampCombiner: "LATEST" }),
+      combineFn: sumFn as CombineFn<unknown, unknown, unknown>,
+      freeze: false,
+    };
+    const script = [add("a", 1), add("a", 2), add("b", 12), wm(10), add("b", 15), wm(30)];
+    const straight = run(spec, script);
+    expect(straight).to.deep.equal(["a: [0,10) 3 @2 ON_TIME 0/0 first last", "b: [10,20) 27 @15 ON_TIME 0/0 first last"]);
+    for (let cut = 1; cut < script.length; cut++) expect(run(spec, script, cut), `cut at ${cut}`).to.deep.equal(straight);
+  });
+
+  it("round-trip merging session state", () => {
+    const sessions = new Sessions(10);
+    const spec: GroupingSpec = {
+      step: "s",
+      windowing: windowing({ windowFn: sessions, trigger: Repeatedly(AfterCount(3)), accumulationMode: "DISCARDING" }),
+      freeze: false,
+    };
+    const addS = (ts: number) => (g: GroupingSide) => g.add("k", sessions.assignWindows(ts)[0]!, ts, ts);
+    const script = [addS(1), addS(30), addS(9), wm(0), addS(18), wm(100)];
+    const straight = run(spec, script);
+    expect(straight).to.deep.equal(["[1,28) [1,9,18] @27 EARLY 0/-1 first", "[1,28) [] @27 ON_TIME 1/0 last", "[30,40) [30] @39 ON_TIME 0/0 first last"]);
+    for (let cut = 1; cut < script.length; cut++) expect(run(spec, script, cut), `cut at ${cut}`).to.deep.equal(straight);
+  });
+
+  it("need a windowCoder for custom window types, and say so", () => {
+    class OddWindow implements BoundedWindow {
+      readonly id = "odd";
+      maxTimestamp(): number {
+        return 5;
+      }
+    }
+    const custom: WindowFn = { description: "Odd", assignWindows: () => [new OddWindow()] };
+    const g = createGroupingSide({ step: "s", windowing: windowing({ windowFn: custom }), freeze: false });
+    g.add("k", new OddWindow(), 1, 1);
+    expect(() => g.snapshot()).to.throw(/give Odd a windowCoder/);
+    const coded: WindowFn = { ...custom, windowCoder: { encode: () => 7, decode: () => new OddWindow() } };
+    const spec = { step: "s", windowing: windowing({ windowFn: coded }), freeze: false };
+    const h = createGroupingSide(spec);
+    h.add("k", new OddWindow(), 1, 1);
+    const { out, panes } = collector();
+    restoreGroupingSide(spec, packr.unpack(packr.pack(h.snapshot()))).advanceInputWatermark(10, out);
+    expect(panes).to.deep.equal(["k: odd [1] @5 ON_TIME 0/0 first last".replace("k: ", "")]);
+  });
+
+  it("refuse a snapshot of the other driver", () => {
+    const fast = createGroupingSide({ step: "s", windowing: GLOBAL_WINDOWING, freeze: false });
+    const general = windowing({ trigger: Repeatedly(AfterCount(2)) });
+    expect(() => restoreGroupingSide({ step: "s", windowing: general, freeze: false }, fast.snapshot())).to.throw(/not a ReduceFnRunner snapshot/);
+  });
+});
+
+describe("the general driver's outputs", () => {
+  it("stay usable when frozen in accumulating mode (bags are copied; frozen accumulators are thawed)", () => {
+    const listFn: CombineFn<number, number[], number[]> = {
+      createAccumulator: () => [],
+      addInput: (a, x) => (a.push(x), a),
+      mergeAccumulators: (as) => as.reduce((a, b) => (a.push(...b), a)),
+      extractOutput: (a) => a, // hands out the accumulator itself
+    };
+    for (const combineFn of [undefined, listFn as CombineFn<unknown, unknown, unknown>]) {
+      const g = createGroupingSide({
+        step: "s",
+        windowing: windowing({ trigger: Repeatedly(AfterCount(1)), accumulationMode: "ACCUMULATING" }),
+        freeze: true,
+        ...(combineFn ? { combineFn } : {}),
+      });
+      const { out, panes } = collector();
+      g.add("k", GLOBAL_WINDOW, 1, combineFn ? [1] : 1);
+      g.advanceInputWatermark(0, out);
+      g.add("k", GLOBAL_WINDOW, 2, combineFn ? [2] : 2);
+      g.advanceInputWatermark(0, out);
+      expect(panes).to.deep.equal(["global [1] @EOGW EARLY 0/-1 first", "global [1,2] @EOGW EARLY 1/-1"]);
+    }
+  });
+
+  it("name the step when user code fails", () => {
+    const bad: CombineFn<unknown, unknown, unknown> = { ...sumFn, mergeAccumulators: () => { throw new Error("boom"); } } as never;
+    const g = createGroupingSide({ step: "Sum/Combine", windowing: windowing({ trigger: Repeatedly(AfterCount(5)), accumulationMode: "DISCARDING" }), combineFn: bad, freeze: false });
+    g.add("k", GLOBAL_WINDOW, 1, 1);
+    expect(() => g.add("k", GLOBAL_WINDOW, 2, 2)).to.throw(/Sum\/Combine/);
+  });
+
+  it("release all state of garbage-collected windows", () => {
+    const g = createGroupingSide({ step: "s", windowing: windowing({ windowFn: new FixedWindows(10), allowedLateness: 5, accumulationMode: "DISCARDING" }), freeze: false });
+    const { out } = collector();
+    for (let t = 0; t < 10_000; t++) {
+      g.add(`k${t % 7}`, new IntervalWindow(Math.floor(t / 10) * 10, Math.floor(t / 10) * 10 + 10), t, t);
+      if (t % 10 === 9) g.advanceInputWatermark(t - 20, out);
+    }
+    g.advanceInputWatermark(TIMESTAMP_MAX_VALUE, out);
+    expect(g.hasPending).to.equal(false);
+    expect((g.snapshot() as { keys: unknown[] }).keys).to.deep.equal([]);
+    expect(g.hold()).to.equal(TIMESTAMP_MAX_VALUE);
+  });
+
+  it("report when to wake for processing time", () => {
+    const g = createGroupingSide({ step: "s", windowing: windowing({ windowFn: new GlobalWindows(), trigger: Repeatedly(AfterProcessingTime(100)), accumulationMode: "DISCARDING" }), freeze: false });
+    const { out, panes } = collector();
+    g.advanceProcessingTime(1000, out);
+    expect(g.nextProcessingTimer()).to.equal(undefined);
+    g.add("k", GLOBAL_WINDOW, 0, "x");
+    expect(g.nextProcessingTimer()).to.equal(1100);
+    expect(g.advanceProcessingTime(1100, out)).to.equal(0);
+    expect(g.advanceProcessingTime(1101, out)).to.equal(1);
+    expect(panes).to.deep.equal(["global [x] @EOGW EARLY 0/-1 first"]);
+    expect(g.nextProcessingTimer()).to.equal(undefined);
+  });
+});
