@@ -3,18 +3,22 @@
  * memory, as in MapReduce and Spark's `ExternalSorter`.
  *
  * ```
- *  add ──► encode to a frame ──► sort buffer (bytes) ──(past the budget)──► sort ──► run file 1
- *                                       │                                            run file 2 ...
- *                                       ▼ groups()                                   │  (more than mergeWidth
- *                                 sorted tail ─────────────► k-way merge (heap) ◄────┘   runs: merged first)
- *                                                                 │
- *                                                                 ▼
- *                                         { key, window, records } one group at a time, in sort-key order
+ *  add ─► frame ─► chunk (sort buffer) ─(chunk full)─► sort (+ combine) ─► memory run ... memory run
+ *                                                                               │ (past the budget: merged)
+ *                                                                               ▼
+ *                                                                run file ... run file
+ *                                                                               │ (more than mergeWidth:
+ *  groups():  memory runs + run files ─► k-way merge (heap) ◄──────────────────┘  merged in rounds first)
+ *                                               │
+ *                                               ▼
+ *                        { key, window, records } one group at a time, in frame order
  * ```
  *
  * Records are grouped by (key, window), keys compared by their deterministic encoding (`encodeKey`), so object
- * keys with different property orders group together. With `combine`, equal keys are merged in memory before a
- * spill and again during the merge, and each group holds one accumulator.
+ * keys with different property orders group together. The buffer is sorted a chunk at a time (at most 4 MiB, so
+ * sorting and copying stay in cache) into runs kept in memory; when those pass the budget they are merged into one
+ * run file. With `combine`, equal keys are merged whenever a chunk is sorted and whenever runs are merged (memory
+ * runs are merged in memory while that keeps them small), and each group holds one accumulator.
  * @module
  */
 import fs from "node:fs";
@@ -26,17 +30,16 @@ import type { BoundedWindow } from "../../../sdk/model/window.js";
 import type { TimestampCombiner } from "../../../sdk/model/windowing-strategy.js";
 import { encodeKey } from "../../core/key-encoding.js";
 import type { ShuffleRecord } from "../../core/shuffle.js";
-import { MSGPACK_CODER, rangeCoder, windowFromId as defaultWindowFromId, type RangeCoder } from "./codecs.js";
-import { CombiningBuffer, type CombinedEntry } from "./combining-buffer.js";
-import { compareBytes, frameSize, keyTextHash, writeFrameFrom } from "./frame.js";
-import { FrameMerger } from "./merge.js";
-import { RunReader, RunWriter, type FrameCursor } from "./run-file.js";
-import type { FrameView } from "./frame.js";
-import { MAX_BUFFERED_RECORDS, SortBuffer } from "./sort-buffer.js";
+import { msgpackCoder, rangeCoder, windowFromId as defaultWindowFromId, type RangeCoder } from "./codecs.js";
+import { compareBytes, frameView, hashedText, keyTextHash, type FrameView } from "./frame.js";
+import { BufferPool, MemoryRunBuilder, MemoryRunCursor, type MemoryRun } from "./memory-run.js";
+import { FrameMerger, MergeWriter } from "./merge.js";
+import { RunReader, RunWriter, type FrameCursor, type FrameSink } from "./run-file.js";
+import { MAX_BUFFERED_RECORDS, SortBuffer, type Combiner } from "./sort-buffer.js";
 
 /** How a combining store merges the values (accumulators of a lifted combine) of one key in one window. */
 export interface GroupCombining {
-  /** Merges two accumulators; may mutate and return `a`. The store owns the values given to it. */
+  /** Merges two accumulators; may mutate and return `a` (every value it sees was decoded for it). */
   readonly merge: (a: unknown, b: unknown) => unknown;
   /**
    * Which timestamp a merged record keeps: the earliest for `EARLIEST`, else the latest (as the grouping side
@@ -81,7 +84,7 @@ export interface Group {
   readonly window: BoundedWindow;
   /**
    * The records, in the order they were added (a plain store), or the one merged accumulator with the combined
-   * timestamp (a combining store).
+   * timestamp (a combining store). Accumulators merge in the order records were added.
    */
   readonly records: GroupedRecord[];
 }
@@ -102,13 +105,20 @@ export interface SpillStats {
   readonly mergedBytes: number;
   /** The most bytes buffered at once (as counted against the budget). */
   readonly peakBufferedBytes: number;
-  /** Records merged into an accumulator in memory (combining stores). */
+  /** Records merged into an accumulator before reaching a run (combining stores). */
   readonly combinedInMemory: number;
+  /** Times a full buffer was combined and kept in memory instead of spilled (combining stores). */
+  readonly compactions: number;
 }
 
 const DEFAULT_MERGE_WIDTH = 64;
 const MIN_READ_BUFFER = 4 * 1024;
 const MAX_IO_BUFFER = 1024 * 1024;
+/** The largest chunk sorted at once: about an L2 cache, where sorting and copying frames stay fast. */
+const MAX_CHUNK = 4 * 1024 * 1024;
+const MIN_CHUNK = 16 * 1024;
+/** Memory runs beyond which they are merged (in memory when combining shrinks them, else to a file). */
+const MAX_MEMORY_RUNS = 128;
 
 type State = "adding" | "reading" | "closed";
 
@@ -119,6 +129,9 @@ type State = "adding" | "reading" | "closed";
  * array), so one huge key needs memory for its values; every other group is held only while it is yielded.
  * Adding is synchronous (a spill sorts and writes synchronously); reading is asynchronous (one read per buffer).
  * Call {@link close} in a `finally`: it deletes every run file, whether the store was read to the end or not.
+ *
+ * Groups come out in frame order: by a hash of the key's encoding, then by the encoding's bytes, then by window
+ * id. It is deterministic, keeps all windows of a key together, and is not alphabetical (see `frame.ts` for why).
  * @example
  * const store = new ExternalGrouper({ dir: path.join(tempDir, "gbk-1"), memoryBytes: 64 << 20 });
  * try {
@@ -131,6 +144,7 @@ type State = "adding" | "reading" | "closed";
 export class ExternalGrouper {
   private state: State = "adding";
   private readonly dir: string;
+  /** The budget less the write buffer: what buffered records may take. */
   private readonly recordBudget: number;
   private readonly mergeWidth: number;
   private readonly keyCoder: RangeCoder;
@@ -138,26 +152,40 @@ export class ExternalGrouper {
   private readonly implicitKeys: boolean;
   private readonly valueCoder: RangeCoder;
   private readonly windowFromId: (id: string) => BoundedWindow;
-  private readonly combine: GroupCombining | undefined;
-  private readonly earliest: boolean;
-  /** Buffered records: frames (plain store) or accumulators (combining store). Exactly one is set. */
-  private readonly sortBuffer: SortBuffer | undefined;
-  private readonly combining: CombiningBuffer | undefined;
-  /** Shared by every run writer of this store (spills happen one at a time). */
+  /** Set for a combining store. */
+  private readonly combiner: Combiner | undefined;
+  /** Records not yet sorted, as frames. */
+  private readonly chunk: SortBuffer;
+  /** Bytes of records after which {@link chunk} is sorted into a memory run. */
+  private readonly chunkBudget: number;
+  /** Sorted runs in memory, oldest first (all newer than every run file). */
+  private memoryRuns: MemoryRun[] = [];
+  /** Bytes held by {@link memoryRuns}. */
+  private memoryRunBytes = 0;
+  /** Buffers of memory runs that were spilled or merged, for the next ones. */
+  private readonly pool: BufferPool;
+  /** Shared by every run writer of this store (spills and merge passes happen one at a time). */
   private readonly writeBuffer: Buffer;
   /** Run files not yet merged, oldest first. */
   private runs: string[] = [];
-  /** Every file this store created and has not seen deleted: what {@link close} removes. */
+  /** Every file this store may have created and has not seen deleted: what {@link close} removes. */
   private readonly files = new Set<string>();
   private readonly filePrefix: string;
   private fileSeq = 0;
   /** The merge of the running {@link groups} iteration, closed by {@link close} if the iteration was abandoned. */
   private merger: FrameMerger | undefined;
   private closing: Promise<void> | undefined;
-  /** The current group's sort key, copied (the cursor's buffer changes under it). */
+  /**
+   * The current group's first frame up to its key (hash, sort key, key), copied: the cursor's buffer changes under
+   * it. {@link groupFrame} locates its fields.
+   */
   private scratch = Buffer.allocUnsafe(256);
+  private readonly groupFrame: FrameView = frameView();
   private lastWindowId = "";
   private lastWindow: BoundedWindow | undefined;
+  /** The window id of the last record added, and its UTF-8 length (records mostly share a window). */
+  private lastAddedWindowId = "";
+  private lastAddedWindowIdBytes = 0;
 
   private records = 0;
   private groupCount = 0;
@@ -166,6 +194,8 @@ export class ExternalGrouper {
   private mergedRuns = 0;
   private mergedBytes = 0;
   private peakBufferedBytes = 0;
+  private combinedInMemory = 0;
+  private compactions = 0;
 
   constructor(options: ExternalGrouperOptions) {
     if (!(options.memoryBytes > 0)) throw new RangeError(`memoryBytes must be positive, not ${options.memoryBytes}`);
@@ -176,22 +206,23 @@ export class ExternalGrouper {
     // The write buffer comes out of the budget; what is left holds records.
     this.writeBuffer = Buffer.allocUnsafe(clamp(Math.floor(options.memoryBytes / 16), MIN_READ_BUFFER, MAX_IO_BUFFER));
     this.recordBudget = Math.max(options.memoryBytes - this.writeBuffer.length, 1);
-    this.keyCoder = options.keyCoder ? rangeCoder(options.keyCoder) : MSGPACK_CODER;
+    this.keyCoder = options.keyCoder ? rangeCoder(options.keyCoder) : msgpackCoder();
     this.implicitKeys = options.keyCoder === undefined;
-    this.valueCoder = options.valueCoder ? rangeCoder(options.valueCoder) : MSGPACK_CODER;
+    this.valueCoder = options.valueCoder ? rangeCoder(options.valueCoder) : msgpackCoder();
     this.windowFromId = options.windowFromId ?? defaultWindowFromId;
-    this.combine = options.combine;
-    this.earliest = options.combine?.timestampCombiner === "EARLIEST";
-    if (this.combine) this.combining = new CombiningBuffer(this.combine.merge, this.earliest, this.valueCoder);
-    else this.sortBuffer = new SortBuffer(this.recordBudget);
+    const combine = options.combine;
+    this.combiner = combine && { merge: combine.merge, earliest: combine.timestampCombiner === "EARLIEST", valueCoder: this.valueCoder };
+    this.chunkBudget = clamp(Math.floor(this.recordBudget / 8), MIN_CHUNK, MAX_CHUNK);
+    this.chunk = new SortBuffer(this.chunkBudget);
+    this.pool = new BufferPool(this.chunkBudget / 4);
     const name = (options.name ?? "spill").replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 40);
     // pid + random: stores in other processes or in this one never pick the same names (and `wx` checks anyway).
     this.filePrefix = `${name}-${process.pid}-${randomBytes(4).toString("hex")}`;
   }
 
-  /** Bytes buffered now, as counted against the budget. */
+  /** Bytes buffered now (records in the chunk and memory runs), as counted against the budget. */
   get bufferedBytes(): number {
-    return this.sortBuffer ? this.sortBuffer.bytes : this.combining!.bytes;
+    return this.chunk.bytes + this.memoryRunBytes;
   }
 
   /** A snapshot of what the store has done so far. */
@@ -204,7 +235,8 @@ export class ExternalGrouper {
       mergedRuns: this.mergedRuns,
       mergedBytes: this.mergedBytes,
       peakBufferedBytes: this.peakBufferedBytes,
-      combinedInMemory: this.combining?.combined ?? 0,
+      combinedInMemory: this.combinedInMemory,
+      compactions: this.compactions,
     };
   }
 
@@ -221,55 +253,43 @@ export class ExternalGrouper {
     if (this.state !== "adding") throw new Error("cannot add to a store after groups() or close()");
     const keyText = encodeKey(key);
     const hash = keyTextHash(keyText);
-    const sortKey = `${keyText}\0${window.id}`;
-    this.records++;
-    let bytes: number;
-    if (this.sortBuffer) {
-      const buffer = this.sortBuffer;
-      const skBytes = Buffer.byteLength(sortKey, "utf8");
-      buffer.append(hash, sortKey, skBytes, this.storedKey(key), timestamp, this.valueCoder.encode(value));
-      bytes = buffer.bytes;
-      if (buffer.count === MAX_BUFFERED_RECORDS) bytes = Infinity; // the sort's index is full: spill
-    } else {
-      const buffer = this.combining!;
-      buffer.add(hash, sortKey, key, window, timestamp, value);
-      bytes = buffer.bytes;
+    const windowId = window.id;
+    if (windowId !== this.lastAddedWindowId) {
+      this.lastAddedWindowId = windowId;
+      this.lastAddedWindowIdBytes = Buffer.byteLength(windowId, "utf8");
     }
-    if (bytes > this.peakBufferedBytes && bytes !== Infinity) this.peakBufferedBytes = bytes;
-    if (bytes > this.recordBudget) this.spill();
+    const chunk = this.chunk;
+    chunk.append(hash, keyText, hashedText.utf8Length, windowId, this.lastAddedWindowIdBytes, this.storedKey(key), timestamp, this.valueCoder.encode(value));
+    this.records++;
+    const bytes = chunk.bytes;
+    if (bytes + this.memoryRunBytes > this.peakBufferedBytes) this.peakBufferedBytes = bytes + this.memoryRunBytes;
+    if (bytes > this.chunkBudget || chunk.count === MAX_BUFFERED_RECORDS) this.seal();
   }
 
   /**
-   * The groups in sort-key order (key encoding, then window id), one at a time. A store is read once; adding
-   * after reading has begun is an error. Leaving the loop early is fine: {@link close} still cleans up.
+   * The groups in frame order, one at a time. A store is read once; adding after reading has begun is an error.
+   * Leaving the loop early is fine: {@link close} still cleans up.
    */
   async *groups(): AsyncGenerator<Group, void, undefined> {
     if (this.state !== "adding") throw new Error(`a store's groups() can be read only once, and not after close() (this one is ${this.state})`);
     this.state = "reading";
-    if (this.combining) {
-      if (this.runs.length === 0) {
-        yield* this.groupsInMemory(this.combining.sorted());
-        this.combining.clear();
-        return;
-      }
-      // Spilled already: the tail joins the runs, so every source is a file of encoded accumulators.
-      if (this.combining.size > 0) this.spill();
-    } else if (this.runs.length > 0 && this.sortBuffer!.bytes > (this.recordBudget * 3) / 4) {
-      // Leave at least a quarter of the budget for the runs' read buffers.
-      this.spill();
-    }
-    const tail = this.sortBuffer && this.sortBuffer.count > 0 ? 1 : 0;
-    while (this.runs.length + tail > this.mergeWidth) await this.mergeRound();
+    this.seal();
+    this.chunk.release();
+    this.pool.clear();
+    // Leave at least a quarter of the budget for the run files' read buffers.
+    if (this.runs.length > 0 && this.memoryRunBytes > (this.recordBudget * 3) / 4) this.spill();
+    while (this.runs.length > this.mergeWidth) await this.mergeRound();
     const cursors = await this.openRuns(this.runs);
-    if (tail) cursors.push(this.sortBuffer!.cursor(cursors.length));
+    for (const run of this.memoryRuns) cursors.push(new MemoryRunCursor(run, cursors.length));
     this.runs = [];
+    this.memoryRuns = [];
     const merger = (this.merger = new FrameMerger(cursors));
     try {
       yield* this.mergeGroups(merger);
     } finally {
       this.merger = undefined;
+      this.memoryRunBytes = 0;
       await merger.close();
-      this.sortBuffer?.release();
     }
   }
 
@@ -284,8 +304,10 @@ export class ExternalGrouper {
 
   private async doClose(): Promise<void> {
     this.state = "closed";
-    this.sortBuffer?.release();
-    this.combining?.clear();
+    this.chunk.release();
+    this.pool.clear();
+    this.memoryRuns = [];
+    this.memoryRunBytes = 0;
     const errors: unknown[] = [];
     await this.merger?.close().catch((e: unknown) => errors.push(e));
     for (const file of this.files) {
@@ -295,12 +317,37 @@ export class ExternalGrouper {
     if (errors.length > 0) throw new AggregateError(errors, `could not clean up spill files in ${this.dir}`);
   }
 
-  /** Sorts the buffer into a new run file and empties it. */
+  /**
+   * Sorts the chunk (combining equal keys, for a combining store) into a new memory run, then keeps the memory
+   * runs within the budget: past it they are merged into a run file; past {@link MAX_MEMORY_RUNS} they are merged
+   * in memory if combining has kept them small (a compaction: a combine over few keys never touches the disk).
+   */
+  private seal(): void {
+    const chunk = this.chunk;
+    if (chunk.count === 0) return;
+    const builder = this.runBuilder(chunk.frameBytes);
+    this.combinedInMemory += this.combiner ? chunk.writeCombined(builder, this.combiner) : chunk.writeSorted(builder);
+    chunk.clear();
+    const run = builder.finish();
+    this.memoryRuns.push(run);
+    this.memoryRunBytes += run.buf.length;
+    // Room for a full chunk and for sealing it (the run it becomes) must remain.
+    const full = () => this.memoryRunBytes + 2 * this.chunkBudget > this.recordBudget;
+    if (!full() && this.memoryRuns.length < MAX_MEMORY_RUNS) return;
+    // Combining may shrink the runs enough to stay in memory; it needs room for its output (at most its input).
+    if (this.combiner && this.memoryRuns.length > 1 && this.memoryRunBytes <= this.recordBudget / 2) {
+      this.compact();
+      if (!full()) return;
+    }
+    this.spill();
+  }
+
+  /** Merges the memory runs into one run file. */
   private spill(): void {
+    if (this.memoryRuns.length === 0) return;
     const writer = this.createRun();
     try {
-      if (this.sortBuffer) this.sortBuffer.writeSorted(writer);
-      else this.combining!.writeSorted(writer, (key) => this.storedKey(key));
+      this.mergeMemoryRuns(writer);
       writer.finish();
     } catch (e) {
       writer.abort();
@@ -309,16 +356,41 @@ export class ExternalGrouper {
     this.runs.push(writer.path);
     this.spills++;
     this.spilledBytes += writer.bytes;
-    this.sortBuffer?.clear();
-    this.combining?.clear();
   }
 
+  /** A builder for a memory run, with a buffer from the pool. */
+  private runBuilder(bytes: number): MemoryRunBuilder {
+    // The pool and the runs together stay within the budget, beside room for the chunk and its sealing.
+    return new MemoryRunBuilder(this.pool, bytes, this.recordBudget - 2 * this.chunkBudget - this.memoryRunBytes);
+  }
+
+  /** Merges the memory runs into one memory run (combining: it is smaller). */
+  private compact(): void {
+    const builder = this.runBuilder(this.chunkBudget);
+    this.mergeMemoryRuns(builder);
+    const run = builder.finish();
+    this.memoryRuns = [run];
+    this.memoryRunBytes = run.buf.length;
+    this.compactions++;
+  }
+
+  /** Writes the merge of the memory runs to `sink` (synchronously: nothing to read) and forgets them. */
+  private mergeMemoryRuns(sink: FrameSink): void {
+    const writer = new MergeWriter(new FrameMerger(this.memoryRuns.map((run, i) => new MemoryRunCursor(run, i))), sink, this.combiner);
+    if (writer.run() !== undefined) throw new Error("internal error: a merge of memory runs waited for I/O");
+    this.combinedInMemory += writer.merged;
+    const runs = this.memoryRuns;
+    this.memoryRuns = [];
+    this.memoryRunBytes = 0;
+    for (const run of runs) this.pool.give(run.buf, this.recordBudget - 2 * this.chunkBudget);
+  }
+
+  /** A writer for a new run file (created on its first flush; listed for {@link close} from now on). */
   private createRun(): RunWriter {
     if (this.fileSeq === 0) fs.mkdirSync(this.dir, { recursive: true });
     const file = path.join(this.dir, `${this.filePrefix}-${this.fileSeq++}.run`);
-    const writer = new RunWriter(file, this.writeBuffer);
     this.files.add(file);
-    return writer;
+    return new RunWriter(file, this.writeBuffer);
   }
 
   /**
@@ -339,26 +411,9 @@ export class ExternalGrouper {
   private async mergeRuns(inputs: readonly string[]): Promise<string> {
     const merger = new FrameMerger(await this.openRuns(inputs));
     const writer = this.createRun();
-    const groupCount = this.groupCount; // a pass's groups are not the store's
     try {
-      if (this.combine) {
-        for await (const group of this.mergeGroups(merger)) {
-          const record = group.records[0]!;
-          const key = this.storedKey(group.key);
-          const value = this.valueCoder.encode(record.value);
-          const skLen = this.groupSortKeyLength;
-          writer.reserve(frameSize(skLen, key === undefined ? 0 : key.length, value.length));
-          writer.pos = writeFrameFrom(writer.buf, writer.pos, this.scratch, this.groupHash, 0, skLen, key, record.timestamp, value);
-        }
-        this.groupCount = groupCount;
-      } else {
-        // Plain runs merge as bytes: frames are copied, nothing is decoded.
-        for (let top = merger.top; top !== undefined; top = merger.top) {
-          writer.copy(top.buf, top.frame.start, top.frame.end);
-          const pending = merger.next();
-          if (pending) await pending;
-        }
-      }
+      const pending = new MergeWriter(merger, writer, this.combiner).run();
+      if (pending) await pending;
       writer.finish();
     } catch (e) {
       writer.abort();
@@ -387,44 +442,39 @@ export class ExternalGrouper {
     return readers;
   }
 
-  /** Length of the current group's sort key in {@link scratch}. */
-  private groupSortKeyLength = 0;
-  /** The current group's key hash. */
-  private groupHash = 0;
-
   /** The key's bytes for a frame, or undefined when the frame's sort key gives the key back. */
   private storedKey(key: unknown): Uint8Array | undefined {
     if (this.implicitKeys && (typeof key === "string" || (typeof key === "number" && !Object.is(key, -0)))) return undefined;
     return this.keyCoder.encode(key);
   }
 
-  /** Decodes the key of the frame `f` of `buf`. */
-  private keyOf(buf: Buffer, f: FrameView): unknown {
-    if (f.keyEnd > f.keyStart) return this.keyCoder.decode(buf, f.keyStart, f.keyEnd);
-    let nul = f.skStart;
-    while (buf[nul] !== 0) nul++;
-    const text = buf.toString("utf8", f.skStart, nul);
-    return text.charCodeAt(0) === 0x22 /* " */ ? (JSON.parse(text) as string) : Number(text);
+  /** Copies the frame `f` of `buf` up to its key into {@link scratch}, as the current group's frame. */
+  private startGroup(buf: Buffer, f: FrameView): void {
+    const n = f.keyEnd - f.start;
+    if (this.scratch.length < n) this.scratch = Buffer.allocUnsafe(Math.max(n, this.scratch.length * 2));
+    buf.copy(this.scratch, 0, f.start, f.keyEnd);
+    const g = this.groupFrame;
+    g.hash = f.hash;
+    g.skStart = f.skStart - f.start;
+    g.skEnd = f.skEnd - f.start;
+    g.keyStart = f.keyStart - f.start;
+    g.keyEnd = n;
   }
 
-  /** Groups consecutive equal sort keys of a merge. */
+  /** Groups consecutive equal sort keys of a merge (merging values, for a combining store). */
   private async *mergeGroups(merger: FrameMerger): AsyncGenerator<Group, void, undefined> {
     const valueCoder = this.valueCoder;
-    const merge = this.combine?.merge;
-    const earliest = this.earliest;
+    const merge = this.combiner?.merge;
+    const earliest = this.combiner?.earliest ?? false;
+    const g = this.groupFrame;
     let top = merger.top;
     while (top !== undefined) {
       let buf = top.buf;
       let f = top.frame;
-      const skLen = f.skEnd - f.skStart;
-      if (this.scratch.length < skLen) this.scratch = Buffer.allocUnsafe(Math.max(skLen, this.scratch.length * 2));
+      this.startGroup(buf, f);
       const scratch = this.scratch;
-      buf.copy(scratch, 0, f.skStart, f.skEnd);
-      const hash = f.hash;
-      this.groupSortKeyLength = skLen;
-      this.groupHash = hash;
-      const key = this.keyOf(buf, f);
-      const window = this.windowOf(buf, f.skStart, f.skEnd);
+      const key = this.keyOf(scratch, g);
+      const window = this.windowOf(scratch, g);
       const records: GroupedRecord[] = [];
       let accumulator: unknown;
       let timestamp = 0;
@@ -447,7 +497,7 @@ export class ExternalGrouper {
         if (top === undefined) break;
         buf = top.buf;
         f = top.frame;
-        if (f.hash !== hash || compareBytes(buf, f.skStart, f.skEnd, scratch, 0, skLen) !== 0) break;
+        if (f.hash !== g.hash || compareBytes(buf, f.skStart, f.skEnd, scratch, g.skStart, g.skEnd) !== 0) break;
       }
       if (merge !== undefined) records.push({ timestamp, value: accumulator });
       this.groupCount++;
@@ -455,21 +505,22 @@ export class ExternalGrouper {
     }
   }
 
-  /** A combining store that never spilled: its accumulators are the groups. */
-  private *groupsInMemory(entries: CombinedEntry[]): Generator<Group, void, undefined> {
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i]!;
-      entries[i] = undefined as never; // let each entry go once yielded
-      this.groupCount++;
-      yield { key: e.key, window: e.window, records: [{ timestamp: e.timestamp, value: e.accumulator }] };
-    }
+  /** Decodes the key of the frame `f` of `buf`. */
+  private keyOf(buf: Buffer, f: FrameView): unknown {
+    if (f.keyEnd > f.keyStart) return this.keyCoder.decode(buf, f.keyStart, f.keyEnd);
+    let nul = f.skStart;
+    let escaped = false;
+    for (let c = buf[nul]; c !== 0; c = buf[++nul]) if (c === 0x5c /* backslash */) escaped = true;
+    if (buf[f.skStart] !== 0x22 /* " */) return Number(buf.toString("latin1", f.skStart, nul));
+    // A string key: its JSON text, which without escapes is the string between the quotes.
+    return escaped ? (JSON.parse(buf.toString("utf8", f.skStart, nul)) as string) : buf.toString("utf8", f.skStart + 1, nul - 1);
   }
 
-  /** The window of a sort key: what follows the first NUL (which `encodeKey` never emits). */
-  private windowOf(buf: Buffer, skStart: number, skEnd: number): BoundedWindow {
-    let nul = skStart;
-    while (nul < skEnd && buf[nul] !== 0) nul++;
-    const id = buf.toString("utf8", nul + 1, skEnd);
+  /** The window of a frame: what follows the first NUL of its sort key (`encodeKey` never emits one). */
+  private windowOf(buf: Buffer, f: FrameView): BoundedWindow {
+    let nul = f.skStart;
+    while (nul < f.skEnd && buf[nul] !== 0) nul++;
+    const id = buf.toString("utf8", nul + 1, f.skEnd);
     if (id !== this.lastWindowId || this.lastWindow === undefined) {
       this.lastWindow = this.windowFromId(id);
       this.lastWindowId = id;

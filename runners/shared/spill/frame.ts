@@ -50,12 +50,16 @@ export const HASH_BITS = 27;
 /** Bits left for a record's index in a sort buffer: at most 2^26 records are sorted at once. */
 export const INDEX_BITS = 26;
 
+/** Where {@link keyTextHash} leaves the UTF-8 length of the text it hashed (no object made per call). */
+export const hashedText = { utf8Length: 0 };
+
 /**
  * The order's hash of a key's canonical text: FNV-1a over its UTF-8 bytes (computed from the UTF-16 text, so no
- * bytes are made), keeping the top {@link HASH_BITS} bits.
+ * bytes are made), keeping the top {@link HASH_BITS} bits. Leaves the text's UTF-8 length in {@link hashedText}.
  */
 export function keyTextHash(text: string): number {
   let h = 0x811c9dc5;
+  let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) {
@@ -74,17 +78,21 @@ export function keyTextHash(text: string): number {
     }
     if (c < 0x800) {
       h = Math.imul(h ^ (0xc0 | (c >> 6)), 0x01000193);
+      bytes += 1;
     } else {
       if (c < 0x10000) {
         h = Math.imul(h ^ (0xe0 | (c >> 12)), 0x01000193);
+        bytes += 2;
       } else {
         h = Math.imul(h ^ (0xf0 | (c >> 18)), 0x01000193);
         h = Math.imul(h ^ (0x80 | ((c >> 12) & 0x3f)), 0x01000193);
+        bytes += 2; // four bytes for two UTF-16 units
       }
       h = Math.imul(h ^ (0x80 | ((c >> 6) & 0x3f)), 0x01000193);
     }
     h = Math.imul(h ^ (0x80 | (c & 0x3f)), 0x01000193);
   }
+  hashedText.utf8Length = bytes;
   return h >>> (32 - HASH_BITS);
 }
 
@@ -109,35 +117,41 @@ export function frameSize(skBytes: number, keyBytes: number, valueBytes: number)
 }
 
 /**
- * Writes the sort key's text as UTF-8 at `pos`, which must have room for `skBytes` bytes. Short ASCII keys (nearly
- * all) are copied by a loop, which beats the native call for a few dozen bytes.
+ * Writes `text` (`bytes` long in UTF-8) at `pos`. Short ASCII text (nearly every key) is copied by a loop, which
+ * beats the native call for a few dozen bytes.
  */
-function writeSortKey(buf: Buffer, pos: number, sortKey: string, skBytes: number): void {
-  if (skBytes === sortKey.length && skBytes <= 64) {
-    for (let i = 0; i < skBytes; i++) buf[pos + i] = sortKey.charCodeAt(i);
+function writeText(buf: Buffer, pos: number, text: string, bytes: number): void {
+  if (bytes === text.length && bytes <= 64) {
+    for (let i = 0; i < bytes; i++) buf[pos + i] = text.charCodeAt(i);
   } else {
-    buf.write(sortKey, pos, skBytes, "utf8");
+    buf.write(text, pos, bytes, "utf8");
   }
 }
 
 /**
- * Writes a frame whose sort key is given as text (a record entering the store). The caller guarantees room for
- * {@link frameSize} bytes at `pos`. Returns the end of the frame.
+ * Writes a frame for a record entering the store: its sort key is `keyText`, NUL, `windowId` (given with their
+ * UTF-8 lengths, so the string is never concatenated). The caller guarantees room for {@link frameSize} bytes at
+ * `pos`. Returns the end of the frame.
  */
 export function writeFrame(
   buf: Buffer,
   pos: number,
   hash: number,
-  sortKey: string,
-  skBytes: number,
+  keyText: string,
+  keyTextBytes: number,
+  windowId: string,
+  windowIdBytes: number,
   key: Uint8Array | undefined,
   timestamp: number,
   value: Uint8Array,
 ): number {
   buf.writeUInt32LE(hash, pos);
-  pos = writeVarint(buf, pos + 4, skBytes);
-  writeSortKey(buf, pos, sortKey, skBytes);
-  pos += skBytes;
+  pos = writeVarint(buf, pos + 4, keyTextBytes + 1 + windowIdBytes);
+  writeText(buf, pos, keyText, keyTextBytes);
+  pos += keyTextBytes;
+  buf[pos++] = 0;
+  writeText(buf, pos, windowId, windowIdBytes);
+  pos += windowIdBytes;
   if (key === undefined) {
     buf[pos++] = 0;
   } else {
@@ -152,30 +166,16 @@ export function writeFrame(
 }
 
 /**
- * Writes a frame whose hash and sort key are copied from another frame (`src`), as a combining merge does when
- * it re-encodes a group's accumulator.
+ * Writes a frame with the hash, sort key and key of the frame `f` of `src` but another timestamp and value (a
+ * combined accumulator). The caller guarantees room for `frameSize(f.skEnd - f.skStart, f.keyEnd - f.keyStart,
+ * value.length)` bytes at `pos`. Returns the end of the frame.
  */
-export function writeFrameFrom(
-  buf: Buffer,
-  pos: number,
-  src: Buffer,
-  hash: number,
-  skStart: number,
-  skEnd: number,
-  key: Uint8Array | undefined,
-  timestamp: number,
-  value: Uint8Array,
-): number {
-  buf.writeUInt32LE(hash, pos);
-  pos = writeVarint(buf, pos + 4, skEnd - skStart);
-  pos += src.copy(buf, pos, skStart, skEnd);
-  if (key === undefined) {
-    buf[pos++] = 0;
-  } else {
-    pos = writeVarint(buf, pos, key.length);
-    buf.set(key, pos);
-    pos += key.length;
-  }
+export function writeFrameWithValue(buf: Buffer, pos: number, src: Buffer, f: FrameView, timestamp: number, value: Uint8Array): number {
+  buf.writeUInt32LE(f.hash, pos);
+  pos = writeVarint(buf, pos + 4, f.skEnd - f.skStart);
+  pos += src.copy(buf, pos, f.skStart, f.skEnd);
+  pos = writeVarint(buf, pos, f.keyEnd - f.keyStart);
+  pos += src.copy(buf, pos, f.keyStart, f.keyEnd);
   pos = buf.writeDoubleLE(timestamp, pos);
   pos = writeVarint(buf, pos, value.length);
   buf.set(value, pos);

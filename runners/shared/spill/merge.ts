@@ -7,8 +7,9 @@
  * out, so {@link FrameMerger.next} returns a Promise only then (no Promise per record).
  * @module
  */
-import { compareBytes } from "./frame.js";
-import type { FrameCursor } from "./run-file.js";
+import { compareBytes, frameSize, frameView, parseFrame, writeFrameWithValue, type FrameView } from "./frame.js";
+import type { FrameCursor, FrameSink } from "./run-file.js";
+import type { Combiner } from "./sort-buffer.js";
 
 function less(a: FrameCursor, b: FrameCursor): boolean {
   const fa = a.frame;
@@ -73,5 +74,76 @@ export class FrameMerger {
       i = child;
     }
     heap[i] = item;
+  }
+}
+
+/**
+ * Drains a merge into a sink: frames copied in order (plain), or each (key, window) merged into one frame
+ * (combining). Synchronous while no cursor needs I/O (in-memory runs never do), so the same code merges memory
+ * runs inside `add` and files in an asynchronous merge pass.
+ */
+export class MergeWriter {
+  /** The current group's first frame, copied whole (its cursor's buffer changes under it). */
+  private scratch = Buffer.allocUnsafe(256);
+  private readonly first: FrameView = frameView();
+  /** Records in the current group so far; 0 when there is none. */
+  private count = 0;
+  private accumulator: unknown;
+  private timestamp = 0;
+  /** Records merged away. */
+  merged = 0;
+
+  constructor(
+    private readonly merger: FrameMerger,
+    private readonly sink: FrameSink,
+    private readonly combiner: Combiner | undefined,
+  ) {}
+
+  /** Writes everything; returns a Promise only if a cursor had to read. */
+  run(): Promise<void> | undefined {
+    const merger = this.merger;
+    const sink = this.sink;
+    for (let top = merger.top; top !== undefined; top = merger.top) {
+      const f = top.frame;
+      if (this.combiner === undefined) sink.copy(top.buf, f.start, f.end);
+      else this.combine(top.buf, f);
+      const pending = merger.next();
+      if (pending) return pending.then(() => this.run());
+    }
+    if (this.count > 0) this.endGroup();
+    return undefined;
+  }
+
+  private combine(buf: Buffer, f: FrameView): void {
+    const g = this.first;
+    if (this.count > 0 && (f.hash !== g.hash || compareBytes(buf, f.skStart, f.skEnd, this.scratch, g.skStart, g.skEnd) !== 0)) this.endGroup();
+    const { merge, earliest, valueCoder } = this.combiner!;
+    if (this.count === 0) {
+      const n = f.end - f.start;
+      if (this.scratch.length < n) this.scratch = Buffer.allocUnsafe(Math.max(n, this.scratch.length * 2));
+      buf.copy(this.scratch, 0, f.start, f.end);
+      parseFrame(this.scratch, 0, n, g);
+      this.timestamp = f.timestamp;
+    } else {
+      if (this.count === 1) this.accumulator = valueCoder.decode(this.scratch, g.valueStart, g.valueEnd);
+      this.accumulator = merge(this.accumulator, valueCoder.decode(buf, f.valueStart, f.valueEnd));
+      if (earliest ? f.timestamp < this.timestamp : f.timestamp > this.timestamp) this.timestamp = f.timestamp;
+    }
+    this.count++;
+  }
+
+  private endGroup(): void {
+    const g = this.first;
+    const sink = this.sink;
+    if (this.count === 1) {
+      sink.copy(this.scratch, 0, g.end); // alone: the frame as it was
+    } else {
+      this.merged += this.count - 1;
+      const value = this.combiner!.valueCoder.encode(this.accumulator);
+      sink.reserve(frameSize(g.skEnd - g.skStart, g.keyEnd - g.keyStart, value.length));
+      sink.pos = writeFrameWithValue(sink.buf, sink.pos, this.scratch, g, this.timestamp, value);
+    }
+    this.count = 0;
+    this.accumulator = undefined;
   }
 }

@@ -34,9 +34,27 @@ export interface FrameCursor {
   close(): Promise<void>;
 }
 
-/** Writes one run file: frames appended in order through a buffer (the caller's, reused across runs). */
-export class RunWriter {
-  private fd: number;
+/**
+ * Where sorted frames go: a run file or a run in memory. A frame is appended whole, either copied ({@link copy})
+ * or encoded in place: {@link reserve} its size, write it at {@link pos} of {@link buf}, then move {@link pos}.
+ */
+export interface FrameSink {
+  buf: Buffer;
+  pos: number;
+  /** Appends `src[start, end)`, a whole frame. */
+  copy(src: Buffer, start: number, end: number): void;
+  /** Makes room for `n` bytes at {@link pos} of {@link buf} (which may become another buffer). */
+  reserve(n: number): void;
+}
+
+/**
+ * Writes one run file: frames appended in order through a buffer (the caller's, reused across runs). The file is
+ * created by the first flush, so a run that fits in the buffer can be taken back ({@link opened} false) without
+ * ever touching the disk.
+ */
+export class RunWriter implements FrameSink {
+  private fd = -1;
+  private closed = false;
   /** The write buffer; frames are encoded straight into it (see {@link reserve}). */
   buf: Buffer;
   /** Bytes of {@link buf} filled. */
@@ -47,10 +65,13 @@ export class RunWriter {
   }
   private flushed = 0;
 
-  /** Creates the file; fails if it exists (`wx`), so two writers never share a file. */
   constructor(readonly path: string, buffer: Buffer) {
-    this.fd = fs.openSync(path, "wx", 0o600);
     this.buf = buffer;
+  }
+
+  /** Whether the file exists (something was flushed). */
+  get opened(): boolean {
+    return this.fd >= 0 || this.closed;
   }
 
   /** Appends `src[start, end)`, a whole frame. */
@@ -64,8 +85,15 @@ export class RunWriter {
         return;
       }
     }
-    src.copy(this.buf, this.pos, start, end);
-    this.pos += n;
+    const buf = this.buf;
+    let pos = this.pos;
+    if (n <= 64) {
+      // A loop beats Buffer#copy's validation and native call for the small frames most records are.
+      for (let i = start; i < end; i++) buf[pos++] = src[i]!;
+    } else {
+      pos += src.copy(buf, pos, start, end);
+    }
+    this.pos = pos;
   }
 
   /**
@@ -86,8 +114,9 @@ export class RunWriter {
     this.pos = 0;
   }
 
-  /** Flushes and closes the file. */
+  /** Flushes and closes the file (creating it, even empty). */
   finish(): void {
+    this.open();
     this.flush();
     this.closeFd();
   }
@@ -105,10 +134,17 @@ export class RunWriter {
     if (this.fd < 0) return;
     const fd = this.fd;
     this.fd = -1;
+    this.closed = true;
     fs.closeSync(fd);
   }
 
+  /** Creates the file; fails if it exists (`wx`), so two writers never share a file. */
+  private open(): void {
+    if (this.fd < 0 && !this.closed) this.fd = fs.openSync(this.path, "wx", 0o600);
+  }
+
   private writeAll(src: Buffer, start: number, end: number): void {
+    this.open();
     while (start < end) start += fs.writeSync(this.fd, src, start, end - start);
   }
 }

@@ -1,17 +1,26 @@
 /**
- * The in-memory side of the plain (non-combining) store: records as frames appended to one byte arena, plus a
- * small index, sorted by sort key when the buffer spills or is read. Holding bytes rather than objects makes the
- * memory measure honest (what is counted is what is held, give or take the index) and makes a spill a copy.
+ * The sort buffer: records as frames appended to one byte arena, plus a small index, sorted when the buffer is
+ * sealed into a run. Holding bytes rather than objects makes the memory measure honest (what is counted is what
+ * is held, give or take the index) and makes writing a run a copy.
  * @module
  */
-import { compareBytes, frameSize, frameView, INDEX_BITS, parseFrame, writeFrame, type FrameView } from "./frame.js";
-import type { FrameCursor, RunWriter } from "./run-file.js";
+import type { RangeCoder } from "./codecs.js";
+import { compareBytes, frameSize, frameView, INDEX_BITS, parseFrame, writeFrame, writeFrameWithValue } from "./frame.js";
+import type { FrameSink } from "./run-file.js";
+
+/** How a combining store merges the values of one (key, window). */
+export interface Combiner {
+  readonly merge: (a: unknown, b: unknown) => unknown;
+  /** Keep the earliest timestamp (else the latest). */
+  readonly earliest: boolean;
+  readonly valueCoder: RangeCoder;
+}
 
 /**
  * Bytes counted per buffered record beyond its frame: two `Uint32Array` index entries (8 bytes, up to twice that
- * while the arrays grow by doubling) and the sort's key and order arrays (12 bytes).
+ * as the arrays grow by doubling) and the sort's key and order arrays (12 bytes, as much again as they grow).
  */
-export const INDEX_BYTES_PER_RECORD = 32;
+export const INDEX_BYTES_PER_RECORD = 40;
 
 /** The most records sorted at once (the index must fit beside the hash in a float64). */
 export const MAX_BUFFERED_RECORDS = 2 ** INDEX_BITS;
@@ -29,10 +38,13 @@ export class SortBuffer {
   private frameStart = new Uint32Array(1024);
   /** Each record's key hash (also in its frame; kept here so sorting reads no frame). */
   private hashes = new Uint32Array(1024);
+  /** The sort's work arrays (see {@link hashOrder}). */
+  private sortKeys = new Float64Array(0);
+  private sortOrder = new Uint32Array(0);
   private readonly a = frameView();
   private readonly b = frameView();
 
-  /** `maxArenaBytes`: the arena grows by doubling up to this (the budget), then only as far as a record needs. */
+  /** `maxArenaBytes`: the arena grows by doubling up to this, then only as far as a record needs. */
   constructor(private readonly maxArenaBytes: number) {
     this.arena = Buffer.allocUnsafe(Math.min(MIN_ARENA, maxArenaBytes));
   }
@@ -42,43 +54,144 @@ export class SortBuffer {
     return this.used + this.count * INDEX_BYTES_PER_RECORD;
   }
 
-  /** Buffers one record; `sortKey` is `skBytes` long in UTF-8; an undefined `key` is read from the sort key. */
-  append(hash: number, sortKey: string, skBytes: number, key: Uint8Array | undefined, timestamp: number, value: Uint8Array): void {
-    const size = frameSize(skBytes, key === undefined ? 0 : key.length, value.length);
+  /** Bytes of the frames alone (what a sorted run of them takes). */
+  get frameBytes(): number {
+    return this.used;
+  }
+
+  /**
+   * Buffers one record, whose sort key is `keyText` NUL `windowId` (with their UTF-8 lengths); an undefined `key`
+   * is read back from the sort key.
+   */
+  append(
+    hash: number,
+    keyText: string,
+    keyTextBytes: number,
+    windowId: string,
+    windowIdBytes: number,
+    key: Uint8Array | undefined,
+    timestamp: number,
+    value: Uint8Array,
+  ): void {
+    const size = frameSize(keyTextBytes + 1 + windowIdBytes, key === undefined ? 0 : key.length, value.length);
     if (this.used + size > this.arena.length) this.growArena(this.used + size);
     const i = this.count;
     if (i + 1 >= this.frameStart.length) this.growIndex();
     this.frameStart[i] = this.used;
     this.hashes[i] = hash;
-    this.used = writeFrame(this.arena, this.used, hash, sortKey, skBytes, key, timestamp, value);
+    this.used = writeFrame(this.arena, this.used, hash, keyText, keyTextBytes, windowId, windowIdBytes, key, timestamp, value);
     this.count = i + 1;
     this.frameStart[i + 1] = this.used;
   }
 
   /**
-   * The record indexes in frame order (hash, then sort-key bytes); equal keys keep their arrival order. A native
-   * sort of `hash * 2^26 + index` numbers does nearly all the work; then each run of equal hashes is checked and,
-   * if it holds more than one sort key (a collision, or several windows of a key), sorted by bytes.
+   * Writes the records to `sink` in frame order (hash, sort-key bytes, arrival), frames copied as they are.
+   * Returns the number of records merged away (none: this is the plain store's path).
    */
-  sortedOrder(): Uint32Array {
-    const n = this.count;
-    const hashes = this.hashes;
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = hashes[i]! * INDEX_SCALE + i;
-    keys.sort();
-    const order = new Uint32Array(n);
-    for (let k = 0; k < n; k++) order[k] = keys[k]! % INDEX_SCALE;
+  writeSorted(sink: FrameSink): number {
+    const order = this.hashOrder();
+    const { arena, frameStart, hashes } = this;
+    const n = order.length;
+    for (let s = 0; s < n; ) {
+      const h = hashes[order[s]!]!;
+      let e = s + 1;
+      while (e < n && hashes[order[e]!] === h) e++;
+      // Checking a run touches the frames about to be copied, so the copy finds them in cache.
+      if (e - s > 1) this.orderRun(order, s, e);
+      for (let k = s; k < e; k++) {
+        const i = order[k]!;
+        sink.copy(arena, frameStart[i]!, frameStart[i + 1]!);
+      }
+      s = e;
+    }
+    return 0;
+  }
+
+  /**
+   * Writes the records to `sink` in frame order, the records of each (key, window) merged into one frame: the
+   * map-side combine. Returns how many records were merged away.
+   */
+  writeCombined(sink: FrameSink, combiner: Combiner): number {
+    const order = this.hashOrder();
+    const { arena, frameStart, hashes, a, b } = this;
+    const { merge, earliest, valueCoder } = combiner;
+    const n = order.length;
+    let merged = 0;
     for (let s = 0; s < n; ) {
       const h = hashes[order[s]!]!;
       let e = s + 1;
       while (e < n && hashes[order[e]!] === h) e++;
       if (e - s > 1) this.orderRun(order, s, e);
+      // Within the run of one hash, consecutive equal sort keys are one (key, window).
+      for (let k = s; k < e; ) {
+        const i = order[k]!;
+        parseFrame(arena, frameStart[i]!, frameStart[i + 1]!, a);
+        let accumulator: unknown;
+        let timestamp = a.timestamp;
+        let j = k + 1;
+        for (; j < e; j++) {
+          const r = order[j]!;
+          parseFrame(arena, frameStart[r]!, frameStart[r + 1]!, b);
+          if (compareBytes(arena, a.skStart, a.skEnd, arena, b.skStart, b.skEnd) !== 0) break;
+          if (j === k + 1) accumulator = valueCoder.decode(arena, a.valueStart, a.valueEnd);
+          accumulator = merge(accumulator, valueCoder.decode(arena, b.valueStart, b.valueEnd));
+          if (earliest ? b.timestamp < timestamp : b.timestamp > timestamp) timestamp = b.timestamp;
+        }
+        if (j === k + 1) {
+          sink.copy(arena, frameStart[i]!, frameStart[i + 1]!);
+        } else {
+          merged += j - k - 1;
+          const value = valueCoder.encode(accumulator);
+          sink.reserve(frameSize(a.skEnd - a.skStart, a.keyEnd - a.keyStart, value.length));
+          sink.pos = writeFrameWithValue(sink.buf, sink.pos, arena, a, timestamp, value);
+        }
+        k = j;
+      }
       s = e;
     }
+    return merged;
+  }
+
+  /** Forgets the records, keeping the arena for the next ones. */
+  clear(): void {
+    this.used = 0;
+    this.count = 0;
+  }
+
+  /** Drops the memory held. */
+  release(): void {
+    this.clear();
+    this.arena = Buffer.alloc(0);
+    this.frameStart = this.hashes = new Uint32Array(2);
+    this.sortKeys = new Float64Array(0);
+    this.sortOrder = new Uint32Array(0);
+  }
+
+  /**
+   * The record indexes ordered by hash, then arrival: a native sort of `hash * 2^26 + index` numbers, which does
+   * nearly all the work of sorting. Each run of equal hashes still needs {@link orderRun}.
+   */
+  private hashOrder(): Uint32Array {
+    const n = this.count;
+    const hashes = this.hashes;
+    // Kept between sorts: a new array per sort is garbage that V8 frees late (external memory), which would make
+    // the resident set grow well past the budget.
+    if (this.sortKeys.length < n) {
+      this.sortKeys = new Float64Array(this.frameStart.length);
+      this.sortOrder = new Uint32Array(this.frameStart.length);
+    }
+    const keys = this.sortKeys.subarray(0, n);
+    for (let i = 0; i < n; i++) keys[i] = hashes[i]! * INDEX_SCALE + i;
+    keys.sort();
+    const order = this.sortOrder.subarray(0, n);
+    for (let k = 0; k < n; k++) order[k] = keys[k]! % INDEX_SCALE;
     return order;
   }
 
-  /** Orders `order[s, e)`, records of one hash in arrival order, by sort key if they do not all share one. */
+  /**
+   * Orders `order[s, e)`, records of one hash in arrival order, by sort key if they do not all share one (a hash
+   * collision, or several windows of one key); equal sort keys keep their arrival order.
+   */
   private orderRun(order: Uint32Array, s: number, e: number): void {
     const { arena, frameStart, a, b } = this;
     parseFrame(arena, frameStart[order[s]!]!, frameStart[order[s]! + 1]!, a);
@@ -93,34 +206,6 @@ export class SortBuffer {
       parseFrame(arena, frameStart[y]!, frameStart[y + 1]!, b);
       return compareBytes(arena, a.skStart, a.skEnd, arena, b.skStart, b.skEnd) || x - y;
     });
-  }
-
-  /** Writes the records sorted to `writer` (the frames are copied as they are). */
-  writeSorted(writer: RunWriter): void {
-    const order = this.sortedOrder();
-    const { arena, frameStart } = this;
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k]!;
-      writer.copy(arena, frameStart[i]!, frameStart[i + 1]!);
-    }
-  }
-
-  /** A cursor over the buffered records in order; valid until the buffer changes. */
-  cursor(order: number): FrameCursor {
-    return new SortedTailCursor(this.arena, this.frameStart, this.sortedOrder(), order);
-  }
-
-  /** Forgets the records, keeping the arena for the next ones. */
-  clear(): void {
-    this.used = 0;
-    this.count = 0;
-  }
-
-  /** Drops the memory held. */
-  release(): void {
-    this.clear();
-    this.arena = Buffer.alloc(0);
-    this.frameStart = this.hashes = new Uint32Array(1);
   }
 
   private growArena(needed: number): void {
@@ -140,44 +225,5 @@ export class SortBuffer {
     };
     this.frameStart = grow(this.frameStart);
     this.hashes = grow(this.hashes);
-  }
-}
-
-/** Walks the sorted buffer: a cursor that never needs I/O. */
-class SortedTailCursor implements FrameCursor {
-  readonly frame: FrameView = frameView();
-  done = false;
-  private k = 0;
-
-  constructor(
-    readonly buf: Buffer,
-    private readonly frameStart: Uint32Array,
-    private readonly sorted: Uint32Array,
-    readonly order: number,
-  ) {
-    this.settle();
-  }
-
-  advance(): boolean {
-    this.k++;
-    this.settle();
-    return true;
-  }
-
-  fill(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  private settle(): void {
-    if (this.k >= this.sorted.length) {
-      this.done = true;
-      return;
-    }
-    const i = this.sorted[this.k]!;
-    parseFrame(this.buf, this.frameStart[i]!, this.frameStart[i + 1]!, this.frame);
   }
 }

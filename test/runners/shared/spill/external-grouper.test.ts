@@ -25,7 +25,7 @@ function randomRecords(n: number, seed: number, distinctKeys: number): ShuffleRe
   const rnd = random(seed);
   const keyOf = (k: number): unknown => {
     switch (k % 8) {
-      case 0: return `word${k}`;
+      case 0: return k % 16 === 8 ? `q"\\\n\u0000${k}` : `word${k}`; // escapes, and a NUL, in the key text
       case 1: return k * 1.5;
       case 2: return { id: k, tag: "x" };
       case 3: return [k, `é${k}`];
@@ -123,7 +123,7 @@ describe("ExternalGrouper", () => {
       const stats = await groupAndCheck(records, {});
       expect(stats.spills).to.equal(0);
       expect(stats.records).to.equal(records.length);
-      expect(stats.peakBufferedBytes).to.equal(total);
+      expect(stats.peakBufferedBytes).to.be.at.least(total);
     });
 
     it("1 run (spilled once, the rest merged from memory)", async () => {
@@ -132,9 +132,9 @@ describe("ExternalGrouper", () => {
     });
 
     it("4 runs", async () => {
-      const stats = await groupAndCheck(records, { memoryBytes: budget(0.22) });
+      const stats = await groupAndCheck(records, { memoryBytes: budget(0.2) });
       expect(stats.spills).to.be.within(4, 5);
-      expect(stats.peakBufferedBytes).to.be.at.most(budget(0.22));
+      expect(stats.peakBufferedBytes).to.be.at.most(budget(0.2));
     });
 
     it("many runs, merged in passes when there are more than mergeWidth", async () => {
@@ -220,13 +220,14 @@ describe("ExternalGrouper", () => {
   describe("combining", () => {
     const sum = { merge: (a: unknown, b: unknown) => (a as number) + (b as number) };
 
-    it("merges equal keys in memory, so many duplicates never spill", async () => {
+    it("merges equal keys in memory (compacting the buffer), so many duplicates never spill", async () => {
       const s = store({ memoryBytes: 64 * 1024, combine: sum });
       for (let i = 0; i < 200_000; i++) s.write(`k${i % 50}`, GLOBAL_WINDOW, i, 1);
       const groups = await collect(s);
       await s.close();
       expect(s.stats.spills).to.equal(0);
-      expect(s.stats.combinedInMemory).to.equal(200_000 - 50);
+      expect(s.stats.compactions).to.be.greaterThan(10);
+      expect(s.stats.combinedInMemory).to.be.greaterThan(190_000);
       expect(groups).to.have.length(50);
       for (const g of groups) expect(g.records).to.deep.equal([{ timestamp: 199_950 + Number((g.key as string).slice(1)), value: 4000 }]);
     });
@@ -259,7 +260,7 @@ describe("ExternalGrouper", () => {
       }
     });
 
-    it("re-measures growing accumulators, so a list-building combine still spills", async () => {
+    it("spills when accumulators grow (a list-building combine)", async () => {
       const s = store({ memoryBytes: 128 * 1024, combine: { merge: (a, b) => (a as number[]).concat(b as number[]) } });
       for (let i = 0; i < 50_000; i++) s.write(`k${i % 10}`, GLOBAL_WINDOW, i, [i]);
       const groups = await collect(s);
