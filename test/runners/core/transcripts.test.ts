@@ -660,6 +660,42 @@ describe("grouping transcripts", () => {
     });
 
     describeTranscript({
+      name: "merged sessions keep the earliest processing-time deadline",
+      windowFn: new Sessions(10),
+      options: { trigger: Repeatedly(AfterProcessingTime(10)), accumulation: "DISCARDING", allowedLateness: 0 },
+      script: [
+        { processingTime: 0 },
+        { input: [1] }, // deadline 10
+        { processingTime: 5 },
+        { input: [5] }, // merges into [1,15), keeping deadline 10 (the merged-away window's timer goes with it)
+        { processingTime: 10 },
+        { expect: [] },
+        { processingTime: 11 },
+        { expect: ["[1,15) [1,5] @14 EARLY 0/-1 first"] },
+        { watermark: 100 },
+        { expect: ["[1,15) [] @14 ON_TIME 1/0 last"] },
+      ],
+    });
+
+    describeTranscript({
+      name: "AfterEach with merging windows keeps every sub-trigger's state",
+      windowFn: new Sessions(10),
+      options: { trigger: AfterEach(AfterCount(2), Repeatedly(AfterCount(1))), accumulation: "DISCARDING", allowedLateness: 0 },
+      script: [
+        { input: [1] },
+        { expect: [] },
+        { input: [5] }, // [1,15): the first sub-trigger reaches 2
+        { expect: ["[1,15) [1,5] @14 EARLY 0/-1 first"] },
+        { input: [8] }, // [8,18) extends the session to a new window [1,18) (fresh pane history); now AfterCount(1)
+        { expect: ["[1,18) [8] @17 EARLY 0/-1 first"] },
+        { input: [20] }, // a new session starts the sequence over
+        { expect: [] },
+        { input: [21] },
+        { expect: ["[20,31) [20,21] @30 EARLY 0/-1 first"] },
+      ],
+    });
+
+    describeTranscript({
       name: "a late element overlapping a closed session starts a new one; its own closed window drops it",
       windowFn: new Sessions(10),
       options: { trigger: AfterWatermark(), accumulation: "DISCARDING", allowedLateness: 100 },
