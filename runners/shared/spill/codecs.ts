@@ -88,7 +88,7 @@ export function rangeCoder(coder: Coder<unknown>): RangeCoder {
 
 /**
  * Rebuilds a window from its {@link BoundedWindow.id}: the global window and interval windows (`start:end`), the
- * windows the SDK's window functions produce. A store is given another function for other kinds of window.
+ * windows the SDK's window functions produce (a store remembers windows of other classes as it sees them).
  * @throws Error for an id of another kind of window
  * @example
  * windowFromId("global") === GLOBAL_WINDOW; // true
@@ -105,5 +105,5 @@ export function windowFromId(id: string): BoundedWindow {
       if (w.id === id) return w;
     }
   }
-  throw new Error(`cannot rebuild window '${id}' from its id: only global and interval windows are known; pass windowFromId to the store for other windows`);
+  throw new Error(`cannot rebuild window '${id}' from its id: it is neither the global window nor an interval window`);
 }

@@ -26,7 +26,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Coder } from "../../../sdk/model/coder.js";
 import type { Instant } from "../../../sdk/model/time.js";
-import type { BoundedWindow } from "../../../sdk/model/window.js";
+import { GLOBAL_WINDOW, IntervalWindow, type BoundedWindow } from "../../../sdk/model/window.js";
 import type { TimestampCombiner } from "../../../sdk/model/windowing-strategy.js";
 import { encodeKey } from "../../core/key-encoding.js";
 import type { ShuffleRecord } from "../../core/shuffle.js";
@@ -53,16 +53,19 @@ export interface ExternalGrouperOptions {
   /** Where run files go: a directory of the job's `--tempDir`. Created if missing; never deleted (only the files). */
   readonly dir: string;
   /**
-   * The memory budget in bytes: records buffered, the write buffer and, while merging, the read buffers all fit
-   * in it (one group, and accumulators beyond their estimate, come on top). At least 64 KiB is sensible; each
-   * run being merged gets a read buffer of at least 4 KiB whatever the budget.
+   * The memory budget in bytes: records buffered (as bytes), the write buffer and, while merging, the read buffers
+   * all fit in it; the group being yielded comes on top. At least 256 KiB is sensible: below, the fixed minimums
+   * (a 16 KiB chunk, a 4 KiB read buffer per run merged) dominate.
    */
   readonly memoryBytes: number;
   /** Pre-combine equal keys (see {@link GroupCombining}); each group then holds one record. */
   readonly combine?: GroupCombining;
   /** The most runs merged at once; beyond, runs are first merged in passes. Default 64. */
   readonly mergeWidth?: number;
-  /** Rebuilds a window from its id. Default: global and interval windows ({@link windowFromId}). */
+  /**
+   * Rebuilds a global or interval window from its id. Default: {@link windowFromId}. (Windows of other classes
+   * need nothing: the store keeps the first instance it sees of each.)
+   */
   readonly windowFromId?: (id: string) => BoundedWindow;
   /** Encodes keys in run files (the grouping uses `encodeKey` whatever this is). Default: msgpack. */
   readonly keyCoder?: Coder<unknown>;
@@ -89,6 +92,20 @@ export interface Group {
   readonly records: GroupedRecord[];
 }
 
+/**
+ * A group whose records are read as they are iterated ({@link ExternalGrouper.streamingGroups}), so that one key
+ * with more values than memory can hold still goes through.
+ */
+export interface StreamingGroup {
+  readonly key: unknown;
+  readonly window: BoundedWindow;
+  /**
+   * The records in the order they were added, read from the runs as they are iterated. Valid until the next group
+   * is asked for; what was not iterated by then is skipped.
+   */
+  readonly records: AsyncIterable<GroupedRecord>;
+}
+
 /** What a store did, for `--stats`. */
 export interface SpillStats {
   /** Records added. */
@@ -105,9 +122,9 @@ export interface SpillStats {
   readonly mergedBytes: number;
   /** The most bytes buffered at once (as counted against the budget). */
   readonly peakBufferedBytes: number;
-  /** Records merged into an accumulator before reaching a run (combining stores). */
+  /** Records merged into another in memory: as a chunk was sorted or memory runs merged (combining stores). */
   readonly combinedInMemory: number;
-  /** Times a full buffer was combined and kept in memory instead of spilled (combining stores). */
+  /** Times the memory runs were merged into one in memory instead of spilled (combining stores). */
   readonly compactions: number;
 }
 
@@ -186,6 +203,12 @@ export class ExternalGrouper {
   /** The window id of the last record added, and its UTF-8 length (records mostly share a window). */
   private lastAddedWindowId = "";
   private lastAddedWindowIdBytes = 0;
+  /**
+   * Windows of classes other than the global and interval windows (whose ids say what they are), by id: a window
+   * cannot in general be rebuilt from its id, and the store is read in the process that filled it. One entry per
+   * distinct window, outside the budget.
+   */
+  private readonly otherWindows = new Map<string, BoundedWindow>();
 
   private records = 0;
   private groupCount = 0;
@@ -257,6 +280,7 @@ export class ExternalGrouper {
     if (windowId !== this.lastAddedWindowId) {
       this.lastAddedWindowId = windowId;
       this.lastAddedWindowIdBytes = Buffer.byteLength(windowId, "utf8");
+      if (window !== GLOBAL_WINDOW && !(window instanceof IntervalWindow) && !this.otherWindows.has(windowId)) this.otherWindows.set(windowId, window);
     }
     const chunk = this.chunk;
     chunk.append(hash, keyText, hashedText.utf8Length, windowId, this.lastAddedWindowIdBytes, this.storedKey(key), timestamp, this.valueCoder.encode(value));
@@ -271,7 +295,32 @@ export class ExternalGrouper {
    * Leaving the loop early is fine: {@link close} still cleans up.
    */
   async *groups(): AsyncGenerator<Group, void, undefined> {
-    if (this.state !== "adding") throw new Error(`a store's groups() can be read only once, and not after close() (this one is ${this.state})`);
+    const merger = await this.startReading();
+    try {
+      yield* this.mergeGroups(merger);
+    } finally {
+      await this.stopReading(merger);
+    }
+  }
+
+  /**
+   * Like {@link groups}, but each group's records are read lazily, as they are iterated: memory stays within the
+   * budget even for a key with more values than fit in it. A plain store only (a combining store's groups hold one
+   * accumulator). Costs a Promise per record, where {@link groups} costs one per group.
+   */
+  async *streamingGroups(): AsyncGenerator<StreamingGroup, void, undefined> {
+    if (this.combiner) throw new Error("streamingGroups() is for plain stores: a combining store's groups are one accumulator each");
+    const merger = await this.startReading();
+    try {
+      yield* this.streamGroups(merger);
+    } finally {
+      await this.stopReading(merger);
+    }
+  }
+
+  /** Seals what is buffered and opens the merge of every run (a store is read once). */
+  private async startReading(): Promise<FrameMerger> {
+    if (this.state !== "adding") throw new Error(`a store can be read only once, and not after close() (this one is ${this.state})`);
     this.state = "reading";
     this.seal();
     this.chunk.release();
@@ -283,14 +332,13 @@ export class ExternalGrouper {
     for (const run of this.memoryRuns) cursors.push(new MemoryRunCursor(run, cursors.length));
     this.runs = [];
     this.memoryRuns = [];
-    const merger = (this.merger = new FrameMerger(cursors));
-    try {
-      yield* this.mergeGroups(merger);
-    } finally {
-      this.merger = undefined;
-      this.memoryRunBytes = 0;
-      await merger.close();
-    }
+    return (this.merger = new FrameMerger(cursors));
+  }
+
+  private async stopReading(merger: FrameMerger): Promise<void> {
+    this.merger = undefined;
+    this.memoryRunBytes = 0;
+    await merger.close();
   }
 
   /**
@@ -505,6 +553,44 @@ export class ExternalGrouper {
     }
   }
 
+  /** Yields each group with a lazy iterator over its records; skips what the consumer did not read. */
+  private async *streamGroups(merger: FrameMerger): AsyncGenerator<StreamingGroup, void, undefined> {
+    const valueCoder = this.valueCoder;
+    const g = this.groupFrame;
+    const scratch = () => this.scratch;
+    // The merge is at a frame of the current group while `inGroup`; `advance` moves it on and ends the group at a
+    // new sort key.
+    let inGroup = false;
+    let current = 0;
+    const advance = async (): Promise<void> => {
+      const pending = merger.next();
+      if (pending) await pending;
+      const top = merger.top;
+      inGroup = top !== undefined && top.frame.hash === g.hash && compareBytes(top.buf, top.frame.skStart, top.frame.skEnd, scratch(), g.skStart, g.skEnd) === 0;
+    };
+    for (let top = merger.top; top !== undefined; top = merger.top) {
+      this.startGroup(top.buf, top.frame);
+      inGroup = true;
+      const group = ++current;
+      let iterated = false;
+      const records = async function* (): AsyncGenerator<GroupedRecord, void, undefined> {
+        if (iterated) throw new Error("a streaming group's records can be iterated once");
+        iterated = true;
+        while (inGroup && current === group) {
+          const { buf, frame: f } = merger.top!;
+          const record = { timestamp: f.timestamp, value: valueCoder.decode(buf, f.valueStart, f.valueEnd) };
+          await advance();
+          yield record;
+        }
+      };
+      const key = this.keyOf(this.scratch, g);
+      const window = this.windowOf(this.scratch, g);
+      this.groupCount++;
+      yield { key, window, records: { [Symbol.asyncIterator]: records } };
+      while (inGroup) await advance(); // what the consumer left
+    }
+  }
+
   /** Decodes the key of the frame `f` of `buf`. */
   private keyOf(buf: Buffer, f: FrameView): unknown {
     if (f.keyEnd > f.keyStart) return this.keyCoder.decode(buf, f.keyStart, f.keyEnd);
@@ -522,7 +608,7 @@ export class ExternalGrouper {
     while (nul < f.skEnd && buf[nul] !== 0) nul++;
     const id = buf.toString("utf8", nul + 1, f.skEnd);
     if (id !== this.lastWindowId || this.lastWindow === undefined) {
-      this.lastWindow = this.windowFromId(id);
+      this.lastWindow = this.otherWindows.get(id) ?? this.windowFromId(id);
       this.lastWindowId = id;
     }
     return this.lastWindow;

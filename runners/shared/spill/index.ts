@@ -10,5 +10,6 @@ export {
   type Group,
   type GroupedRecord,
   type SpillStats,
+  type StreamingGroup,
 } from "./external-grouper.js";
 export { windowFromId } from "./codecs.js";

@@ -3,8 +3,8 @@
  * out in frame order ({@link ./frame.ts}) and, within a key, in the order the cursors were created (which is the
  * order records were added).
  *
- * Each step costs O(log k) comparisons of sort-key bytes; a step needs I/O only when the top cursor's buffer runs
- * out, so {@link FrameMerger.next} returns a Promise only then (no Promise per record).
+ * Each step costs O(log k) comparisons, nearly all of hashes alone; a step needs I/O only when the top cursor's
+ * buffer runs out, so {@link FrameMerger.next} returns a Promise only then (no Promise per record).
  * @module
  */
 import { compareBytes, frameSize, frameView, parseFrame, writeFrameWithValue, type FrameView } from "./frame.js";

@@ -12,14 +12,16 @@ import fs from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { frameView, parseFrame, type FrameView } from "./frame.js";
 
-/** A source of frames in sort-key order: a run file, or the sorted in-memory tail. */
+/** A source of frames in frame order: a run file, or a run in memory. */
 export interface FrameCursor {
   /** The buffer holding the current frame (a reader may replace it when a frame outgrows it). */
   readonly buf: Buffer;
   /** The current frame's fields inside {@link buf}; meaningful while not {@link done}. */
   readonly frame: FrameView;
-  /** Tie-breaker between equal sort keys: lower first. Runs are numbered in creation order (the tail last), so a
-   * merge yields a key's records in the order they were added. */
+  /**
+   * Tie-breaker between equal sort keys: lower first. Runs are numbered in creation order, so a merge yields a
+   * key's records in the order they were added.
+   */
   readonly order: number;
   /** No current frame: the source is exhausted. */
   readonly done: boolean;

@@ -32,6 +32,6 @@ describe("spill codecs", () => {
       expect(rebuilt).to.be.instanceOf(IntervalWindow);
       expect(rebuilt.id).to.equal(w.id);
     }
-    expect(() => windowFromId("session:1")).to.throw(/pass windowFromId/);
+    expect(() => windowFromId("session:1")).to.throw(/neither the global window nor an interval window/);
   });
 });

@@ -175,6 +175,35 @@ describe("ExternalGrouper", () => {
     expect(runs).to.have.length(10); // each key's groups are adjacent
   });
 
+  it("gives back windows of other classes as they were added (the same instances)", async () => {
+    class DayWindow implements BoundedWindow {
+      readonly id: string;
+      constructor(readonly day: number) {
+        this.id = `day-${day}`;
+      }
+      maxTimestamp(): number {
+        return (this.day + 1) * 86_400_000 - 1;
+      }
+    }
+    const days = [new DayWindow(1), new DayWindow(2)];
+    const s = store({ memoryBytes: 1 });
+    for (let i = 0; i < 1000; i++) s.write(`k${i % 7}`, days[i % 2]!, i, i);
+    const groups = await collect(s);
+    await s.close();
+    expect(groups).to.have.length(14);
+    for (const g of groups) expect(days).to.include(g.window);
+  });
+
+  it("uses the key and value coders it is given", async () => {
+    const json = { name: "json", encode: (v: unknown) => Buffer.from(JSON.stringify(v)), decode: (b: Uint8Array) => JSON.parse(Buffer.from(b).toString()) as unknown };
+    const s = store({ memoryBytes: 1, keyCoder: json, valueCoder: json });
+    for (let i = 0; i < 1000; i++) s.write(i % 2 ? `k${i % 5}` : { k: i % 5 }, GLOBAL_WINDOW, i, { i });
+    const groups = await collect(s);
+    await s.close();
+    expect(groups).to.have.length(10);
+    for (const g of groups) for (const r of g.records) expect(encodeKey(g.key)).to.equal(encodeKey((r.value as { i: number }).i % 2 ? `k${(r.value as { i: number }).i % 5}` : { k: (r.value as { i: number }).i % 5 }));
+  });
+
   it("yields nothing for empty input, and creates no files", async () => {
     for (const combine of [undefined, { merge: (a: unknown, b: unknown) => (a as number) + (b as number) }]) {
       const s = store({ memoryBytes: 1024, combine });
@@ -199,6 +228,44 @@ describe("ExternalGrouper", () => {
     expect(big.records.map((r) => r.value)).to.deep.equal(Array.from({ length: n }, (_, i) => i));
     expect(groups).to.have.length(1 + n / 1000);
     expect(fs.readdirSync(dir)).to.deep.equal([]);
+  });
+
+  it("streams a group's records lazily, skipping what the consumer leaves", async () => {
+    const s = store({ memoryBytes: 64 * 1024 });
+    const n = 50_000;
+    for (let i = 0; i < n; i++) {
+      s.write("big", GLOBAL_WINDOW, i, i);
+      if (i % 100 === 0) s.write(`small${i}`, GLOBAL_WINDOW, i, -i);
+    }
+    expect(s.stats.spills).to.be.greaterThan(4);
+    const seen = new Map<unknown, unknown[]>();
+    let stale: AsyncIterable<unknown> | undefined;
+    try {
+      for await (const g of s.streamingGroups()) {
+        const values: unknown[] = [];
+        if (g.key === "small500") continue; // left unread: skipped
+        if (g.key === "small600") {
+          stale = g.records;
+          continue;
+        }
+        for await (const r of g.records) {
+          values.push(r.value);
+          if (g.key === "small700") break; // left half-read
+        }
+        seen.set(g.key, values);
+      }
+    } finally {
+      await s.close();
+    }
+    expect(seen.get("big")).to.deep.equal(Array.from({ length: n }, (_, i) => i));
+    expect(seen.size).to.equal(n / 100 - 1);
+    expect(seen.get("small800")).to.deep.equal([-800]);
+    const late: unknown[] = [];
+    for await (const r of stale!) late.push(r);
+    expect(late).to.deep.equal([]); // a group's records are valid until the next group
+    expect(fs.readdirSync(dir)).to.deep.equal([]);
+    const error = await store({ combine: { merge: (a) => a } }).streamingGroups().next().catch((e: unknown) => e);
+    expect((error as Error).message).to.match(/for plain stores/);
   });
 
   it("keeps values' types and handles values larger than the read buffers", async () => {
