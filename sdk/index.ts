@@ -25,7 +25,15 @@ export {
   type PipelineOptions,
   type StandardOptions,
 } from "./options.js";
-export { PipelineError, type Job, type PipelineResult, type PipelineSource, type Runner } from "./runner-api.js";
+export {
+  PipelineError,
+  type Job,
+  type PipelineResult,
+  type PipelineSource,
+  type Runner,
+  type RunStats,
+  type StageStats,
+} from "./runner-api.js";
 export {
   counter,
   distribution,

@@ -14,7 +14,10 @@ export interface StandardOptions {
   runner: string;
   /** How many workers a parallel runner uses. */
   parallelism: number;
-  /** How many times a parallel runner runs a bundle whose worker died before the job fails. */
+  /**
+   * How many times a parallel runner runs a bundle before the job fails: after its worker died (threads and
+   * process runners) or its user code threw (process runner).
+   */
   maxAttempts: number;
   /** Where the process runner puts temporary files (shuffle and spill). */
   tempDir: string;
@@ -22,6 +25,8 @@ export interface StandardOptions {
   memoryMb: number;
   /** No progress output. */
   quiet: boolean;
+  /** Parallel runners: print per-stage statistics (bundles, elements, bytes shuffled and spilled, retries) at the end. */
+  stats: boolean;
   /** Direct runner: freeze emitted elements so a DoFn that mutates its input or output fails at once. */
   enforceImmutability: boolean;
   /** Direct runner: shuffle bundle, key and value order with this seed to expose reliance on order. */
@@ -48,7 +53,7 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
   maxAttempts: {
     type: "number",
     default: 3,
-    describe: "threads and process runners: attempts per bundle when its worker dies",
+    describe: "threads and process runners: attempts per bundle when its worker dies (process runner: or its DoFn throws)",
     group: "Parallel runner options:",
   },
   tempDir: {
@@ -64,6 +69,12 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
     group: "Parallel runner options:",
   },
   quiet: { type: "boolean", default: false, describe: "No progress output", group: "Pipeline options:" },
+  stats: {
+    type: "boolean",
+    default: false,
+    describe: "threads and process runners: print per-stage statistics at the end",
+    group: "Parallel runner options:",
+  },
   enforceImmutability: {
     type: "boolean",
     default: true,

@@ -51,6 +51,40 @@ export interface PipelineResult {
   readonly elementCounts: ReadonlyMap<string, number>;
   /** Wall-clock time the runner spent executing the job, in milliseconds. */
   readonly durationMs: number;
+  /** How the work went (parallel runners): bundles, retries, bytes shuffled and spilled, per stage. */
+  readonly stats?: RunStats;
+}
+
+/** Execution statistics of a run on a parallel runner (`--stats` prints them). */
+export interface RunStats {
+  /** Bundles run, counting every attempt. */
+  readonly bundles: number;
+  /** Bundles run again after their worker died or (process runner) their user code threw. */
+  readonly retries: number;
+  /** Encoded bytes written into shuffles. */
+  readonly shuffleBytes: number;
+  /** Bytes that grouping spilled to disk to stay within `--memoryMb`. */
+  readonly spilledBytes: number;
+  /** Per fused stage, in topological order. */
+  readonly stages: readonly StageStats[];
+}
+
+/** Statistics of one fused stage. */
+export interface StageStats {
+  /** The stage's id (`S0`, ...). */
+  readonly stage: string;
+  /** Full names of the steps fused into it, starting with its root. */
+  readonly steps: readonly string[];
+  /** Bundles it ran (successful attempts). */
+  readonly bundles: number;
+  /** Bundles of it that were run again. */
+  readonly retries: number;
+  /** Elements (or shuffle records) it consumed from other stages or read from sources. */
+  readonly elementsIn: number;
+  /** Elements and shuffle records it sent to other stages. */
+  readonly elementsOut: number;
+  /** Encoded bytes it wrote into shuffles. */
+  readonly shuffleBytesOut: number;
 }
 
 /**

@@ -10,6 +10,7 @@ import path from "node:path";
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
 import { Coordinator, type Progress } from "../shared/coordinator.js";
 import { createProgressDisplay } from "../shared/progress.js";
+import { formatStats } from "../shared/stats-report.js";
 import { parallelRunnerUnsupportedFeatures } from "../shared/unsupported.js";
 import { releaseFileBlob } from "./file-blobs.js";
 import { ProcessWorkerPool } from "./process-pool.js";
@@ -37,10 +38,13 @@ export class ProcessRunner implements Runner {
       coordinator = new Coordinator(job, pool, {
         partitions: parallelism * 2,
         maxAttempts,
+        retryUserErrors: true,
         release: releaseFileBlob,
         ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
       });
-      return await coordinator.run();
+      const result = await coordinator.run();
+      if (job.options.stats && result.stats) process.stderr.write(`${formatStats(result.stats, result.durationMs)}\n`);
+      return result;
     } finally {
       progress?.stop();
       if (coordinator) {

@@ -15,7 +15,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import type { Job, PipelineResult } from "../../sdk/runner-api.js";
+import type { Job, PipelineResult, RunStats, StageStats } from "../../sdk/runner-api.js";
 import { PipelineError } from "../../sdk/runner-api.js";
 import { TIMESTAMP_MAX_VALUE, TIMESTAMP_MIN_VALUE, type Instant } from "../../sdk/model/time.js";
 import { fuse } from "../core/fusion.js";
@@ -31,8 +31,13 @@ import { stageMayRun } from "../core/stage-readiness.js";
 export interface CoordinatorOptions {
   /** Partitions per shuffle. */
   readonly partitions: number;
-  /** Attempts per task when its worker dies (user-code errors are not retried: they are deterministic). */
+  /** Attempts per task when its worker dies. */
   readonly maxAttempts: number;
+  /**
+   * Also retry tasks whose user code threw (up to `maxAttempts`), for failures that are not deterministic
+   * (a flaky service, a full disk). Without it a user-code error fails the job at once.
+   */
+  readonly retryUserErrors?: boolean;
   /** Makes a blob cheap to send to many workers (threads: shared memory). */
   readonly share?: (blob: BlobRef) => BlobRef;
   /** Frees a blob once the task that consumed it has succeeded (process runner: deletes its file). */
@@ -52,7 +57,7 @@ export interface Progress {
 /** One shuffle partition of a grouping stage. */
 interface PartitionState {
   /** Records not yet sent to a group task, with their holds. */
-  pending: { data: BlobRef; hold: Instant }[];
+  pending: { data: BlobRef; hold: Instant; records: number }[];
   /** Grouping state left by the last group task (unfired windows). */
   state: BlobRef | undefined;
   stateHold: Instant;
@@ -69,7 +74,7 @@ interface StageState {
   readonly splits: unknown[];
   impulsePending: boolean;
   /** Materialised bundles waiting for a task (collection roots). */
-  readonly queue: { pcollection: string; data: BlobRef; minTimestamp: Instant }[];
+  readonly queue: { pcollection: string; data: BlobRef; minTimestamp: Instant; elements: number }[];
   readonly partitions: PartitionState[];
   /** Holds of this stage's running tasks, by task id. */
   readonly running: Map<number, Instant>;
@@ -77,6 +82,7 @@ interface StageState {
   readonly sideInputs: readonly string[];
   /** Monotone. */
   outputWatermark: Instant;
+  readonly stats: { -readonly [K in keyof StageStats]: StageStats[K] };
 }
 
 /** A task ready to start. */
@@ -120,6 +126,7 @@ export class Coordinator {
   private nextTaskId = 0;
   private tasksDone = 0;
   private retries = 0;
+  private spilledBytes = 0;
 
   constructor(
     private readonly job: Job,
@@ -161,6 +168,15 @@ export class Coordinator {
         ...new Set(stage.transforms.flatMap((t) => (t.kind === "ParDo" ? t.sideInputs.map((v) => v.pcollection.id) : []))),
       ],
       outputWatermark: TIMESTAMP_MIN_VALUE,
+      stats: {
+        stage: stage.id,
+        steps: stage.root.kind === "collection" ? stage.transforms.map((t) => t.fullName) : [rootStep(stage), ...stage.transforms.map((t) => t.fullName)],
+        bundles: 0,
+        retries: 0,
+        elementsIn: 0,
+        elementsOut: 0,
+        shuffleBytesOut: 0,
+      },
     }));
   }
 
@@ -190,6 +206,7 @@ export class Coordinator {
       metrics: this.metrics.results(),
       elementCounts: this.elementCounts,
       durationMs: Date.now() - started,
+      stats: this.stats(),
     };
   }
 
@@ -221,6 +238,7 @@ export class Coordinator {
       }
       if (root.kind === "collection" && s.queue.length > 0) {
         const b = s.queue.shift()!;
+        s.stats.elementsIn += b.elements;
         return { stage: s, task: { kind: "bundle", stage: id, pcollection: b.pcollection, data: b.data }, hold: b.minTimestamp };
       }
       if (root.kind === "shuffle") {
@@ -231,6 +249,7 @@ export class Coordinator {
           const hold = Math.min(part.stateHold, ...part.pending.map((r) => r.hold));
           if (!(input > hold || input === TIMESTAMP_MAX_VALUE)) continue;
           const records = part.pending.map((r) => r.data);
+          for (const r of part.pending) s.stats.elementsIn += r.records;
           part.pending = [];
           part.running = true;
           part.runningHold = hold;
@@ -266,6 +285,7 @@ export class Coordinator {
     if (failure !== undefined) {
       if (failure instanceof WorkerLostError && envelope.attempt < this.options.maxAttempts) {
         this.retries++;
+        stage.stats.retries++;
         this.start(running.next, envelope.attempt + 1, running.id);
         return;
       }
@@ -276,20 +296,32 @@ export class Coordinator {
     }
     const r = result!;
     if (r.error) {
-      throw new PipelineError(r.error.message, { ...r.error });
+      if (this.options.retryUserErrors && envelope.attempt < this.options.maxAttempts) {
+        this.retries++;
+        stage.stats.retries++;
+        this.start(running.next, envelope.attempt + 1, running.id);
+        return;
+      }
+      const attempts = this.options.retryUserErrors ? ` (after ${envelope.attempt} attempts)` : "";
+      throw new PipelineError(`${r.error.message}${attempts}`, { ...r.error });
     }
     stage.running.delete(running.id);
     this.tasksDone++;
+    stage.stats.bundles++;
+    this.spilledBytes += r.spilledBytes ?? 0;
     this.releaseInputs(envelope.task);
     this.metrics.add(r.metrics);
     for (const [pc, n] of r.counts) this.elementCounts.set(pc, (this.elementCounts.get(pc) ?? 0) + n);
     for (const out of r.shuffle) {
       this.blobUsers.set(out.data, 1);
       const target = this.states.find((s) => s.stage.id === out.stage)!;
-      target.partitions[out.partition]!.pending.push({ data: out.data, hold: out.hold });
+      target.partitions[out.partition]!.pending.push({ data: out.data, hold: out.hold, records: out.records });
+      stage.stats.elementsOut += out.records;
+      stage.stats.shuffleBytesOut += blobBytes(out.data);
     }
     for (const b of r.bundles) {
       const routing = this.plan.routing.get(b.pcollection)!;
+      stage.stats.elementsOut += b.elements;
       this.blobUsers.set(b.data, routing.collectionConsumers.length + (routing.isSideInput ? 1 : 0));
       if (routing.isSideInput) {
         const list = this.sideInputBundles.get(b.pcollection) ?? [];
@@ -297,7 +329,9 @@ export class Coordinator {
         this.sideInputBundles.set(b.pcollection, list);
       }
       for (const consumer of routing.collectionConsumers) {
-        this.states.find((s) => s.stage.id === consumer)!.queue.push({ pcollection: b.pcollection, data: b.data, minTimestamp: b.minTimestamp });
+        this.states
+          .find((s) => s.stage.id === consumer)!
+          .queue.push({ pcollection: b.pcollection, data: b.data, minTimestamp: b.minTimestamp, elements: b.elements });
       }
     }
     if (partition) {
@@ -399,6 +433,21 @@ export class Coordinator {
     }
   }
 
+  private stats(): RunStats {
+    for (const s of this.states) {
+      const root = s.stage.root;
+      if (root.kind === "read" || root.kind === "impulse") s.stats.elementsIn = this.elementCounts.get(root.transform.outputs.main!) ?? 0;
+    }
+    const stages = this.states.map((s) => ({ ...s.stats }));
+    return {
+      bundles: this.tasksDone + this.retries,
+      retries: this.retries,
+      shuffleBytes: stages.reduce((n, s) => n + s.shuffleBytesOut, 0),
+      spilledBytes: this.spilledBytes,
+      stages,
+    };
+  }
+
   private elementsRead(): number {
     let n = 0;
     for (const s of this.states) {
@@ -409,14 +458,19 @@ export class Coordinator {
   }
 }
 
+/** The step a stage starts with: its source, its grouping step, or its first transform. */
+function rootStep(stage: Stage): string {
+  const root = stage.root;
+  if (root.kind === "read" || root.kind === "impulse") return root.transform.fullName;
+  if (root.kind === "shuffle") return root.shuffle.step;
+  return stage.transforms[0]?.fullName ?? stage.id;
+}
+
 /** Names a task in messages: its kind and the stage's first step. */
 function describeTask(task: Task, stage: Stage): string {
-  const root = stage.root;
-  const step =
-    root.kind === "read" || root.kind === "impulse"
-      ? root.transform.fullName
-      : root.kind === "shuffle"
-        ? root.shuffle.step
-        : (stage.transforms[0]?.fullName ?? stage.id);
-  return `${task.kind} task of step '${step}'`;
+  return `${task.kind} task of step '${rootStep(stage)}'`;
+}
+
+function blobBytes(blob: BlobRef): number {
+  return blob instanceof Uint8Array ? blob.byteLength : blob.length;
 }

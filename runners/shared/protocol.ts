@@ -101,6 +101,8 @@ export interface TaskResult {
   readonly metrics: MetricResults;
   /** Elements produced on each PCollection by this task. */
   readonly counts: readonly (readonly [string, number])[];
-  /** Set when user code failed: the job fails with it (no retry: user errors are deterministic). */
+  /** Bytes the task's grouping spilled to disk. */
+  readonly spilledBytes?: number;
+  /** Set when user code failed: the coordinator fails the job with it, or retries the task if so configured. */
   readonly error?: TaskError;
 }

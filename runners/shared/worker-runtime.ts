@@ -133,8 +133,11 @@ export class WorkerRuntime {
     } catch (e) {
       const error = toPipelineError(e, job?.graph);
       if (job) {
-        job.metrics.drain();
-        job.takeCounts();
+        // A failed bundle may have left records in operators' buffers (shuffle writers, partial combines,
+        // bundle buffers) and DoFns in any state: discard the job's executors, as Beam discards a DoFn instance
+        // after a failed bundle. The next task rebuilds the graph, with fresh DoFns, and starts clean.
+        await job.teardown();
+        this.jobs.delete(envelope.job.jobId);
       }
       const { step, element, userStack, appliedAt } = error.details;
       const taskError = { message: error.message, ...definedOnly({ step, element, userStack, appliedAt }) };

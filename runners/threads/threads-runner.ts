@@ -6,6 +6,7 @@
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
 import { Coordinator, type Progress } from "../shared/coordinator.js";
 import { createProgressDisplay } from "../shared/progress.js";
+import { formatStats } from "../shared/stats-report.js";
 import { parallelRunnerUnsupportedFeatures } from "../shared/unsupported.js";
 import { PiscinaWorkerPool, shareBlob } from "./piscina-pool.js";
 
@@ -45,7 +46,9 @@ export class ThreadsRunner implements Runner {
         share: shareBlob,
         ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
       });
-      return await coordinator.run();
+      const result = await coordinator.run();
+      if (job.options.stats && result.stats) process.stderr.write(`${formatStats(result.stats, result.durationMs)}\n`);
+      return result;
     } finally {
       progress?.stop();
       // Every DoFn is torn down after success or failure; the threads stay for the next run.
