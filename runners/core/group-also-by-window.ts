@@ -18,6 +18,7 @@ import { deepFreeze } from "./immutability.js";
 import { userCodeError } from "./user-code-error.js";
 import type { GroupingSide, GroupingSpec } from "./grouping-side.js";
 import { decodeWindowData, encodeWindowData, type WindowData } from "./state/window-codec.js";
+import { InMemoryHolds } from "./state/holds.js";
 
 export type { GroupingSpec } from "./grouping-side.js";
 
@@ -42,8 +43,13 @@ interface KeyState {
 interface WindowState {
   readonly window: BoundedWindow;
   readonly keys: KeyedMap<KeyState>;
-  /** The window's watermark hold: the earliest held record timestamp, or the end of the window. */
+  /**
+   * The window's watermark hold (Beam's, exactly): the minimum over its keys of each key's hold, which is the
+   * key's combined held timestamp, or the end of the window when none of its records could hold.
+   */
   hold: Instant;
+  /** LATEST only: each key's hold (it rises as later records arrive, so the minimum needs a heap). */
+  readonly keyHolds: InMemoryHolds<KeyState> | undefined;
 }
 
 /** Snapshot format of {@link GroupAlsoByWindow}. */
@@ -74,6 +80,8 @@ export class GroupAlsoByWindow implements GroupingSide {
   private minHold: Instant = TIMESTAMP_MAX_VALUE;
   private readonly endOfWindowStamps: boolean;
   private readonly earliest: boolean;
+  /** LATEST only: the windows' holds, which can rise, so their minimum needs a heap (else `minHold` suffices). */
+  private readonly windowHolds: InMemoryHolds<WindowState> | undefined;
   /** Elements dropped because their window had already closed. */
   droppedLate = 0;
   /** Always 0: the default trigger never closes a window before it expires. */
@@ -82,6 +90,7 @@ export class GroupAlsoByWindow implements GroupingSide {
   constructor(private readonly spec: GroupingSpec) {
     this.endOfWindowStamps = spec.windowing.timestampCombiner === "END_OF_WINDOW";
     this.earliest = spec.windowing.timestampCombiner === "EARLIEST";
+    this.windowHolds = spec.windowing.timestampCombiner === "LATEST" ? new InMemoryHolds() : undefined;
   }
 
   /** Rebuilds a grouping side from {@link GroupAlsoByWindow.snapshot}. */
@@ -94,10 +103,13 @@ export class GroupAlsoByWindow implements GroupingSide {
     g.droppedLate = s.droppedLate;
     for (const [data, hold, keys] of s.windows) {
       const window = decodeWindowData(data, spec.windowing.windowFn);
-      const w: WindowState = { window, keys: new KeyedMap(), hold };
+      const w: WindowState = { window, keys: new KeyedMap(), hold, keyHolds: g.windowHolds ? new InMemoryHolds() : undefined };
       for (const [key, values, accumulator, timestamp] of keys) {
-        w.keys.set(key, { key, values, accumulator, timestamp: timestamp ?? undefined });
+        const state: KeyState = { key, values, accumulator, timestamp: timestamp ?? undefined };
+        w.keys.set(key, state);
+        w.keyHolds?.set(state, state.timestamp ?? window.maxTimestamp());
       }
+      g.windowHolds?.set(w, hold);
       g.windows.set(window.id, w);
       g.minEnd = Math.min(g.minEnd, window.maxTimestamp());
       g.minHold = Math.min(g.minHold, hold);
@@ -114,20 +126,25 @@ export class GroupAlsoByWindow implements GroupingSide {
     }
     let w = this.windows.get(window.id);
     if (!w) {
-      this.windows.set(window.id, (w = { window, keys: new KeyedMap(), hold: end }));
+      this.windows.set(window.id, (w = { window, keys: new KeyedMap(), hold: end, keyHolds: this.windowHolds ? new InMemoryHolds() : undefined }));
       if (end < this.minEnd) this.minEnd = end;
       if (end < this.minHold) this.minHold = end;
     }
     // Beam's element hold: only a record not behind the output watermark may hold it (and stamp the output).
     const held = !this.endOfWindowStamps && timestamp >= this.outputWatermark;
     let state = w.keys.get(key);
+    let holdMoved = false;
     if (!state) {
       state = { key, values: [], accumulator: undefined, timestamp: held ? timestamp : undefined };
       w.keys.set(key, state);
+      holdMoved = true;
     } else if (held && (state.timestamp === undefined || (this.earliest ? timestamp < state.timestamp : timestamp > state.timestamp))) {
       state.timestamp = timestamp;
+      holdMoved = true;
     }
-    if (held && timestamp < w.hold) {
+    if (w.keyHolds) {
+      if (holdMoved) this.updateLatestHold(w, state);
+    } else if (held && timestamp < w.hold) {
       w.hold = timestamp;
       if (timestamp < this.minHold) this.minHold = timestamp;
     }
@@ -157,6 +174,7 @@ export class GroupAlsoByWindow implements GroupingSide {
     for (const [id, w] of this.windows) {
       if (!(w.window.maxTimestamp() < this.inputWatermark)) continue;
       this.windows.delete(id);
+      this.windowHolds?.set(w, undefined);
       const states = [...w.keys.values()];
       if (this.spec.random) shuffle(states, this.spec.random);
       for (const s of states) {
@@ -191,10 +209,10 @@ export class GroupAlsoByWindow implements GroupingSide {
   /**
    * The watermark hold: no output of this grouping side will have a timestamp before it (+∞ when nothing is
    * buffered), so the stage's output watermark must not pass it. END_OF_WINDOW holds at each window's end;
-   * EARLIEST and LATEST at the earliest held record (conservative for LATEST, whose outputs come later still).
+   * EARLIEST at the earliest held record; LATEST at the earliest among the keys' latest held records.
    */
   hold(): Instant {
-    return this.minHold;
+    return this.windowHolds ? this.windowHolds.min() : this.minHold;
   }
 
   /** Whether any window still holds data. */
@@ -218,8 +236,15 @@ export class GroupAlsoByWindow implements GroupingSide {
     };
   }
 
+  /** LATEST: a key's hold (its latest held record, else the window's end) moved; so may the window's. */
+  private updateLatestHold(w: WindowState, state: KeyState): void {
+    w.keyHolds!.set(state, state.timestamp ?? w.window.maxTimestamp());
+    w.hold = w.keyHolds!.min();
+    this.windowHolds!.set(w, w.hold);
+  }
+
   private updateOutputWatermark(): void {
-    const candidate = Math.min(this.inputWatermark, this.minHold);
+    const candidate = Math.min(this.inputWatermark, this.hold());
     if (candidate > this.outputWatermark) this.outputWatermark = candidate;
   }
 

@@ -39,6 +39,18 @@ export class InMemoryHolds<O extends object> implements Holds<O> {
     if (this.current.get(owner) === hold) return;
     this.current.set(owner, hold);
     this.heap.push({ hold, owner });
+    // Holds that keep moving (LATEST) leave stale entries behind: rebuild before they outnumber the live ones.
+    if (this.heap.size > 2 * this.current.size + 64) this.compact();
+  }
+
+  /** Owners holding anything. */
+  get size(): number {
+    return this.current.size;
+  }
+
+  private compact(): void {
+    this.heap.clear();
+    for (const [owner, hold] of this.current) this.heap.push({ hold, owner });
   }
 
   min(): Instant {

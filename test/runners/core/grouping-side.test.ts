@@ -10,6 +10,7 @@ import {
   IntervalWindow,
   Repeatedly,
   Sessions,
+  SlidingWindows,
   TIMESTAMP_MAX_VALUE,
   type BoundedWindow,
   type CombineFn,
@@ -214,5 +215,107 @@ describe("the general driver's outputs", () => {
     expect(g.advanceProcessingTime(1101, out)).to.equal(1);
     expect(panes).to.deep.equal(["global [x] @EOGW EARLY 0/-1 first"]);
     expect(g.nextProcessingTimer()).to.equal(undefined);
+  });
+});
+
+describe("the fast path and the general driver", () => {
+  it("agree on random streams under the default trigger (any window fn, combiner, out-of-order data, late data)", () => {
+    let seed = 12345;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 200; round++) {
+      const windowFn = [new FixedWindows(10), new SlidingWindows(10, 5), new GlobalWindows()][round % 3]!;
+      const timestampCombiner = (["END_OF_WINDOW", "EARLIEST", "LATEST"] as const)[Math.floor(round / 3) % 3]!;
+      const spec: GroupingSpec = { step: "s", windowing: windowing({ windowFn, timestampCombiner }), freeze: false };
+      const fast = new GroupAlsoByWindow(spec);
+      const general = new ReduceFnRunner(spec);
+      const a = collector();
+      const b = collector();
+      let wm = 0;
+      for (let step = 0; step < 30; step++) {
+        if (random() < 0.3) {
+          wm += Math.floor(random() * 15);
+          expect(fast.advanceInputWatermark(wm, a.out)).to.equal(general.advanceInputWatermark(wm, b.out));
+        } else {
+          for (let n = Math.floor(random() * 4); n >= 0; n--) {
+            const ts = wm + Math.floor(random() * 30) - 10; // some behind the watermark
+            const key = `k${Math.floor(random() * 3)}`;
+            for (const w of windowFn.assignWindows(ts)) {
+              fast.add(key, w, ts, ts);
+              general.add(key, w, ts, ts);
+            }
+          }
+          // A runner's check after the bundle.
+          expect(fast.advanceInputWatermark(wm, a.out)).to.equal(general.advanceInputWatermark(wm, b.out));
+        }
+        expect(fast.hold(), `round ${round} step ${step}: hold`).to.equal(general.hold());
+      }
+      fast.advanceInputWatermark(TIMESTAMP_MAX_VALUE, a.out);
+      general.advanceInputWatermark(TIMESTAMP_MAX_VALUE, b.out);
+      expect(a.panes.sort(), `round ${round}`).to.deep.equal(b.panes.sort());
+      expect(fast.droppedLate).to.equal(general.droppedLate);
+    }
+  });
+});
+
+describe("general driver snapshots under random streams", () => {
+  it("restore to a driver that behaves the same (sessions and fixed windows, every trigger kind)", () => {
+    let seed = 777;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const triggers = [
+      AfterWatermark({ early: AfterProcessingTime(5), late: AfterCount(2) }),
+      Repeatedly(AfterCount(3)),
+      AfterWatermark({ early: AfterCount(2) }),
+      Repeatedly(AfterProcessingTime(7)),
+    ];
+    for (let round = 0; round < 60; round++) {
+      const windowFn = round % 2 === 0 ? new Sessions(10) : new FixedWindows(10);
+      const spec: GroupingSpec = {
+        step: "s",
+        windowing: windowing({
+          windowFn,
+          trigger: triggers[round % triggers.length]!,
+          accumulationMode: round % 3 === 0 ? "ACCUMULATING" : "DISCARDING",
+          allowedLateness: 20,
+          timestampCombiner: (["END_OF_WINDOW", "EARLIEST", "LATEST"] as const)[round % 3]!,
+        }),
+        freeze: false,
+      };
+      const straight: GroupingSide = createGroupingSide(spec);
+      let moved: GroupingSide = createGroupingSide(spec);
+      const a = collector();
+      const b = collector();
+      let wm = 0;
+      let now = 0;
+      for (let step = 0; step < 40; step++) {
+        const r = random();
+        const both = (f: (g: GroupingSide, out: Receiver) => void): void => {
+          f(straight, a.out);
+          f(moved, b.out);
+        };
+        if (r < 0.2) {
+          wm += Math.floor(random() * 12);
+          both((g, out) => g.advanceInputWatermark(wm, out));
+        } else if (r < 0.35) {
+          now += Math.floor(random() * 8);
+          both((g, out) => g.advanceProcessingTime(now, out));
+        } else {
+          const ts = wm + Math.floor(random() * 30) - 15;
+          const key = `k${Math.floor(random() * 2)}`;
+          both((g, out) => {
+            for (const w of windowFn.assignWindows(ts)) g.add(key, w, ts, ts);
+            g.advanceInputWatermark(wm, out);
+          });
+        }
+        moved = restoreGroupingSide(spec, packr.unpack(packr.pack(moved.snapshot())));
+        expect(moved.hold(), `round ${round} step ${step}`).to.equal(straight.hold());
+        expect(moved.nextProcessingTimer()).to.equal(straight.nextProcessingTimer());
+        expect(moved.hasPending).to.equal(straight.hasPending);
+      }
+      straight.advanceInputWatermark(TIMESTAMP_MAX_VALUE, a.out);
+      moved.advanceInputWatermark(TIMESTAMP_MAX_VALUE, b.out);
+      expect(b.panes.sort(), `round ${round}`).to.deep.equal(a.panes.sort());
+      expect([moved.droppedLate, moved.droppedClosedWindow]).to.deep.equal([straight.droppedLate, straight.droppedClosedWindow]);
+      expect(straight.hasPending).to.equal(false);
+    }
   });
 });
