@@ -110,6 +110,8 @@ export interface StreamingGroup {
 export interface SpillStats {
   /** Records added. */
   readonly records: number;
+  /** Bytes of the records added, encoded (as frames). */
+  readonly recordBytes: number;
   /** Groups yielded. */
   readonly groups: number;
   /** Runs spilled from memory. */
@@ -134,8 +136,10 @@ const MAX_IO_BUFFER = 1024 * 1024;
 /** The largest chunk sorted at once: about an L2 cache, where sorting and copying frames stay fast. */
 const MAX_CHUNK = 4 * 1024 * 1024;
 const MIN_CHUNK = 16 * 1024;
-/** Memory runs beyond which they are merged (in memory when combining shrinks them, else to a file). */
+/** Memory runs beyond which they are merged to a file. */
 const MAX_MEMORY_RUNS = 128;
+/** Memory runs beyond which a combining store merges them in memory, while that shrinks them. */
+const COMPACT_RUNS = 16;
 
 type State = "adding" | "reading" | "closed";
 
@@ -211,6 +215,7 @@ export class ExternalGrouper {
   private readonly otherWindows = new Map<string, BoundedWindow>();
 
   private records = 0;
+  private recordBytes = 0;
   private groupCount = 0;
   private spills = 0;
   private spilledBytes = 0;
@@ -219,6 +224,8 @@ export class ExternalGrouper {
   private peakBufferedBytes = 0;
   private combinedInMemory = 0;
   private compactions = 0;
+  /** Whether the last compaction halved the memory runs (so compacting is worth trying again). */
+  private compactionPays = true;
 
   constructor(options: ExternalGrouperOptions) {
     if (!(options.memoryBytes > 0)) throw new RangeError(`memoryBytes must be positive, not ${options.memoryBytes}`);
@@ -252,6 +259,7 @@ export class ExternalGrouper {
   get stats(): SpillStats {
     return {
       records: this.records,
+      recordBytes: this.recordBytes,
       groups: this.groupCount,
       spills: this.spills,
       spilledBytes: this.spilledBytes,
@@ -283,7 +291,7 @@ export class ExternalGrouper {
       if (window !== GLOBAL_WINDOW && !(window instanceof IntervalWindow) && !this.otherWindows.has(windowId)) this.otherWindows.set(windowId, window);
     }
     const chunk = this.chunk;
-    chunk.append(hash, keyText, hashedText.utf8Length, windowId, this.lastAddedWindowIdBytes, this.storedKey(key), timestamp, this.valueCoder.encode(value));
+    this.recordBytes += chunk.append(hash, keyText, hashedText.utf8Length, windowId, this.lastAddedWindowIdBytes, this.storedKey(key), timestamp, this.valueCoder.encode(value));
     this.records++;
     const bytes = chunk.bytes;
     if (bytes + this.memoryRunBytes > this.peakBufferedBytes) this.peakBufferedBytes = bytes + this.memoryRunBytes;
@@ -367,8 +375,9 @@ export class ExternalGrouper {
 
   /**
    * Sorts the chunk (combining equal keys, for a combining store) into a new memory run, then keeps the memory
-   * runs within the budget: past it they are merged into a run file; past {@link MAX_MEMORY_RUNS} they are merged
-   * in memory if combining has kept them small (a compaction: a combine over few keys never touches the disk).
+   * runs within the budget: past it, or past {@link MAX_MEMORY_RUNS}, they are merged into a run file. A combining
+   * store first merges them in memory while that shrinks them (a compaction), so a combine over few keys never
+   * touches the disk.
    */
   private seal(): void {
     const chunk = this.chunk;
@@ -381,13 +390,22 @@ export class ExternalGrouper {
     this.memoryRunBytes += run.buf.length;
     // Room for a full chunk and for sealing it (the run it becomes) must remain.
     const full = () => this.memoryRunBytes + 2 * this.chunkBudget > this.recordBudget;
-    if (!full() && this.memoryRuns.length < MAX_MEMORY_RUNS) return;
-    // Combining may shrink the runs enough to stay in memory; it needs room for its output (at most its input).
-    if (this.combiner && this.memoryRuns.length > 1 && this.memoryRunBytes <= this.recordBudget / 2) {
+    // Combining may shrink the runs enough to stay in memory: try once there are a few (merging few keys over and
+    // over costs little), or when memory is short, as long as compacting has been worth it. A compaction needs room
+    // for its output (at most its input).
+    const compact =
+      this.combiner !== undefined &&
+      this.compactionPays &&
+      this.memoryRuns.length > 1 &&
+      (this.memoryRuns.length >= COMPACT_RUNS || full()) &&
+      this.memoryRunBytes <= this.recordBudget / 2;
+    if (compact) {
+      const before = this.memoryRunBytes;
       this.compact();
-      if (!full()) return;
+      // Keys that rarely repeat: it will not pay next time either; leave the runs to the budget.
+      if (this.memoryRunBytes > before / 2) this.compactionPays = false;
     }
-    this.spill();
+    if (full() || this.memoryRuns.length >= MAX_MEMORY_RUNS) this.spill();
   }
 
   /** Merges the memory runs into one run file. */

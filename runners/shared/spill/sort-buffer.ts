@@ -61,7 +61,7 @@ export class SortBuffer {
 
   /**
    * Buffers one record, whose sort key is `keyText` NUL `windowId` (with their UTF-8 lengths); an undefined `key`
-   * is read back from the sort key.
+   * is read back from the sort key. Returns the size of its frame.
    */
   append(
     hash: number,
@@ -72,7 +72,7 @@ export class SortBuffer {
     key: Uint8Array | undefined,
     timestamp: number,
     value: Uint8Array,
-  ): void {
+  ): number {
     const size = frameSize(keyTextBytes + 1 + windowIdBytes, key === undefined ? 0 : key.length, value.length);
     if (this.used + size > this.arena.length) this.growArena(this.used + size);
     const i = this.count;
@@ -82,6 +82,7 @@ export class SortBuffer {
     this.used = writeFrame(this.arena, this.used, hash, keyText, keyTextBytes, windowId, windowIdBytes, key, timestamp, value);
     this.count = i + 1;
     this.frameStart[i + 1] = this.used;
+    return size;
   }
 
   /**
