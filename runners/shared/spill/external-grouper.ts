@@ -141,7 +141,8 @@ const MAX_MEMORY_RUNS = 128;
 /** Memory runs beyond which a combining store merges them in memory, while that shrinks them. */
 const COMPACT_RUNS = 16;
 
-type State = "adding" | "reading" | "closed";
+/** `failed`: an add threw while sorting or spilling (a merge function or the disk failed); only close() is left. */
+type State = "adding" | "reading" | "failed" | "closed";
 
 /**
  * Groups shuffle records by (key, window) within a memory budget, spilling sorted runs to disk and merging them.
@@ -281,7 +282,7 @@ export class ExternalGrouper {
    * @throws NonDeterministicKeyError for a key with no deterministic encoding
    */
   write(key: unknown, window: BoundedWindow, timestamp: Instant, value: unknown): void {
-    if (this.state !== "adding") throw new Error("cannot add to a store after groups() or close()");
+    if (this.state !== "adding") throw new Error(`cannot add to a store after groups(), close() or a failure (this one is ${this.state})`);
     const keyText = encodeKey(key);
     const hash = keyTextHash(keyText);
     const windowId = window.id;
@@ -295,7 +296,14 @@ export class ExternalGrouper {
     this.records++;
     const bytes = chunk.bytes;
     if (bytes + this.memoryRunBytes > this.peakBufferedBytes) this.peakBufferedBytes = bytes + this.memoryRunBytes;
-    if (bytes > this.chunkBudget || chunk.count === MAX_BUFFERED_RECORDS) this.seal();
+    if (bytes > this.chunkBudget || chunk.count === MAX_BUFFERED_RECORDS) {
+      try {
+        this.seal();
+      } catch (e) {
+        this.state = "failed"; // the buffers are half-moved: nothing more can be added or read
+        throw e;
+      }
+    }
   }
 
   /**

@@ -369,6 +369,35 @@ describe("ExternalGrouper", () => {
       expect(fs.readdirSync(dir)).to.deep.equal([]);
     });
 
+    it("leaves the directory empty when a combine's merge throws while adding", async () => {
+      let calls = 0;
+      const s = store({ memoryBytes: 256 * 1024, combine: { merge: (a, b) => { if (++calls > 100) throw new Error("merge failed"); return (a as number) + (b as number); } } });
+      for (let i = 0; i < 50_000; i++) s.write(`unique${i}`, GLOBAL_WINDOW, i, i); // spills, merging nothing
+      expect(fs.readdirSync(dir).length).to.be.greaterThan(0);
+      const error = (() => {
+        try {
+          for (let i = 0; i < 200_000; i++) s.write(`k${i % 1000}`, GLOBAL_WINDOW, i, i);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect((error as Error).message).to.equal("merge failed");
+      expect(() => s.write("more", GLOBAL_WINDOW, 0, 1)).to.throw(/this one is failed/);
+      await s.close();
+      expect(fs.readdirSync(dir)).to.deep.equal([]);
+    });
+
+    it("fails clearly when the directory cannot be made, and still closes", async () => {
+      const file = path.join(dir, "not-a-dir");
+      fs.writeFileSync(file, "");
+      const s = new ExternalGrouper({ dir: path.join(file, "spill"), memoryBytes: 16 * 1024 });
+      expect(() => {
+        for (let i = 0; i < 20_000; i++) s.write(i, GLOBAL_WINDOW, i, i);
+      }).to.throw(/ENOTDIR|EEXIST/);
+      await s.close();
+      expect(fs.readdirSync(dir)).to.deep.equal(["not-a-dir"]);
+    });
+
     it("leaves the directory empty when the iteration is abandoned without finishing, and close is idempotent", async () => {
       const s = store({ memoryBytes: 16 * 1024 });
       for (let i = 0; i < 20_000; i++) s.write(i, GLOBAL_WINDOW, i, i);
@@ -403,7 +432,7 @@ describe("ExternalGrouper", () => {
     const s = store();
     s.write("a", GLOBAL_WINDOW, 0, 1);
     await collect(s);
-    expect(() => s.write("b", GLOBAL_WINDOW, 0, 1)).to.throw(/after groups\(\) or close\(\)/);
+    expect(() => s.write("b", GLOBAL_WINDOW, 0, 1)).to.throw(/after groups\(\), close\(\) or a failure/);
     await collect(s).then(
       () => expect.fail("read twice"),
       (e: Error) => expect(e.message).to.match(/only once/),
