@@ -685,7 +685,7 @@ export class ReduceFnRunner implements GroupingSide {
           lastPane: w.pane
             ? paneInfo({ isFirst: w.pane[0], isLast: w.pane[1], timing: w.pane[2], index: w.pane[3], nonSpeculativeIndex: w.pane[4] })
             : undefined,
-          trigger: { finished: [...w.finished], data: [...w.data] },
+          trigger: r.triggers.copyState({ finished: w.finished, data: w.data }),
           closed: w.closed,
           removed: false,
           dirty: w.dirty,

@@ -23,6 +23,10 @@ const END_OF_TIME_EXCLUSIVE = END_OF_GLOBAL_WINDOW + 1;
  */
 export class FixedWindows implements WindowFn<IntervalWindow> {
   readonly description: string;
+  /** The last window assigned: consecutive elements mostly share it, so it is reused (windows are immutable). */
+  private last: readonly IntervalWindow[] = [];
+  private lastStart = 0;
+  private lastEnd = 0;
 
   constructor(
     /** Window length in ms: a positive integer. */
@@ -35,11 +39,16 @@ export class FixedWindows implements WindowFn<IntervalWindow> {
     this.description = `FixedWindows(size=${size}ms, offset=${offset}ms)`;
   }
 
-  assignWindows(timestamp: Instant): IntervalWindow[] {
+  assignWindows(timestamp: Instant): readonly IntervalWindow[] {
+    if (timestamp >= this.lastStart && timestamp < this.lastEnd) return this.last;
     checkAssignable("FixedWindows", timestamp);
     // Floor modulo (like Beam Python): the window always contains the timestamp, negative ones included.
     const start = timestamp - floorMod(timestamp - this.offset, this.size);
-    return [new IntervalWindow(start, Math.min(start + this.size, END_OF_TIME_EXCLUSIVE))];
+    const window = new IntervalWindow(start, Math.min(start + this.size, END_OF_TIME_EXCLUSIVE));
+    this.last = Object.freeze([window]);
+    this.lastStart = window.start;
+    this.lastEnd = window.end;
+    return this.last;
   }
 }
 
@@ -52,6 +61,9 @@ export class FixedWindows implements WindowFn<IntervalWindow> {
  */
 export class SlidingWindows implements WindowFn<IntervalWindow> {
   readonly description: string;
+  /** The windows of the last period seen (every timestamp in one period gets the same windows), reused. */
+  private last: readonly IntervalWindow[] = [];
+  private lastPeriodStart = Number.NaN;
 
   constructor(
     /** Window length in ms: a positive integer. */
@@ -70,9 +82,10 @@ export class SlidingWindows implements WindowFn<IntervalWindow> {
     this.description = `SlidingWindows(size=${size}ms, period=${period}ms, offset=${offset}ms)`;
   }
 
-  assignWindows(timestamp: Instant): IntervalWindow[] {
+  assignWindows(timestamp: Instant): readonly IntervalWindow[] {
     checkAssignable("SlidingWindows", timestamp);
     const lastStart = timestamp - floorMod(timestamp - this.offset, this.period);
+    if (lastStart === this.lastPeriodStart) return this.last;
     const windows: IntervalWindow[] = [];
     // Every start in (timestamp - size, lastStart], earliest first.
     let start = lastStart;
@@ -80,7 +93,9 @@ export class SlidingWindows implements WindowFn<IntervalWindow> {
     for (; start <= lastStart; start += this.period) {
       windows.push(new IntervalWindow(start, Math.min(start + this.size, END_OF_TIME_EXCLUSIVE)));
     }
-    return windows;
+    this.last = Object.freeze(windows);
+    this.lastPeriodStart = lastStart;
+    return this.last;
   }
 }
 
@@ -104,7 +119,7 @@ export class Sessions implements WindowFn<IntervalWindow> {
     this.description = `Sessions(gap=${gap}ms)`;
   }
 
-  assignWindows(timestamp: Instant): IntervalWindow[] {
+  assignWindows(timestamp: Instant): readonly IntervalWindow[] {
     checkAssignable("Sessions", timestamp);
     return [new IntervalWindow(timestamp, Math.min(timestamp + this.gap, END_OF_TIME_EXCLUSIVE))];
   }

@@ -8,7 +8,8 @@
  * @module
  */
 import type { AssignWindowsNode } from "../../../sdk/graph.js";
-import type { WindowFn } from "../../../sdk/model/window-fn.js";
+import { GlobalWindows, type WindowFn } from "../../../sdk/model/window-fn.js";
+import { FixedWindows, Sessions, SlidingWindows } from "../../../sdk/model/window-fns.js";
 import type { BoundedWindow } from "../../../sdk/model/window.js";
 import type { PaneInfo } from "../../../sdk/model/pane.js";
 import { END_OF_GLOBAL_WINDOW, formatInstant, isValidTimestamp, type Instant } from "../../../sdk/model/time.js";
@@ -19,6 +20,8 @@ import type { Operator } from "./operator.js";
 export class AssignWindowsOperator implements Operator {
   readonly step: string;
   private readonly windowFn: WindowFn;
+  /** Built-in WindowFns return valid windows by construction: skip the per-window checks on the hot path. */
+  private readonly trusted: boolean;
 
   constructor(
     transform: AssignWindowsNode,
@@ -26,6 +29,8 @@ export class AssignWindowsOperator implements Operator {
   ) {
     this.step = transform.fullName;
     this.windowFn = transform.windowFn;
+    const fn = this.windowFn;
+    this.trusted = fn instanceof FixedWindows || fn instanceof SlidingWindows || fn instanceof Sessions || fn instanceof GlobalWindows;
   }
 
   receive(value: unknown, timestamp: Instant, _window: BoundedWindow, pane: PaneInfo): void {
@@ -41,6 +46,10 @@ export class AssignWindowsOperator implements Operator {
       windows = this.windowFn.assignWindows(timestamp, value);
     } catch (e) {
       throw userCodeError(this.step, e, { value });
+    }
+    if (this.trusted) {
+      for (let i = 0; i < windows.length; i++) this.output.receive(value, timestamp, windows[i]!, pane);
+      return;
     }
     if (!Array.isArray(windows)) {
       throw userCodeError(this.step, new TypeError(`${this.windowFn.description}.assignWindows returned ${String(windows)}, not an array of windows`), { value });

@@ -36,19 +36,25 @@ interface Entry<O> {
   readonly owner: O;
 }
 
-/** {@link Timers} in memory: a heap of entries plus the live set per owner (deleted timers are skipped lazily). */
+/** {@link Timers} in memory: a heap of entries plus the live times per owner (deleted timers are skipped lazily). */
 export class InMemoryTimers<O extends object> implements Timers<O> {
   /** Invariant: every live timer has an entry in the heap; entries of deleted or fired timers are stale. */
   private readonly heap = new MinHeap<Entry<O>>((a, b) => a.time < b.time || (a.time === b.time && a.seq < b.seq));
-  /** Live timer times per owner; an owner without timers has no entry. */
-  private readonly live = new Map<O, Set<Instant>>();
+  /**
+   * Live timer times per owner (a window has one or two: end of window and garbage collection, often equal, so a
+   * small array beats a Set); an owner without timers has no entry.
+   */
+  private readonly live = new Map<O, Instant[]>();
   private seq = 0;
 
   set(owner: O, time: Instant): void {
-    let times = this.live.get(owner);
-    if (!times) this.live.set(owner, (times = new Set()));
-    if (times.has(time)) return;
-    times.add(time);
+    const times = this.live.get(owner);
+    if (!times) {
+      this.live.set(owner, [time]);
+    } else {
+      if (times.includes(time)) return;
+      times.push(time);
+    }
     this.heap.push({ time, seq: this.seq++, owner });
   }
 
@@ -73,8 +79,8 @@ export class InMemoryTimers<O extends object> implements Timers<O> {
       if (top === undefined || !(top.time < limit)) break;
       this.heap.pop();
       const times = this.live.get(top.owner)!;
-      times.delete(top.time);
-      if (times.size === 0) this.live.delete(top.owner);
+      times.splice(times.indexOf(top.time), 1);
+      if (times.length === 0) this.live.delete(top.owner);
       owners.add(top.owner);
     }
     return [...owners];
@@ -83,7 +89,7 @@ export class InMemoryTimers<O extends object> implements Timers<O> {
   /** Pops entries whose timer was deleted or already fired. */
   private dropStale(): void {
     for (let top = this.heap.peek(); top !== undefined; top = this.heap.peek()) {
-      if (this.live.get(top.owner)?.has(top.time)) return;
+      if (this.live.get(top.owner)?.includes(top.time)) return;
       this.heap.pop();
     }
   }

@@ -22,6 +22,9 @@ import {
   RepeatedlyMachine,
 } from "./composite-triggers.js";
 
+/** The shared state of windows under the default trigger, which keeps none. */
+const STATELESS: TriggerState = Object.freeze({ finished: Object.freeze([false]) as boolean[], data: Object.freeze([null]) as unknown[] });
+
 /**
  * Builds the state machine tree of a trigger.
  * @example
@@ -72,20 +75,24 @@ export class TriggerRunner {
   readonly root: TriggerStateMachine;
   /** Nodes in the tree. */
   readonly size: number;
+  private readonly stateless: boolean;
 
   constructor(readonly trigger: Trigger) {
     this.root = compileTrigger(trigger);
     this.size = this.root.assignIndices(0);
+    this.stateless = this.root instanceof DefaultTriggerMachine;
   }
 
   /** The state of a window nothing has happened in yet. */
   newState(): TriggerState {
+    // The default trigger never writes state: every window can share one (frozen, so a write would fail loudly).
+    if (this.stateless) return STATELESS;
     return { finished: new Array<boolean>(this.size).fill(false), data: new Array<unknown>(this.size).fill(null) };
   }
 
   /** A deep copy (states are plain data; node data are numbers or null). */
   copyState(s: TriggerState): TriggerState {
-    return { finished: [...s.finished], data: [...s.data] };
+    return this.stateless ? STATELESS : { finished: [...s.finished], data: [...s.data] };
   }
 
   /** Whether the window's trigger has finished for good. */
