@@ -21,7 +21,10 @@ export interface StandardOptions {
   maxAttempts: number;
   /** Where the process runner puts temporary files (shuffle and spill). */
   tempDir: string;
-  /** The process runner's memory budget per worker, in MiB, for buffered state before it spills to disk. */
+  /**
+   * The process runner's memory budget per worker, in MiB: grouping spills to disk past it, and each worker's heap
+   * is capped at it plus a fixed allowance for code and bundles in flight.
+   */
   memoryMb: number;
   /** No progress output. */
   quiet: boolean;
@@ -65,7 +68,7 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
   memoryMb: {
     type: "number",
     default: 512,
-    describe: "process runner: memory budget (MiB) per worker before spilling to disk",
+    describe: "process runner: memory budget (MiB) per worker: grouping spills to disk past it, and the worker heap is capped at it + 128",
     group: "Parallel runner options:",
   },
   quiet: { type: "boolean", default: false, describe: "No progress output", group: "Pipeline options:" },

@@ -65,6 +65,10 @@ export interface RunStats {
   readonly shuffleBytes: number;
   /** Bytes that grouping spilled to disk to stay within `--memoryMb`. */
   readonly spilledBytes: number;
+  /** Sorted runs that grouping spilled to disk. */
+  readonly spillRuns: number;
+  /** The largest peak resident set size any worker reported, in bytes (for threads: the whole process). */
+  readonly workerMaxRssBytes: number;
   /** Per fused stage, in topological order. */
   readonly stages: readonly StageStats[];
 }

@@ -25,7 +25,11 @@ class Slot {
   private nextId = 0;
   busy = false;
 
-  constructor(private readonly index: number) {}
+  constructor(
+    private readonly index: number,
+    /** The worker's JavaScript heap cap, in MiB. */
+    private readonly heapMb: number,
+  ) {}
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -62,7 +66,7 @@ class Slot {
     if (this.child && this.ready) return this.ready.then(() => this.child!);
     const child = fork(ENTRY, [], {
       serialization: "advanced",
-      execArgv: [],
+      execArgv: [`--max-old-space-size=${this.heapMb}`],
       env: { ...process.env, SLUICE_WORKER: "1" },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
@@ -96,11 +100,25 @@ class Slot {
   }
 }
 
+/**
+ * What a worker's heap holds beyond the grouping budget: the runtime and the pipeline's code, a decoded blob, the
+ * group being emitted, the bundle of outputs in flight and user objects.
+ */
+export const WORKER_HEAP_OVERHEAD_MB = 128;
+
 export class ProcessWorkerPool implements WorkerPool {
   private readonly slots: Slot[];
 
-  constructor(readonly size: number) {
-    this.slots = Array.from({ length: size }, (_, i) => new Slot(i));
+  /**
+   * @param memoryMb the budget for buffered grouping state; each worker's heap is capped at it plus
+   *   {@link WORKER_HEAP_OVERHEAD_MB}, so a worker that outgrows it fails (and its bundle is retried) instead of
+   *   taking the machine's memory.
+   */
+  constructor(
+    readonly size: number,
+    readonly memoryMb: number,
+  ) {
+    this.slots = Array.from({ length: size }, (_, i) => new Slot(i, memoryMb + WORKER_HEAP_OVERHEAD_MB));
   }
 
   /** The worker processes' ids (for fault-injection tests). */

@@ -15,8 +15,15 @@ import { parallelRunnerUnsupportedFeatures } from "../shared/unsupported.js";
 import { releaseFileBlob } from "./file-blobs.js";
 import { ProcessWorkerPool } from "./process-pool.js";
 
-/** Idle pools by size, kept for the next run in this process (starting a worker process costs ~0.3 s). */
-const idlePools = new Map<number, ProcessWorkerPool[]>();
+/** Idle pools by size and memory budget, kept for the next run in this process (a worker starts in ~0.3 s). */
+const idlePools = new Map<string, ProcessWorkerPool[]>();
+
+/** Stops the kept idle worker processes (tests that need fresh workers, e.g. to measure their memory). */
+export async function closeIdlePools(): Promise<void> {
+  const pools = [...idlePools.values()].flat();
+  idlePools.clear();
+  await Promise.all(pools.map((p) => p.close()));
+}
 
 /** The pool the last run used, for fault-injection tests that kill its workers. */
 export let lastPool: ProcessWorkerPool | undefined;
@@ -29,8 +36,9 @@ export class ProcessRunner implements Runner {
   }
 
   async run(job: Job): Promise<PipelineResult> {
-    const { parallelism, maxAttempts, quiet, tempDir } = job.options;
-    const pool = idlePools.get(parallelism)?.pop() ?? new ProcessWorkerPool(parallelism);
+    const { parallelism, maxAttempts, quiet, tempDir, memoryMb } = job.options;
+    const poolKey = `${parallelism}/${memoryMb}`;
+    const pool = idlePools.get(poolKey)?.pop() ?? new ProcessWorkerPool(parallelism, memoryMb);
     lastPool = pool;
     const progress = createProgressDisplay({ quiet });
     let coordinator: Coordinator | undefined;
@@ -51,9 +59,9 @@ export class ProcessRunner implements Runner {
         await pool.runOnEach(coordinator.teardownEnvelope());
         fs.rmSync(path.join(tempDir, `job-${coordinator.jobId}`), { recursive: true, force: true });
       }
-      const list = idlePools.get(parallelism) ?? [];
+      const list = idlePools.get(poolKey) ?? [];
       list.push(pool);
-      idlePools.set(parallelism, list);
+      idlePools.set(poolKey, list);
     }
   }
 }

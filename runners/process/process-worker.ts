@@ -20,7 +20,7 @@ const runtimes = new Map<string, WorkerRuntime>();
 function runtimeFor(envelope: TaskEnvelope): WorkerRuntime {
   const dir = path.join(envelope.job.options.tempDir, `job-${envelope.job.jobId}`, `worker-${process.pid}`);
   let runtime = runtimes.get(dir);
-  if (!runtime) runtimes.set(dir, (runtime = new WorkerRuntime(new FileBlobs(dir))));
+  if (!runtime) runtimes.set(dir, (runtime = new WorkerRuntime(new FileBlobs(dir), { spillDir: () => path.join(dir, "spill") })));
   return runtime;
 }
 

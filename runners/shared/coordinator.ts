@@ -127,6 +127,8 @@ export class Coordinator {
   private tasksDone = 0;
   private retries = 0;
   private spilledBytes = 0;
+  private spillRuns = 0;
+  private workerMaxRssBytes = 0;
 
   constructor(
     private readonly job: Job,
@@ -309,6 +311,8 @@ export class Coordinator {
     this.tasksDone++;
     stage.stats.bundles++;
     this.spilledBytes += r.spilledBytes ?? 0;
+    this.spillRuns += r.spillRuns ?? 0;
+    this.workerMaxRssBytes = Math.max(this.workerMaxRssBytes, r.maxRssBytes ?? 0);
     this.releaseInputs(envelope.task);
     this.metrics.add(r.metrics);
     for (const [pc, n] of r.counts) this.elementCounts.set(pc, (this.elementCounts.get(pc) ?? 0) + n);
@@ -444,6 +448,8 @@ export class Coordinator {
       retries: this.retries,
       shuffleBytes: stages.reduce((n, s) => n + s.shuffleBytesOut, 0),
       spilledBytes: this.spilledBytes,
+      spillRuns: this.spillRuns,
+      workerMaxRssBytes: this.workerMaxRssBytes,
       stages,
     };
   }

@@ -20,10 +20,15 @@ export interface PartitionBlob {
   readonly hold: Instant;
 }
 
+/** How many records a writer buffers before encoding them, so a large bundle's shuffle output never piles up. */
+const FLUSH_RECORDS = 65_536;
+
 export class PartitionedShuffleWriter implements ShuffleWriter {
   /** Per partition: flat `[key, window, timestamp, value, ...]` of the current bundle. */
   private readonly buffers: unknown[][];
   private readonly holds: Instant[];
+  /** Records buffered across partitions; past {@link FLUSH_RECORDS} they are encoded early to bound memory. */
+  private buffered = 0;
   private lastWindow: BoundedWindow | undefined;
   private lastEncoded: EncodedWindow = 0;
 
@@ -46,9 +51,12 @@ export class PartitionedShuffleWriter implements ShuffleWriter {
     this.buffers[p]!.push(key, this.lastEncoded, timestamp, value);
     const hold = this.timestampCombiner === "END_OF_WINDOW" ? window.maxTimestamp() : timestamp;
     if (hold < this.holds[p]!) this.holds[p] = hold;
+    // A task's outputs only count once the task succeeds, so encoding some of them early is safe.
+    if (++this.buffered >= FLUSH_RECORDS) this.commit();
   }
 
   commit(): void {
+    this.buffered = 0;
     for (let p = 0; p < this.partitions; p++) {
       const buffer = this.buffers[p]!;
       if (buffer.length === 0) continue;

@@ -101,8 +101,11 @@ export interface TaskResult {
   readonly metrics: MetricResults;
   /** Elements produced on each PCollection by this task. */
   readonly counts: readonly (readonly [string, number])[];
-  /** Bytes the task's grouping spilled to disk. */
+  /** Bytes the task's grouping spilled to disk, and in how many sorted runs. */
   readonly spilledBytes?: number;
+  readonly spillRuns?: number;
+  /** The worker's peak resident set size so far (its whole process for worker threads). */
+  readonly maxRssBytes?: number;
   /** Set when user code failed: the coordinator fails the job with it, or retries the task if so configured. */
   readonly error?: TaskError;
 }

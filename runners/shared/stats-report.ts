@@ -28,6 +28,7 @@ export function formatStats(stats: RunStats, durationMs: number): string {
   return [
     line(header),
     ...rows.map(line),
-    `${stats.bundles} bundles (${stats.retries} retried), ${bytes(stats.shuffleBytes)} shuffled, ${bytes(stats.spilledBytes)} spilled, ${(durationMs / 1000).toFixed(2)} s`,
+    `${stats.bundles} bundles (${stats.retries} retried), ${bytes(stats.shuffleBytes)} shuffled, ${bytes(stats.spilledBytes)} spilled in ${stats.spillRuns} runs, ` +
+      `largest worker RSS ${bytes(stats.workerMaxRssBytes)}, ${(durationMs / 1000).toFixed(2)} s`,
   ].join("\n");
 }

@@ -8,18 +8,19 @@
 import type { PipelineGraph } from "../../sdk/graph.js";
 import { GLOBAL_WINDOW } from "../../sdk/model/window.js";
 import { NO_FIRING } from "../../sdk/model/pane.js";
-import { TIMESTAMP_MIN_VALUE } from "../../sdk/model/time.js";
+import { TIMESTAMP_MAX_VALUE, TIMESTAMP_MIN_VALUE } from "../../sdk/model/time.js";
 import { fuse } from "../core/fusion.js";
 import type { ExecutionPlan, ShuffleSpec } from "../core/execution-plan.js";
 import { StageExecutor } from "../core/stage-executor.js";
-import { GroupAlsoByWindow } from "../core/group-also-by-window.js";
+import { createGroupingSide, restoreGroupingSide } from "../core/grouping-side.js";
 import { SideInputStore } from "../core/side-input-store.js";
 import { MetricsRegistry } from "../core/metrics-container.js";
 import type { WindowedValue } from "../core/receiver.js";
 import { rebuildGraph } from "../core/rebuild.js";
 import { toPipelineError, userCodeError } from "../core/user-code-error.js";
 import { IN_WORKER } from "../../sdk/run.js";
-import { decodeBundle, encodeBundle, forEachInBundle, forEachShuffleRecord } from "./codec.js";
+import { decode, decodeBundle, encode, encodeBundle, forEachInBundle, forEachShuffleRecord } from "./codec.js";
+import { canGroupWithSpill, groupWithSpill } from "./spilling-grouping.js";
 import { PartitionedShuffleWriter } from "./partitioned-shuffle-writer.js";
 import type { BlobRef, BundleOutput, JobSpec, ShuffleOutput, Task, TaskEnvelope, TaskResult } from "./protocol.js";
 
@@ -48,6 +49,9 @@ class WorkerJob {
   /** The grouping stage (id) of each GroupByKey (by full name). */
   private readonly groupingStage = new Map<string, string>();
   outputs: TaskOutputs = { shuffle: [], bundles: [] };
+  /** Bytes and runs spilled by the current task's grouping. */
+  spilledBytes = 0;
+  spillRuns = 0;
 
   constructor(
     readonly spec: JobSpec,
@@ -110,11 +114,23 @@ class WorkerJob {
   }
 }
 
+/** How a transport sets up its workers' runtime. */
+export interface WorkerRuntimeOptions {
+  /**
+   * Where grouping may spill sorted runs for a job, within `--memoryMb` (process runner). Without it, grouping
+   * stays in memory (threads runner).
+   */
+  readonly spillDir?: (job: JobSpec) => string;
+}
+
 /** Runs tasks for any number of jobs (normally one at a time). */
 export class WorkerRuntime {
   private readonly jobs = new Map<string, WorkerJob>();
 
-  constructor(private readonly io: BlobIo) {}
+  constructor(
+    private readonly io: BlobIo,
+    private readonly options: WorkerRuntimeOptions = {},
+  ) {}
 
   async run(envelope: TaskEnvelope): Promise<TaskResult> {
     let job: WorkerJob | undefined;
@@ -126,10 +142,21 @@ export class WorkerRuntime {
       }
       job = await this.job(envelope.job);
       job.outputs = { shuffle: [], bundles: [] };
+      job.spilledBytes = 0;
+      job.spillRuns = 0;
       await job.loadSideInputs(envelope);
       const group = await this.runTask(job, envelope.task);
       const { shuffle, bundles } = job.outputs;
-      return { shuffle, bundles, ...(group ? { group } : {}), metrics: job.metrics.drain(), counts: job.takeCounts() };
+      return {
+        shuffle,
+        bundles,
+        ...(group ? { group } : {}),
+        metrics: job.metrics.drain(),
+        counts: job.takeCounts(),
+        spilledBytes: job.spilledBytes,
+        spillRuns: job.spillRuns,
+        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      };
     } catch (e) {
       const error = toPipelineError(e, job?.graph);
       if (job) {
@@ -179,25 +206,32 @@ export class WorkerRuntime {
         const root = ex.stage.root;
         if (root.kind !== "shuffle") throw new Error(`internal: stage ${task.stage} does not group`);
         const shuffle = root.shuffle;
-        if (task.state !== undefined) {
-          throw new Error("internal: restoring grouping state is not supported yet (streaming on parallel runners)");
+        const spillDir = this.options.spillDir?.(job.spec);
+        if (spillDir !== undefined && canGroupWithSpill(shuffle, task.watermark, task.state !== undefined)) {
+          // Batch grouping within the memory budget: records may exceed memory, so they go through sorted runs.
+          await ex.runBundle(async () => {
+            const stats = await groupWithSpill({
+              shuffle,
+              blobs: task.records.map((ref) => () => this.io.read(ref)),
+              dir: spillDir,
+              memoryBytes: job.spec.options.memoryMb * 2 ** 20,
+              out: ex.rootOutput,
+            });
+            job.spilledBytes += stats.spilledBytes;
+            job.spillRuns += stats.spills;
+          });
+          return { state: undefined, hold: TIMESTAMP_MAX_VALUE };
         }
-        const grouping = new GroupAlsoByWindow({
-          step: shuffle.step,
-          windowing: shuffle.windowing,
-          ...(shuffle.combineFn ? { combineFn: shuffle.combineFn } : {}),
-          freeze: false,
-        });
+        const spec = { step: shuffle.step, windowing: shuffle.windowing, ...(shuffle.combineFn ? { combineFn: shuffle.combineFn } : {}), freeze: false };
+        const grouping = task.state === undefined ? createGroupingSide(spec) : restoreGroupingSide(spec, decode(await this.io.read(task.state)));
         for (const ref of task.records) {
           forEachShuffleRecord(await this.io.read(ref), (r) => grouping.add(r.key, r.window, r.timestamp, r.value));
         }
         await ex.runBundle(() => {
-          grouping.fire(task.watermark, ex.rootOutput);
+          grouping.advanceInputWatermark(task.watermark, ex.rootOutput);
         });
-        if (grouping.hasPending) {
-          throw new Error("internal: grouping state left after a firing cannot be kept yet (streaming on parallel runners)");
-        }
-        return { state: undefined, hold: grouping.hold() };
+        // Unfired windows go back to the coordinator, which sends them with the partition's next task.
+        return { state: grouping.hasPending ? this.io.write(encode(grouping.snapshot())) : undefined, hold: grouping.hold() };
       }
     }
   }

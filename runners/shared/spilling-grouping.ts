@@ -1,0 +1,81 @@
+/**
+ * Grouping a shuffle partition larger than memory: the records go through the spilling {@link ExternalGrouper}
+ * (sorted runs on disk, k-way merged), and each (key, window) group is emitted as the default trigger emits it
+ * when the watermark reaches the end of time — one ON_TIME and final pane per key and window, stamped by the
+ * timestamp combiner over all of the group's records.
+ *
+ * It is used only where that is exactly what the in-memory grouping side would do: a batch firing (input
+ * watermark at +∞, no earlier state) with the default trigger, no allowed lateness and non-merging windows.
+ * @module
+ */
+import { kv } from "../../sdk/model/kv.js";
+import { ON_TIME_AND_ONLY_FIRING } from "../../sdk/model/pane.js";
+import { TIMESTAMP_MAX_VALUE } from "../../sdk/model/time.js";
+import type { ShuffleSpec } from "../core/execution-plan.js";
+import type { Receiver } from "../core/receiver.js";
+import { userCodeError } from "../core/user-code-error.js";
+import { ExternalGrouper, type SpillStats } from "./spill/external-grouper.js";
+import { forEachShuffleRecord } from "./codec.js";
+
+/** Whether a group task may use the spilling path (see the module comment). */
+export function canGroupWithSpill(shuffle: ShuffleSpec, watermark: number, hasState: boolean): boolean {
+  const w = shuffle.windowing;
+  return watermark === TIMESTAMP_MAX_VALUE && !hasState && w.trigger.kind === "Default" && w.allowedLateness === 0 && !w.windowFn.isMerging;
+}
+
+/** Groups the records of `blobs` within `memoryBytes` and emits every group to `out`. */
+export async function groupWithSpill(options: {
+  readonly shuffle: ShuffleSpec;
+  readonly blobs: readonly (() => Uint8Array | Promise<Uint8Array>)[];
+  readonly dir: string;
+  readonly memoryBytes: number;
+  readonly out: Receiver;
+}): Promise<SpillStats> {
+  const { shuffle, out } = options;
+  const combineFn = shuffle.combineFn;
+  const combiner = shuffle.windowing.timestampCombiner;
+  const grouper = new ExternalGrouper({
+    dir: options.dir,
+    memoryBytes: options.memoryBytes,
+    name: shuffle.gbk.fullName.replace(/[^A-Za-z0-9]+/g, "-"),
+    ...(combineFn
+      ? {
+          combine: {
+            merge: (a: unknown, b: unknown) => {
+              try {
+                return combineFn.mergeAccumulators([a, b]);
+              } catch (e) {
+                throw userCodeError(shuffle.step, e);
+              }
+            },
+            timestampCombiner: combiner,
+          },
+        }
+      : {}),
+  });
+  try {
+    for (const blob of options.blobs) forEachShuffleRecord(await blob(), (r) => grouper.add(r));
+    for await (const group of grouper.groups()) {
+      const records = group.records;
+      let value: unknown;
+      if (combineFn) {
+        try {
+          value = combineFn.extractOutput(records[0]!.value);
+        } catch (e) {
+          throw userCodeError(shuffle.step, e, { value: kv(group.key, records[0]!.value) });
+        }
+      } else {
+        value = records.map((r) => r.value);
+      }
+      let timestamp = group.window.maxTimestamp();
+      if (combiner !== "END_OF_WINDOW") {
+        timestamp = records[0]!.timestamp;
+        for (const r of records) if (combiner === "EARLIEST" ? r.timestamp < timestamp : r.timestamp > timestamp) timestamp = r.timestamp;
+      }
+      out.receive(kv(group.key, value), timestamp, group.window, ON_TIME_AND_ONLY_FIRING);
+    }
+    return grouper.stats;
+  } finally {
+    await grouper.close();
+  }
+}
