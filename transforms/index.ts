@@ -34,3 +34,10 @@ export { reshuffle } from "./reshuffle.js";
 export { formatValue, toStringElements, toStringKvs } from "./to-string.js";
 // IO
 export * from "./io/text/index.js";
+export {
+  generateSequence,
+  sequenceSource,
+  type GenerateSequenceOptions,
+  type SequenceCheckpoint,
+  type SequenceSplit,
+} from "./io/generate-sequence.js";
