@@ -31,6 +31,8 @@ export { distinct } from "./distinct.js";
 export { sampleFn, sampleFixedSize, sampleFixedSizePerKey, type SampleAccumulator, type TaggedSample } from "./sample.js";
 export { partition } from "./partition.js";
 export { reshuffle } from "./reshuffle.js";
+export { withTimestamps } from "./with-timestamps.js";
+export { reifyTimestamps, reifyWindows, type ValueInWindow, type WindowDescription } from "./reify.js";
 export { formatValue, toStringElements, toStringKvs } from "./to-string.js";
 // IO
 export * from "./io/text/index.js";
@@ -41,3 +43,4 @@ export {
   type SequenceCheckpoint,
   type SequenceSplit,
 } from "./io/generate-sequence.js";
+export * from "./io/text-stream/index.js";
