@@ -10,6 +10,8 @@
  */
 import { createHash } from "node:crypto";
 import type { BoundedSource } from "./model/source.js";
+import type { UnboundedSource } from "./model/unbounded-source.js";
+import type { TestStreamEvent } from "./testing/test-stream.js";
 import type { DoFn } from "./model/dofn.js";
 import type { PCollectionView } from "./model/view.js";
 import type { WindowFn } from "./model/window-fn.js";
@@ -18,7 +20,7 @@ import type { Coder } from "./model/coder.js";
 import type { CombineFn } from "./model/combine-fn.js";
 
 /** The primitives every transform expands to. */
-export type PrimitiveKind = "Impulse" | "Read" | "ParDo" | "GroupByKey" | "Flatten" | "AssignWindows";
+export type PrimitiveKind = "Impulse" | "Read" | "ParDo" | "GroupByKey" | "Flatten" | "AssignWindows" | "TestStream";
 
 /** An edge of the graph. */
 export interface PCollectionNode {
@@ -79,8 +81,12 @@ export interface ImpulseNode extends NodeBase {
 export interface ReadNode extends NodeBase {
   /** Discriminant: Read. */
   readonly kind: "Read";
-  /** The source; runners split it into pieces they may read in parallel. User code, not serialisable. */
-  readonly source: BoundedSource<unknown>;
+  /**
+   * The source; runners split it into pieces they may read in parallel. A bounded source is read split by split;
+   * an unbounded one (see `isUnboundedSource`) through readers polled as data arrives. User code, not
+   * serialisable.
+   */
+  readonly source: BoundedSource<unknown> | UnboundedSource<unknown>;
 }
 /**
  * The ParDo primitive: runs a DoFn on every element of its one main input (once per window the element is in),
@@ -130,7 +136,14 @@ export interface AssignWindowsNode extends NodeBase {
 }
 
 /** A node the runners execute: one of the primitives, told apart by `kind` ({@link PrimitiveKind}). */
-export type PrimitiveNode = ImpulseNode | ReadNode | ParDoNode | GroupByKeyNode | FlattenNode | AssignWindowsNode;
+export type PrimitiveNode = ImpulseNode | ReadNode | ParDoNode | GroupByKeyNode | FlattenNode | AssignWindowsNode | TestStreamNode;
+
+/** A scripted unbounded source for tests: runners apply its events in order, on a test clock. */
+export interface TestStreamNode extends NodeBase {
+  readonly kind: "TestStream";
+  /** The script (plain data). */
+  readonly events: readonly TestStreamEvent[];
+}
 /** Any node of the graph: a composite (structure only) or a primitive. */
 export type TransformNode = CompositeNode | PrimitiveNode;
 

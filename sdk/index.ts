@@ -53,6 +53,13 @@ export { kv, type KV, type KeyOf, type ValueOf } from "./model/kv.js";
 export type { DoFn, ProcessContext, StartBundleContext, FinishBundleContext } from "./model/dofn.js";
 export type { CombineFn } from "./model/combine-fn.js";
 export type { BoundedSource } from "./model/source.js";
+export {
+  timestamped,
+  isUnboundedSource,
+  type TimestampedValue,
+  type UnboundedReader,
+  type UnboundedSource,
+} from "./model/unbounded-source.js";
 export type { Coder } from "./model/coder.js";
 export { asSingleton, asIterable, asMap, asMultimap, type PCollectionView, type ViewKind } from "./model/view.js";
 export {
@@ -106,6 +113,6 @@ export { parDo, parDoWithOutputs, type TaggedOutputs } from "./primitives/par-do
 export { groupByKey } from "./primitives/group-by-key.js";
 export { flatten } from "./primitives/flatten.js";
 export { impulse } from "./primitives/impulse.js";
-export { read } from "./primitives/read.js";
+export { read, readUnbounded } from "./primitives/read.js";
 export { windowInto, type WindowIntoOptions } from "./primitives/assign-windows.js";
 export { combinePerKey, combineValues } from "./primitives/combine-per-key.js";

@@ -103,6 +103,8 @@ export class Pipeline {
     let output: Out;
     try {
       output = transform.expand(input);
+    } catch (e) {
+      throw nameConstructionError(e, fullName);
     } finally {
       this.scopes.pop();
     }
@@ -152,6 +154,20 @@ export class Pipeline {
       if (!this.transforms.has(`${fullName}${i}`)) return `${fullName}${i}`;
     }
   }
+}
+
+/** Marks an error that already names the step it was thrown in. */
+const NAMED = Symbol("sluice.stepNamed");
+
+/**
+ * Prefixes an error thrown while expanding a transform with the step's full name, once (at the innermost step),
+ * so a construction error says which application of which transform is wrong.
+ */
+function nameConstructionError(e: unknown, fullName: string): unknown {
+  if (!(e instanceof Error) || (e as unknown as Record<symbol, boolean>)[NAMED]) return e;
+  e.message = `${fullName}: ${e.message}`;
+  (e as unknown as Record<symbol, boolean>)[NAMED] = true;
+  return e;
 }
 
 function appliedAt(): { appliedAt?: string } {

@@ -3,15 +3,17 @@
  * @module
  */
 import type { CombineFn } from "../../sdk/model/combine-fn.js";
-import type { GroupByKeyNode, ImpulseNode, PrimitiveNode, ReadNode } from "../../sdk/graph.js";
+import type { GroupByKeyNode, ImpulseNode, PrimitiveNode, ReadNode, TestStreamNode } from "../../sdk/graph.js";
 import type { WindowingStrategy } from "../../sdk/model/windowing-strategy.js";
 
 /** Where a stage's elements come from. */
 export type StageRoot =
   /** The one element of an Impulse. */
   | { readonly kind: "impulse"; readonly transform: ImpulseNode }
-  /** The splits of a bounded source. */
+  /** The splits of a source (bounded: read split by split; unbounded: readers polled as data arrives). */
   | { readonly kind: "read"; readonly transform: ReadNode }
+  /** A TestStream's scripted events, applied in order on a test clock. */
+  | { readonly kind: "testStream"; readonly transform: TestStreamNode }
   /** The groups a GroupByKey emits as its trigger fires (combined, when the GroupByKey belongs to a lifted combine). */
   | { readonly kind: "shuffle"; readonly shuffle: ShuffleSpec }
   /** Bundles of PCollections materialised by other stages (a Flatten of several stages, a ParDo with side inputs). */

@@ -27,6 +27,7 @@ import {
   type PrimitiveNode,
 } from "../../sdk/graph.js";
 import type { ExecutionPlan, PCollectionRouting, ShuffleSpec, Stage, StageRoot } from "./execution-plan.js";
+import { isLiftableTrigger } from "../../sdk/model/triggers.js";
 
 /** Builds the execution plan of a graph. */
 export function fuse(graph: PipelineGraph): ExecutionPlan {
@@ -53,8 +54,11 @@ export function fuse(graph: PipelineGraph): ExecutionPlan {
     if (liftedCombineParDos.has(t.fullName)) continue; // absorbed into its shuffle
     switch (t.kind) {
       case "Impulse":
-      case "Read": {
-        const s = newStage(t.kind === "Impulse" ? { kind: "impulse", transform: t } : { kind: "read", transform: t });
+      case "Read":
+      case "TestStream": {
+        const s = newStage(
+          t.kind === "Impulse" ? { kind: "impulse", transform: t } : t.kind === "Read" ? { kind: "read", transform: t } : { kind: "testStream", transform: t },
+        );
         stageOf.set(t.fullName, s);
         produce(s, Object.values(t.outputs));
         break;
@@ -159,7 +163,7 @@ function findShuffles(graph: PipelineGraph): Map<string, ShuffleSpec> {
     const lifted = liftableCombine(graph, t);
     out.set(
       t.fullName,
-      lifted && !windowing.windowFn.isMerging
+      lifted && !windowing.windowFn.isMerging && isLiftableTrigger(windowing.trigger)
         ? { gbk: t, input, output: lifted.combineParDo.outputs.main!, step: lifted.combineParDo.fullName, combineFn: lifted.composite.combineFn!, windowing }
         : { gbk: t, input, output: t.outputs.main!, step: t.fullName, windowing },
     );

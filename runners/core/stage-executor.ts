@@ -104,7 +104,7 @@ export class StageExecutor {
   get rootOutput(): Receiver {
     const root = this.stage.root;
     const pc =
-      root.kind === "impulse" || root.kind === "read"
+      root.kind === "impulse" || root.kind === "read" || root.kind === "testStream"
         ? root.transform.outputs.main!
         : root.kind === "shuffle"
           ? root.shuffle.output

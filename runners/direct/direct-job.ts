@@ -1,32 +1,58 @@
 /**
  * One run on the direct runner: a single-threaded, watermark-driven loop over the fused stages.
  *
- * Each round runs every stage that has work (a source split, a queued bundle), then recomputes watermarks
- * stage by stage in topological order and fires the GroupByKeys whose windows the watermark has passed. A
- * bounded source's watermark jumps to +∞ once its last split is read, so batch pipelines are simply the case
- * where every watermark ends at +∞: there is one execution model.
+ * Each round runs every stage that has work (an Impulse, the next bounded split, what unbounded readers have
+ * now, queued bundles), then recomputes watermarks stage by stage in topological order and advances each
+ * GroupByKey's grouping side (processing time, then the input watermark), which fires what is due. A bounded
+ * source's watermark jumps to +∞ once its last split is read, so batch pipelines are simply the case where every
+ * watermark ends at +∞: there is one execution model.
+ *
+ * When no round makes progress, the loop applies the next TestStream event (a TestStream advances only once
+ * everything before it has settled) or, with unbounded sources, sleeps until data or a processing-time timer is
+ * due. Processing time comes from a clock: real time, or the TestStream's test clock.
  * @module
  */
-import type { PipelineGraph, ReadNode } from "../../sdk/graph.js";
+import type { PipelineGraph, ReadNode, TestStreamNode } from "../../sdk/graph.js";
 import type { PipelineOptions } from "../../sdk/options.js";
 import type { PipelineResult } from "../../sdk/runner-api.js";
 import { GLOBAL_WINDOW } from "../../sdk/model/window.js";
 import { NO_FIRING } from "../../sdk/model/pane.js";
 import { TIMESTAMP_MAX_VALUE, TIMESTAMP_MIN_VALUE, type Instant } from "../../sdk/model/time.js";
+import { isUnboundedSource, type UnboundedReader } from "../../sdk/model/unbounded-source.js";
+import { TEST_CLOCK_START } from "../../sdk/testing/test-stream.js";
 import { fuse } from "../core/fusion.js";
 import type { ExecutionPlan, Stage } from "../core/execution-plan.js";
 import { StageExecutor } from "../core/stage-executor.js";
-import { GroupAlsoByWindow } from "../core/group-also-by-window.js";
+import { createGroupingSide, type GroupingSide } from "../core/grouping-side.js";
 import { SideInputStore } from "../core/side-input-store.js";
 import { MetricsRegistry } from "../core/metrics-container.js";
 import type { WindowedValue } from "../core/receiver.js";
 import { toPipelineError, userCodeError } from "../core/user-code-error.js";
-import { seededRandom, takeOne } from "./seeded-random.js";
 import { stageMayRun } from "../core/stage-readiness.js";
+import { checkSourceTimestamp } from "../core/source-timestamps.js";
+import { seededRandom, takeOne } from "./seeded-random.js";
 
 interface QueuedBundle {
   readonly pcollection: string;
   readonly elements: WindowedValue[];
+}
+
+/** The grouping side of a shuffle-rooted stage, with what the loop needs to know to drive it. */
+interface Grouping {
+  readonly side: GroupingSide;
+  /** The GroupByKey step, for its dropped-data counters. */
+  readonly step: string;
+  /** Records were added since the side was last advanced (count and late-data triggers may be ready). */
+  dirty: boolean;
+  /** The input watermark the side was last advanced to. */
+  advancedTo: Instant;
+  /** The processing time the side was last told. */
+  toldTime: Instant;
+}
+
+/** An unbounded source's readers (one per split). */
+interface UnboundedRead {
+  readonly readers: UnboundedReader<unknown>[];
 }
 
 /** Per-stage scheduling state. */
@@ -35,18 +61,31 @@ interface StageState {
   readonly executor: StageExecutor;
   /** Materialised bundles waiting to be processed (collection roots). */
   readonly queue: QueuedBundle[];
-  /** Source splits not yet read (Read roots); `undefined` until the source is split. */
+  /** Bounded source splits not yet read; `undefined` until the source is split. */
   splits: unknown[] | undefined;
+  /** Unbounded source readers; `undefined` unless the root reads an unbounded source. */
+  unbounded: UnboundedRead | undefined;
   /** Whether an Impulse root has emitted its element. */
   impulseDone: boolean;
-  /** The grouping side of a shuffle root. */
-  readonly grouping: GroupAlsoByWindow | undefined;
+  /** TestStream roots: the next event to apply, and the watermark the script has set. */
+  nextEvent: number;
+  scriptWatermark: Instant;
+  readonly grouping: Grouping | undefined;
   /** Monotone: no element with an earlier timestamp will leave this stage. */
   outputWatermark: Instant;
 }
 
-/** Bytes per source split the direct runner asks for. */
+/** Bytes per bounded source split the direct runner asks for. */
 const DESIRED_SPLIT_BYTES = 16 * 1024 * 1024;
+/** Elements taken from an unbounded reader per poll. */
+const UNBOUNDED_BATCH = 4096;
+/** How long an idle streaming run sleeps before polling its sources again. */
+const IDLE_POLL_MS = 20;
+
+/** Processing time: the machine's clock, or a TestStream's test clock that only its events move. */
+interface ProcessingClock {
+  now(): Instant;
+}
 
 export class DirectJob {
   private readonly plan: ExecutionPlan;
@@ -56,6 +95,7 @@ export class DirectJob {
   private readonly random: (() => number) | undefined;
   /** Which stage groups each GroupByKey (by the GroupByKey's full name). */
   private readonly groupingStage = new Map<string, StageState>();
+  private readonly clock: ProcessingClock & { advance?(ms: number): void };
 
   constructor(
     private readonly graph: PipelineGraph,
@@ -64,6 +104,9 @@ export class DirectJob {
     this.plan = fuse(graph);
     this.random = options.orderSeed === undefined ? undefined : seededRandom(options.orderSeed);
     this.sideInputs = new SideInputStore((pc) => graph.pcollections.get(pc)!.windowing);
+    const testStreams = this.plan.stages.filter((s) => s.root.kind === "testStream");
+    if (testStreams.length > 1) throw new Error("a pipeline can have at most one TestStream (they share one test clock)");
+    this.clock = testStreams.length > 0 ? testClock() : { now: () => Date.now() };
     const freeze = options.enforceImmutability;
     for (const stage of this.plan.stages) {
       const executor = new StageExecutor(stage, {
@@ -76,42 +119,63 @@ export class DirectJob {
         shuffleWriter: (shuffle) => {
           // Direct transport: records go straight to the grouping side; nothing is retried, so nothing to stage.
           const target = () => this.groupingStage.get(shuffle.gbk.fullName)!.grouping!;
-          return { write: (k, w, t, v) => target().add(k, w, t, v), commit: () => {} };
+          return {
+            write: (k, w, t, v) => {
+              const g = target();
+              g.side.add(k, w, t, v);
+              g.dirty = true;
+            },
+            commit: () => {},
+          };
         },
       });
-      const grouping =
-        stage.root.kind === "shuffle"
-          ? new GroupAlsoByWindow({
-              step: stage.root.shuffle.step,
-              windowing: stage.root.shuffle.windowing,
-              ...(stage.root.shuffle.combineFn ? { combineFn: stage.root.shuffle.combineFn } : {}),
-              freeze,
-              ...(this.random ? { random: this.random } : {}),
-            })
+      const root = stage.root;
+      const grouping: Grouping | undefined =
+        root.kind === "shuffle"
+          ? {
+              side: createGroupingSide({
+                step: root.shuffle.step,
+                windowing: root.shuffle.windowing,
+                ...(root.shuffle.combineFn ? { combineFn: root.shuffle.combineFn } : {}),
+                freeze,
+                ...(this.random ? { random: this.random } : {}),
+              }),
+              step: root.shuffle.gbk.fullName,
+              dirty: false,
+              advancedTo: TIMESTAMP_MIN_VALUE,
+              toldTime: TIMESTAMP_MIN_VALUE,
+            }
           : undefined;
       const state: StageState = {
         stage,
         executor,
         queue: [],
         splits: undefined,
+        unbounded: undefined,
         impulseDone: false,
+        nextEvent: 0,
+        scriptWatermark: TIMESTAMP_MIN_VALUE,
         grouping,
         outputWatermark: TIMESTAMP_MIN_VALUE,
       };
       this.states.set(stage.id, state);
-      if (stage.root.kind === "shuffle") this.groupingStage.set(stage.root.shuffle.gbk.fullName, state);
+      if (root.kind === "shuffle") this.groupingStage.set(root.shuffle.gbk.fullName, state);
     }
   }
 
   async run(): Promise<PipelineResult> {
     const started = Date.now();
     try {
-      await this.splitSources();
-      while (await this.round()) {
-        // keep going while any stage made progress
-      }
-      const stuck = [...this.states.values()].filter((s) => s.outputWatermark < TIMESTAMP_MAX_VALUE);
-      if (stuck.length > 0) {
+      await this.openSources();
+      for (;;) {
+        if (await this.round()) continue;
+        if (await this.applyNextTestStreamEvent()) continue;
+        if (this.allComplete()) break;
+        if (this.hasOpenUnboundedReaders()) {
+          await sleep(this.idleSleepMs());
+          continue;
+        }
+        const stuck = [...this.states.values()].filter((s) => s.outputWatermark < TIMESTAMP_MAX_VALUE);
         throw new Error(`internal: the run stalled with stages ${stuck.map((s) => s.stage.id).join(", ")} incomplete`);
       }
     } catch (e) {
@@ -119,6 +183,7 @@ export class DirectJob {
       throw toPipelineError(e, this.graph);
     }
     await this.teardown();
+    this.publishDroppedCounters();
     const elementCounts = new Map<string, number>();
     for (const s of this.states.values()) {
       for (const [pc, n] of s.executor.elementCounts()) elementCounts.set(pc, (elementCounts.get(pc) ?? 0) + n);
@@ -128,7 +193,7 @@ export class DirectJob {
 
   /** One round: all available work, then watermarks and firings. Returns whether anything happened. */
   private async round(): Promise<boolean> {
-    let progressed = false;
+    let progressed = await this.tellProcessingTime();
     for (const s of this.states.values()) {
       if (!stageMayRun(this.plan, s.stage.id, this.isComplete)) continue;
       const root = s.stage.root;
@@ -136,10 +201,12 @@ export class DirectJob {
         s.impulseDone = true;
         await s.executor.runBundle(() => s.executor.rootOutput.receive(null, TIMESTAMP_MIN_VALUE, GLOBAL_WINDOW, NO_FIRING));
         progressed = true;
-      } else if (root.kind === "read" && s.splits!.length > 0) {
-        const split = takeOne(s.splits!, this.random);
+      } else if (root.kind === "read" && s.splits && s.splits.length > 0) {
+        const split = takeOne(s.splits, this.random);
         await s.executor.runBundle(() => this.readSplit(s, root.transform, split));
         progressed = true;
+      } else if (root.kind === "read" && s.unbounded) {
+        if (await this.pollReaders(s, root.transform)) progressed = true;
       }
       while (s.queue.length > 0) {
         const bundle = takeOne(s.queue, this.random);
@@ -147,17 +214,22 @@ export class DirectJob {
         progressed = true;
       }
     }
+    const now = this.clock.now();
     for (const s of this.states.values()) {
       const input = this.inputWatermark(s);
-      if (s.grouping?.hasPending) {
-        let fired = 0;
-        const grouping = s.grouping;
-        if (grouping.hold() < input || input === TIMESTAMP_MAX_VALUE) {
+      const g = s.grouping;
+      if (g) {
+        const timerDue = (g.side.nextProcessingTimer() ?? Infinity) < now;
+        if (g.side.hasPending && (g.dirty || input > g.advancedTo || timerDue)) {
+          let fired = 0;
           await s.executor.runBundle(() => {
-            fired = grouping.fire(input, s.executor.rootOutput);
+            fired += g.side.advanceProcessingTime(now, s.executor.rootOutput);
+            fired += g.side.advanceInputWatermark(input, s.executor.rootOutput);
           });
+          if (fired > 0) progressed = true;
         }
-        if (fired > 0) progressed = true;
+        g.dirty = false;
+        g.advancedTo = input;
       }
       const next = this.outputWatermarkOf(s, input);
       if (next > s.outputWatermark) {
@@ -166,6 +238,29 @@ export class DirectJob {
       }
     }
     return progressed;
+  }
+
+  /**
+   * Tells every grouping side the current processing time before any records of this round arrive, so that a
+   * processing-time trigger counts its delay from when its first element really arrived. A side that can fire
+   * (a timer due, or triggers made ready by records) is advanced inside a bundle; others cannot emit.
+   */
+  private async tellProcessingTime(): Promise<boolean> {
+    const now = this.clock.now();
+    let fired = 0;
+    for (const s of this.states.values()) {
+      const g = s.grouping;
+      if (!g || !(now > g.toldTime)) continue;
+      g.toldTime = now;
+      if (g.dirty || (g.side.nextProcessingTimer() ?? Infinity) < now) {
+        await s.executor.runBundle(() => {
+          fired += g.side.advanceProcessingTime(now, s.executor.rootOutput);
+        });
+      } else {
+        g.side.advanceProcessingTime(now, NOTHING_DUE);
+      }
+    }
+    return fired > 0;
   }
 
   private inputWatermark(s: StageState): Instant {
@@ -179,15 +274,23 @@ export class DirectJob {
       case "impulse":
         return s.impulseDone ? TIMESTAMP_MAX_VALUE : TIMESTAMP_MIN_VALUE;
       case "read":
+        if (s.unbounded) return Math.min(...s.unbounded.readers.map((r) => (r.done ? TIMESTAMP_MAX_VALUE : r.watermark())));
         return s.splits!.length === 0 ? TIMESTAMP_MAX_VALUE : TIMESTAMP_MIN_VALUE;
+      case "testStream":
+        return s.scriptWatermark;
       case "shuffle":
-        return Math.min(input, s.grouping!.hold());
+        return Math.min(input, s.grouping!.side.hold());
       case "collection":
         return s.queue.length > 0 ? Math.min(input, ...s.queue.flatMap((b) => b.elements.map((e) => e.timestamp))) : input;
     }
   }
 
   private readonly isComplete = (stageId: string): boolean => this.states.get(stageId)!.outputWatermark === TIMESTAMP_MAX_VALUE;
+
+  private allComplete(): boolean {
+    for (const s of this.states.values()) if (s.outputWatermark < TIMESTAMP_MAX_VALUE) return false;
+    return true;
+  }
 
   /** Sends a finished bundle of a PCollection to the stages that read it, and to the side input store. */
   private route(pcollection: string, elements: WindowedValue[]): void {
@@ -196,12 +299,20 @@ export class DirectJob {
     for (const consumer of routing.collectionConsumers) this.states.get(consumer)!.queue.push({ pcollection, elements });
   }
 
-  private async splitSources(): Promise<void> {
+  // ---- sources ----
+
+  private async openSources(): Promise<void> {
     for (const s of this.states.values()) {
       const root = s.stage.root;
       if (root.kind !== "read") continue;
+      const source = root.transform.source;
       try {
-        s.splits = [...(await root.transform.source.split(DESIRED_SPLIT_BYTES))];
+        if (isUnboundedSource(source)) {
+          const splits = await source.split(1);
+          s.unbounded = { readers: splits.map((split) => source.createReader(split, undefined)) };
+        } else {
+          s.splits = [...(await source.split(DESIRED_SPLIT_BYTES))];
+        }
       } catch (e) {
         throw userCodeError(root.transform.fullName, e);
       }
@@ -210,9 +321,11 @@ export class DirectJob {
 
   private async readSplit(s: StageState, transform: ReadNode, split: unknown): Promise<void> {
     const out = s.executor.rootOutput;
+    const source = transform.source;
+    if (isUnboundedSource(source)) throw new Error("internal: readSplit on an unbounded source");
     let iterator: AsyncIterator<readonly unknown[]>;
     try {
-      iterator = transform.source.read(split)[Symbol.asyncIterator]();
+      iterator = source.read(split)[Symbol.asyncIterator]();
     } catch (e) {
       throw userCodeError(transform.fullName, e);
     }
@@ -239,7 +352,108 @@ export class DirectJob {
     }
   }
 
-  private async teardown(): Promise<void> {
-    for (const s of this.states.values()) await s.executor.teardown();
+  /** One poll of every open reader of an unbounded source: what they have now, as one bundle each. */
+  private async pollReaders(s: StageState, transform: ReadNode): Promise<boolean> {
+    let progressed = false;
+    for (const reader of s.unbounded!.readers) {
+      if (reader.done) continue;
+      let batch: readonly { value: unknown; timestamp: Instant }[];
+      try {
+        batch = await reader.read(UNBOUNDED_BATCH);
+      } catch (e) {
+        throw userCodeError(transform.fullName, e);
+      }
+      if (batch.length === 0) continue;
+      progressed = true;
+      await s.executor.runBundle(() => {
+        const out = s.executor.rootOutput;
+        for (const e of batch) out.receive(e.value, checkSourceTimestamp(transform.fullName, e), GLOBAL_WINDOW, NO_FIRING);
+      });
+    }
+    return progressed;
   }
+
+  private hasOpenUnboundedReaders(): boolean {
+    for (const s of this.states.values()) if (s.unbounded?.readers.some((r) => !r.done)) return true;
+    return false;
+  }
+
+  /** Sleeps until the next processing-time timer is due, polling sources at least every {@link IDLE_POLL_MS}. */
+  private idleSleepMs(): number {
+    let next = Infinity;
+    for (const s of this.states.values()) next = Math.min(next, s.grouping?.side.nextProcessingTimer() ?? Infinity);
+    return Math.max(1, Math.min(IDLE_POLL_MS, next - this.clock.now() + 1));
+  }
+
+  /** Applies the next TestStream event, if the script has one left. Returns whether it did. */
+  private async applyNextTestStreamEvent(): Promise<boolean> {
+    for (const s of this.states.values()) {
+      const root = s.stage.root;
+      if (root.kind !== "testStream") continue;
+      const node: TestStreamNode = root.transform;
+      if (s.nextEvent > node.events.length) return false;
+      if (s.nextEvent === node.events.length) {
+        // The script ended with advanceWatermarkToInfinity().
+        s.nextEvent++;
+        s.scriptWatermark = TIMESTAMP_MAX_VALUE;
+        return true;
+      }
+      const event = node.events[s.nextEvent++]!;
+      switch (event.kind) {
+        case "elements":
+          await s.executor.runBundle(() => {
+            const out = s.executor.rootOutput;
+            for (const e of event.elements) out.receive(e.value, e.timestamp, GLOBAL_WINDOW, NO_FIRING);
+          });
+          break;
+        case "watermark":
+          s.scriptWatermark = event.to;
+          break;
+        case "processingTime":
+          this.clock.advance!(event.by);
+          break;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Publishes each GroupByKey's dropped-data counts as Beam does, as counters of the GroupByKey step. */
+  private publishDroppedCounters(): void {
+    for (const s of this.states.values()) {
+      const g = s.grouping;
+      if (!g) continue;
+      if (g.side.droppedLate > 0) this.metrics.forStep(g.step).incCounter("droppedDueToLateness", g.side.droppedLate);
+      if (g.side.droppedClosedWindow > 0) this.metrics.forStep(g.step).incCounter("droppedDueToClosedWindow", g.side.droppedClosedWindow);
+    }
+  }
+
+  private async teardown(): Promise<void> {
+    for (const s of this.states.values()) {
+      await s.executor.teardown();
+      for (const r of s.unbounded?.readers ?? []) await r.close().catch(() => undefined);
+    }
+  }
+}
+
+/** The TestStream clock: starts at {@link TEST_CLOCK_START} and moves only when the script says so. */
+function testClock(): ProcessingClock & { advance(ms: number): void } {
+  let now = TEST_CLOCK_START;
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+/** The receiver given to a grouping side that has nothing due: it cannot emit, and this checks that. */
+const NOTHING_DUE = {
+  receive(): void {
+    throw new Error("internal: a grouping side emitted while told the time with nothing due");
+  },
+};
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

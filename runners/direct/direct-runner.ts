@@ -11,13 +11,8 @@ import { rebuildGraph, summarizeGraph } from "../core/rebuild.js";
 export class DirectRunner implements Runner {
   readonly name = "direct";
 
-  unsupportedFeatures(job: Job): string[] {
-    const reasons: string[] = [];
-    for (const pc of job.graph.pcollections.values()) {
-      if (!pc.isBounded) reasons.push(`unbounded PCollection ${pc.id} (streaming arrives with event-time support)`);
-      if (pc.windowing.trigger.kind !== "Default") reasons.push(`trigger ${pc.windowing.trigger.kind} on ${pc.id}`);
-    }
-    return reasons;
+  unsupportedFeatures(): string[] {
+    return [];
   }
 
   async run(job: Job): Promise<PipelineResult> {

@@ -26,6 +26,7 @@ import { userCodeError, toPipelineError } from "../core/user-code-error.js";
 import type { BlobRef, JobSpec, SideInputData, Task, TaskEnvelope, TaskResult } from "./protocol.js";
 import { WorkerLostError, type WorkerPool } from "./worker-pool.js";
 import { stageMayRun } from "../core/stage-readiness.js";
+import { isUnboundedSource } from "../../sdk/model/unbounded-source.js";
 
 /** How the coordinator behaves; set by the runner from the pipeline options. */
 export interface CoordinatorOptions {
@@ -382,6 +383,8 @@ export class Coordinator {
         case "impulse":
           out = s.impulsePending || s.running.size > 0 ? TIMESTAMP_MIN_VALUE : TIMESTAMP_MAX_VALUE;
           break;
+        case "testStream":
+          throw new Error("internal: TestStream reached a parallel runner (it is refused as unbounded input)");
         case "read":
           out = s.splits.length > 0 || s.running.size > 0 ? TIMESTAMP_MIN_VALUE : TIMESTAMP_MAX_VALUE;
           break;
@@ -428,6 +431,7 @@ export class Coordinator {
       const root = s.stage.root;
       if (root.kind !== "read") continue;
       const source = root.transform.source;
+      if (isUnboundedSource(source)) throw new Error("internal: an unbounded source reached a parallel runner (it is refused as unbounded input)");
       try {
         const size = await source.estimateSizeBytes?.();
         s.splits.push(...(await source.split(desiredSplitBytes(size, this.pool.size))));

@@ -19,6 +19,7 @@ import type { WindowedValue } from "../core/receiver.js";
 import { rebuildGraph } from "../core/rebuild.js";
 import { toPipelineError, userCodeError } from "../core/user-code-error.js";
 import { IN_WORKER } from "../../sdk/run.js";
+import { isUnboundedSource } from "../../sdk/model/unbounded-source.js";
 import { decode, decodeBundle, encode, encodeBundle, forEachInBundle, forEachShuffleRecord } from "./codec.js";
 import { canGroupWithSpill, groupWithSpill } from "./spilling-grouping.js";
 import { PartitionedShuffleWriter } from "./partitioned-shuffle-writer.js";
@@ -190,8 +191,10 @@ export class WorkerRuntime {
         return undefined;
       case "read": {
         const root = ex.stage.root;
-        if (root.kind !== "read") throw new Error(`internal: stage ${task.stage} is not a Read`);
-        await ex.runBundle(() => readSplit(root.transform.fullName, root.transform.source.read(task.split), ex));
+        const read = root.kind === "read" ? root.transform : undefined;
+        const source = read?.source;
+        if (!read || !source || isUnboundedSource(source)) throw new Error(`internal: stage ${task.stage} is not a bounded Read`);
+        await ex.runBundle(() => readSplit(read.fullName, source.read(task.split), ex));
         return undefined;
       }
       case "bundle": {

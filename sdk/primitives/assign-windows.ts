@@ -80,8 +80,8 @@ export function windowInto<T>(windowFn: WindowFn, options: WindowIntoOptions = {
         outputs: [{ tag: "main", isBounded: input.isBounded, windowing }],
       }).main as PCollection<T>;
       const problem = windowingProblem(windowing, options, accumulation);
-      // The step's full name is its output's id without the tag.
-      if (problem) throw new Error(`${output.id.slice(0, -".main".length)}: ${problem}`);
+      // The pipeline prefixes the step's full name to errors thrown while a transform expands.
+      if (problem) throw new Error(problem);
       return output;
     },
   };

@@ -7,6 +7,7 @@ import type { KV } from "../model/kv.js";
 import type { GroupByKeyNode } from "../graph.js";
 import type { PCollection } from "../pcollection.js";
 import type { PTransform } from "../ptransform.js";
+import { groupByKeyProblem, windowingAfterGroupByKey } from "../model/windowing-strategy.js";
 
 /**
  * Groups values by key (and window). Keys are compared by their deterministic encoding; the order of the values
@@ -19,10 +20,13 @@ export function groupByKey<K, V>(): PTransform<PCollection<KV<K, V>>, PCollectio
     name: "GroupByKey",
     expand(input) {
       const { isBounded, windowing } = input;
+      const problem = groupByKeyProblem(windowing, isBounded);
+      if (problem !== undefined) throw new Error(problem);
       return input.pipeline.applyPrimitive<GroupByKeyNode>({
         node: { kind: "GroupByKey" },
         inputs: [input],
-        outputs: [{ tag: "main", isBounded, windowing }],
+        // Downstream GroupByKeys see the continuation trigger and, after merging windows, InvalidWindows.
+        outputs: [{ tag: "main", isBounded, windowing: windowingAfterGroupByKey(windowing) }],
       }).main as PCollection<KV<K, readonly V[]>>;
     },
   };

@@ -6,6 +6,7 @@ import type { ReadNode } from "../graph.js";
 import type { PCollection } from "../pcollection.js";
 import type { PBegin, PTransform } from "../ptransform.js";
 import type { BoundedSource } from "../model/source.js";
+import type { UnboundedSource } from "../model/unbounded-source.js";
 import { GLOBAL_WINDOWING } from "../model/windowing-strategy.js";
 
 /**
@@ -24,6 +25,27 @@ export function read<T>(source: BoundedSource<T>): PTransform<PBegin, PCollectio
         node: { kind: "Read", source: source as BoundedSource<unknown> },
         inputs: [],
         outputs: [{ tag: "main", isBounded: true, windowing: GLOBAL_WINDOWING }],
+      }).main as PCollection<T>,
+  };
+}
+
+/**
+ * Reads an unbounded source: an unbounded PCollection whose elements carry the timestamps the source gives them,
+ * in the global window, with the source's watermark.
+ * @example
+ * p.apply(readUnbounded(generateSequence({ rate: 100 })));
+ */
+export function readUnbounded<T>(source: UnboundedSource<T>): PTransform<PBegin, PCollection<T>> {
+  if (typeof source?.split !== "function" || typeof source?.createReader !== "function") {
+    throw new TypeError("readUnbounded needs an UnboundedSource with split() and createReader()");
+  }
+  return {
+    name: "ReadUnbounded",
+    expand: (begin) =>
+      begin.pipeline.applyPrimitive<ReadNode>({
+        node: { kind: "Read", source: source as UnboundedSource<unknown> },
+        inputs: [],
+        outputs: [{ tag: "main", isBounded: false, windowing: GLOBAL_WINDOWING }],
       }).main as PCollection<T>,
   };
 }

@@ -7,5 +7,6 @@
  * @module
  */
 export { assertThat, AssertionError, type PCollectionAssert } from "./assert.js";
+export { testStream, TestStreamBuilder, TEST_CLOCK_START, type TestStreamEvent } from "./test-stream.js";
 export { canonicalString, deepEqual } from "./canonical.js";
 export { describeCheckFailure, describeMultisetMismatch, formatElements, multisetDiff, type MultisetDiff } from "./mismatch.js";

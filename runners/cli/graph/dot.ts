@@ -54,6 +54,7 @@ export function quote(text: string): string {
 const SHAPES: Readonly<Record<ViewNode["kind"], string>> = {
   Impulse: "oval",
   Read: "oval",
+  TestStream: "oval",
   GroupByKey: "hexagon",
   Flatten: "invtrapezium",
   ParDo: "box",

@@ -49,6 +49,7 @@ function shape(n: ViewNode): string {
   const label = `"${escapeMermaid(n.label)}"`;
   switch (n.kind) {
     case "Impulse":
+    case "TestStream":
     case "Read":
       return `([${label}])`;
     case "GroupByKey":
