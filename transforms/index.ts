@@ -44,3 +44,9 @@ export {
   type SequenceSplit,
 } from "./io/generate-sequence.js";
 export * from "./io/text-stream/index.js";
+export {
+  periodicImpulse,
+  periodicImpulseSource,
+  type PeriodicImpulseOptions,
+  type PeriodicImpulseSplit,
+} from "./io/periodic-impulse.js";
