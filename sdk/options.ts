@@ -34,6 +34,17 @@ export interface StandardOptions {
   enforceImmutability: boolean;
   /** Direct runner: shuffle bundle, key and value order with this seed to expose reliance on order. */
   orderSeed: number | undefined;
+  /**
+   * Direct runner, pipelines reading unbounded sources: stop the run after this many seconds, as Ctrl-C does. What
+   * a stopped run does is up to {@link StandardOptions.drain}.
+   */
+  maxDuration: number | undefined;
+  /**
+   * Direct runner, pipelines reading unbounded sources: when the run is stopped (`--maxDuration` or Ctrl-C), stop
+   * reading, advance the watermark to the end of time so that open windows fire as their triggers say, and finish
+   * normally. Without it a stopped run ends at once and fails, firing nothing.
+   */
+  drain: boolean;
 }
 
 /** Standard options plus the pipeline's own, by name. */
@@ -89,10 +100,25 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
     describe: "direct runner: shuffle bundle, key and value order with this seed",
     group: "Direct runner options:",
   },
+  maxDuration: {
+    type: "number",
+    describe:
+      "direct runner, unbounded sources: stop the run after this many seconds, as Ctrl-C does; " +
+      "without --drain the stopped run fails and fires nothing",
+    group: "Direct runner options:",
+  },
+  drain: {
+    type: "boolean",
+    default: false,
+    describe:
+      "direct runner, unbounded sources: when stopped (--maxDuration or Ctrl-C), stop reading, advance the watermark " +
+      "to the end of time so open windows fire per their triggers, and finish normally (a second Ctrl-C stops at once)",
+    group: "Direct runner options:",
+  },
 };
 
 /**
- * The default value of every standard option (`orderSeed` has none, so it is absent).
+ * The default value of every standard option (`orderSeed` and `maxDuration` have none, so they are absent).
  * @example
  * defaultOptions().runner; // "direct"
  */
@@ -120,5 +146,9 @@ export function validateStandardOptions(options: StandardOptions): void {
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || !Number.isInteger(v)) {
       throw new UsageError(`--${name} must be a positive integer, got ${String(v)}`);
     }
+  }
+  const d = options.maxDuration;
+  if (d !== undefined && !(typeof d === "number" && Number.isFinite(d) && d > 0)) {
+    throw new UsageError(`--maxDuration must be a positive number of seconds, got ${String(d)}`);
   }
 }

@@ -10,6 +10,10 @@
  * When no round makes progress, the loop applies the next TestStream event (a TestStream advances only once
  * everything before it has settled) or, with unbounded sources, sleeps until data or a processing-time timer is
  * due. Processing time comes from a clock: real time, or the TestStream's test clock.
+ *
+ * A run that reads unbounded sources may be stopped before they finish, by `--maxDuration` or Ctrl-C (see
+ * `streaming-stop.ts`): with `--drain` its sources stop, their watermarks jump to +∞ and the loop runs on until
+ * every window has fired, as if the sources had finished; without, the run ends at once and rejects.
  * @module
  */
 import type { PipelineGraph, ReadNode, TestStreamNode } from "../../sdk/graph.js";
@@ -31,6 +35,7 @@ import { toPipelineError, userCodeError } from "../core/user-code-error.js";
 import { stageMayRun } from "../core/stage-readiness.js";
 import { checkSourceTimestamp } from "../core/source-timestamps.js";
 import { seededRandom, takeOne } from "./seeded-random.js";
+import { StreamingStop } from "./streaming-stop.js";
 
 interface QueuedBundle {
   readonly pcollection: string;
@@ -53,6 +58,8 @@ interface Grouping {
 /** An unbounded source's readers (one per split). */
 interface UnboundedRead {
   readonly readers: UnboundedReader<unknown>[];
+  /** Drained: the readers are no longer polled and the source's watermark is +∞ (set once, never cleared). */
+  stopped: boolean;
 }
 
 /** Per-stage scheduling state. */
@@ -165,30 +172,54 @@ export class DirectJob {
 
   async run(): Promise<PipelineResult> {
     const started = Date.now();
+    // Only runs that read unbounded sources can go on forever; a TestStream ends with its script.
+    const stop = this.readsUnboundedSources()
+      ? new StreamingStop(
+          { maxDurationSec: this.options.maxDuration, drain: this.options.drain === true, quiet: this.options.quiet === true },
+          started,
+        )
+      : undefined;
+    stop?.install();
     try {
-      await this.openSources();
-      for (;;) {
-        if (await this.round()) continue;
-        if (await this.applyNextTestStreamEvent()) continue;
-        if (this.allComplete()) break;
-        if (this.hasOpenUnboundedReaders()) {
-          await sleep(this.idleSleepMs());
-          continue;
-        }
-        const stuck = [...this.states.values()].filter((s) => s.outputWatermark < TIMESTAMP_MAX_VALUE);
-        throw new Error(`internal: the run stalled with stages ${stuck.map((s) => s.stage.id).join(", ")} incomplete`);
+      try {
+        await this.openSources();
+        await this.loop(stop);
+      } catch (e) {
+        await this.teardown();
+        throw toPipelineError(e, this.graph);
       }
-    } catch (e) {
       await this.teardown();
-      throw toPipelineError(e, this.graph);
+    } finally {
+      stop?.uninstall();
     }
-    await this.teardown();
     this.publishDroppedCounters();
     const elementCounts = new Map<string, number>();
     for (const s of this.states.values()) {
       for (const [pc, n] of s.executor.elementCounts()) elementCounts.set(pc, (elementCounts.get(pc) ?? 0) + n);
     }
     return { state: "DONE", metrics: this.metrics.results(), elementCounts, durationMs: Date.now() - started };
+  }
+
+  /** Rounds until every stage is complete (or the run is stopped without draining). */
+  private async loop(stop: StreamingStop | undefined): Promise<void> {
+    for (;;) {
+      if (stop) {
+        const action = stop.action();
+        if (action === "abort") throw stop.abortError();
+        if (action === "drain") this.stopUnboundedSources();
+        await stop.breathe();
+      }
+      if (await this.round()) continue;
+      if (await this.applyNextTestStreamEvent()) continue;
+      if (this.allComplete()) return;
+      if (this.hasOpenUnboundedReaders()) {
+        await sleep(Math.min(this.idleSleepMs(), stop?.msUntilDeadline() ?? Infinity));
+        stop?.breathed();
+        continue;
+      }
+      const stuck = [...this.states.values()].filter((s) => s.outputWatermark < TIMESTAMP_MAX_VALUE);
+      throw new Error(`internal: the run stalled with stages ${stuck.map((s) => s.stage.id).join(", ")} incomplete`);
+    }
   }
 
   /** One round: all available work, then watermarks and firings. Returns whether anything happened. */
@@ -227,6 +258,10 @@ export class DirectJob {
             fired += g.side.advanceInputWatermark(input, s.executor.rootOutput);
           });
           if (fired > 0) progressed = true;
+        } else if (input > g.advancedTo) {
+          // Nothing is pending, so nothing can fire; but the side must know the watermark: records arriving behind
+          // it later are late, and may not hold the output watermark.
+          g.side.advanceInputWatermark(input, NOTHING_DUE);
         }
         g.dirty = false;
         g.advancedTo = input;
@@ -274,6 +309,7 @@ export class DirectJob {
       case "impulse":
         return s.impulseDone ? TIMESTAMP_MAX_VALUE : TIMESTAMP_MIN_VALUE;
       case "read":
+        if (s.unbounded?.stopped) return TIMESTAMP_MAX_VALUE;
         if (s.unbounded) return Math.min(...s.unbounded.readers.map((r) => (r.done ? TIMESTAMP_MAX_VALUE : r.watermark())));
         return s.splits!.length === 0 ? TIMESTAMP_MAX_VALUE : TIMESTAMP_MIN_VALUE;
       case "testStream":
@@ -309,7 +345,7 @@ export class DirectJob {
       try {
         if (isUnboundedSource(source)) {
           const splits = await source.split(1);
-          s.unbounded = { readers: splits.map((split) => source.createReader(split, undefined)) };
+          s.unbounded = { readers: splits.map((split) => source.createReader(split, undefined)), stopped: false };
         } else {
           s.splits = [...(await source.split(DESIRED_SPLIT_BYTES))];
         }
@@ -354,6 +390,7 @@ export class DirectJob {
 
   /** One poll of every open reader of an unbounded source: what they have now, as one bundle each. */
   private async pollReaders(s: StageState, transform: ReadNode): Promise<boolean> {
+    if (s.unbounded!.stopped) return false;
     let progressed = false;
     for (const reader of s.unbounded!.readers) {
       if (reader.done) continue;
@@ -374,8 +411,20 @@ export class DirectJob {
   }
 
   private hasOpenUnboundedReaders(): boolean {
-    for (const s of this.states.values()) if (s.unbounded?.readers.some((r) => !r.done)) return true;
+    for (const s of this.states.values()) if (s.unbounded && !s.unbounded.stopped && s.unbounded.readers.some((r) => !r.done)) return true;
     return false;
+  }
+
+  private readsUnboundedSources(): boolean {
+    return this.plan.stages.some((s) => s.root.kind === "read" && isUnboundedSource(s.root.transform.source));
+  }
+
+  /**
+   * Drains: no reader is polled again, and each unbounded source's watermark becomes +∞ at the end of this round,
+   * so downstream windows fire as they would had the sources finished. Readers are closed at teardown, as usual.
+   */
+  private stopUnboundedSources(): void {
+    for (const s of this.states.values()) if (s.unbounded) s.unbounded.stopped = true;
   }
 
   /** Sleeps until the next processing-time timer is due, polling sources at least every {@link IDLE_POLL_MS}. */
