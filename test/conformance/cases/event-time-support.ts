@@ -2,7 +2,17 @@
  * Helpers for the event-time conformance cases (no test framework here: workers re-import the cases).
  * @module
  */
-import { kv, type KV, type PCollection } from "../../../sdk/index.js";
+import {
+  groupByKey,
+  kv,
+  timestamped,
+  windowInto,
+  type KV,
+  type PCollection,
+  type TimestampedValue,
+  type WindowFn,
+  type WindowIntoOptions,
+} from "../../../sdk/index.js";
 import type { PaneRecord } from "../../../sdk/testing/index.js";
 import { compareAny } from "./support.js";
 
@@ -29,4 +39,20 @@ export function pane<T>(window: string, value: T, timestamp: number, spec: strin
 /** A GroupByKey's output with each group's values sorted, so panes compare exactly (a group has no order). */
 export function sortedValues<K, V>(groups: PCollection<KV<K, readonly V[]>>, name = "SortValues"): PCollection<KV<K, V[]>> {
   return groups.map(({ key, value }) => kv(key, [...value].sort(compareAny)), name);
+}
+
+/** An element `KV(key, value)` at `timestamp` for a TestStream; the value defaults to the timestamp. */
+export function at(timestamp: number, key = "k", value: number = timestamp): TimestampedValue<KV<string, number>> {
+  return timestamped(kv(key, value), timestamp);
+}
+
+/** Re-windows, groups and sorts each group's values: the panes a transcript compares. */
+export function groupedIn(
+  input: PCollection<KV<string, number>>,
+  name: string,
+  windowFn: WindowFn,
+  options: WindowIntoOptions = {},
+): PCollection<KV<string, number[]>> {
+  const grouped = input.apply(`Window${name}`, windowInto<KV<string, number>>(windowFn, options)).apply(`Group${name}`, groupByKey<string, number>());
+  return sortedValues(grouped, `Sort${name}`);
 }
