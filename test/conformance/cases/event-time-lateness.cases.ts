@@ -1,0 +1,68 @@
+/**
+ * Streaming transcripts, lateness: data for windows whose end plus the allowed lateness the watermark has passed
+ * is dropped (and counted in the GroupByKey step's `droppedDueToLateness` counter, which
+ * `event-time-lateness.test.ts` checks); data within the lateness makes LATE panes.
+ */
+import { definePipeline, FixedWindows, kv, windowInto, type KV } from "../../../sdk/index.js";
+import { sumPerKey } from "../../../transforms/index.js";
+import { assertThat, testStream } from "../../../sdk/testing/index.js";
+import { at, groupedIn, pane } from "./event-time-support.js";
+
+/** The step whose counters the tests read. */
+export const GROUP_STEP = "Group";
+
+/** Two elements dropped: one before any pane of the key, one after its window was garbage collected. */
+export const droppedBeyondAllowedLateness = definePipeline(import.meta, {
+  name: "droppedBeyondAllowedLateness",
+  build(p) {
+    const events = p.apply(
+      testStream<KV<string, number>>()
+        .advanceWatermarkTo(20)
+        .addElements(at(1)) // [0,10) expired: 9 + 5 < 20
+        .addElements(at(12)) // [10,20) is late but within the lateness; nothing held the watermark for it: LATE
+        .advanceWatermarkTo(25) // [10,20) garbage collected (19 + 5 < 25)
+        .addElements(at(13)) // dropped
+        .advanceWatermarkToInfinity(),
+    );
+    assertThat(groupedIn(events, "", new FixedWindows(10), { accumulation: "ACCUMULATING", allowedLateness: 5 })).panes().containsInAnyOrder(
+      pane("10:20", kv("k", [12]), 19, "LATE 0/0 first"),
+    );
+  },
+});
+
+/** Without allowed lateness, every element behind the watermark is dropped, however it arrives. */
+export const lateDataWithoutLatenessIsDropped = definePipeline(import.meta, {
+  name: "lateDataWithoutLatenessIsDropped",
+  build(p) {
+    const events = p.apply(
+      testStream<KV<string, number>>()
+        .advanceWatermarkTo(50)
+        .addElements(at(1), at(12), at(33), at(49))
+        .addElements(at(55))
+        .advanceWatermarkTo(60)
+        .advanceWatermarkToInfinity(),
+    );
+    assertThat(groupedIn(events, "", new FixedWindows(10))).panes().containsInAnyOrder(pane("50:60", kv("k", [55]), 59, "ON_TIME 0/0 first last"));
+  },
+});
+
+/** The same in a combine: the counter is the combine's GroupByKey's. */
+export const droppedInAWindowedCombine = definePipeline(import.meta, {
+  name: "droppedInAWindowedCombine",
+  build(p) {
+    const events = p.apply(
+      testStream<KV<string, number>>()
+        .addElements(at(1, "a", 1), at(2, "b", 2))
+        .advanceWatermarkTo(10)
+        .addElements(at(3, "a", 100)) // late, no lateness allowed: dropped
+        .addElements(at(12, "a", 3))
+        .advanceWatermarkToInfinity(),
+    );
+    const sums = events.apply(windowInto(new FixedWindows(10))).apply("Sum", sumPerKey());
+    assertThat(sums).panes().containsInAnyOrder(
+      pane("0:10", kv("a", 1), 9, "ON_TIME 0/0 first last"),
+      pane("0:10", kv("b", 2), 9, "ON_TIME 0/0 first last"),
+      pane("10:20", kv("a", 3), 19, "ON_TIME 0/0 first last"),
+    );
+  },
+});
