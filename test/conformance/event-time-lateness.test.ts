@@ -3,17 +3,20 @@ import { queryMetrics, type PipelineDefinition } from "../../sdk/index.js";
 import { matrixRunners, ORDER_SEED, STREAMING_UNSUPPORTED } from "./matrix.js";
 import * as cases from "./cases/event-time-lateness.cases.js";
 
-/** Each case with how many elements its GroupByKey step must report as dropped for lateness. */
-const DROPPED: readonly [PipelineDefinition, string, number][] = [
-  [cases.droppedBeyondAllowedLateness, cases.GROUP_STEP, 2],
-  [cases.lateDataWithoutLatenessIsDropped, cases.GROUP_STEP, 4],
-  [cases.droppedInAWindowedCombine, "Sum/CombinePerKey/GroupByKey", 1],
+/** Each case with the drop counter its GroupByKey step must report, and the count (absent: no such counter). */
+const DROPPED: readonly [PipelineDefinition, string, "droppedDueToLateness" | "droppedDueToClosedWindow", number | undefined][] = [
+  [cases.droppedBeyondAllowedLateness, cases.GROUP_STEP, "droppedDueToLateness", 2],
+  [cases.lateDataWithoutLatenessIsDropped, cases.GROUP_STEP, "droppedDueToLateness", 4],
+  [cases.droppedInAWindowedCombine, "Sum/CombinePerKey/GroupByKey", "droppedDueToLateness", 1],
+  [cases.droppedAfterTheOnTimePane, cases.GROUP_STEP, "droppedDueToLateness", 1],
+  [cases.droppedAfterTheOnTimePane, cases.GROUP_STEP, "droppedDueToClosedWindow", undefined],
+  [cases.withTimestampsInAStream, "CountPerElement/CountPerKey/CombinePerKey/GroupByKey", "droppedDueToLateness", undefined],
 ];
 
 describe("Event time: lateness (TestStream transcripts)", () => {
-  for (const [definition, step, dropped] of DROPPED) {
+  for (const [definition, step, counter, dropped] of DROPPED) {
     for (const runner of matrixRunners()) {
-      const title = `${definition.name}: ${dropped} dropped, counted as droppedDueToLateness of ${step} [${runner}]`;
+      const title = `${definition.name}: ${dropped ?? "nothing"} dropped, counted as ${counter} of ${step} [${runner}]`;
       const reason = STREAMING_UNSUPPORTED[runner];
       if (reason !== undefined) {
         it.skip(`${title} — unsupported on ${runner}: ${reason}`);
@@ -21,8 +24,8 @@ describe("Event time: lateness (TestStream transcripts)", () => {
       }
       it(title, async () => {
         const { metrics } = await definition.run({ runner, orderSeed: ORDER_SEED, quiet: true });
-        const counters = queryMetrics(metrics.counters, { name: "droppedDueToLateness" }).map((m) => [m.step, m.value]);
-        expect(counters, "droppedDueToLateness counters, by step").to.deep.equal([[step, dropped]]);
+        const counters = queryMetrics(metrics.counters, { name: counter }).map((m) => [m.step, m.value]);
+        expect(counters, `${counter} counters, by step`).to.deep.equal(dropped === undefined ? [] : [[step, dropped]]);
       });
     }
   }

@@ -3,8 +3,8 @@
  * is dropped (and counted in the GroupByKey step's `droppedDueToLateness` counter, which
  * `event-time-lateness.test.ts` checks); data within the lateness makes LATE panes.
  */
-import { definePipeline, FixedWindows, kv, windowInto, type KV } from "../../../sdk/index.js";
-import { sumPerKey } from "../../../transforms/index.js";
+import { AfterWatermark, definePipeline, FixedWindows, kv, windowInto, type KV } from "../../../sdk/index.js";
+import { countPerElement, sumPerKey, withTimestamps } from "../../../transforms/index.js";
 import { assertThat, testStream } from "../../../sdk/testing/index.js";
 import { at, groupedIn, pane } from "./event-time-support.js";
 
@@ -64,5 +64,52 @@ export const droppedInAWindowedCombine = definePipeline(import.meta, {
       pane("0:10", kv("b", 2), 9, "ON_TIME 0/0 first last"),
       pane("10:20", kv("a", 3), 19, "ON_TIME 0/0 first last"),
     );
+  },
+});
+
+/**
+ * `AfterWatermark()` without lateness closes the window at the ON_TIME pane; later data for it is behind the
+ * watermark beyond the (zero) lateness, so it is dropped as late, before the closed window is even looked at (as
+ * Beam's LateDataDroppingDoFnRunner does). A window closed before garbage collection would need a trigger that
+ * finishes early, which GroupByKey rejects as unsafe, so `droppedDueToClosedWindow` cannot happen here.
+ */
+export const droppedAfterTheOnTimePane = definePipeline(import.meta, {
+  name: "droppedAfterTheOnTimePane",
+  build(p) {
+    const events = p.apply(
+      testStream<KV<string, number>>()
+        .addElements(at(1))
+        .advanceWatermarkTo(10) // ON_TIME, and the trigger finishes
+        .addElements(at(2)) // dropped
+        .advanceWatermarkToInfinity(),
+    );
+    const trigger = AfterWatermark();
+    assertThat(groupedIn(events, "", new FixedWindows(10), { trigger, accumulation: "DISCARDING", allowedLateness: 0 })).panes().containsInAnyOrder(
+      pane("0:10", kv("k", [1]), 9, "ON_TIME 0/0 first last"),
+    );
+  },
+});
+
+interface Click {
+  readonly user: string;
+  readonly at: number;
+}
+
+/** withTimestamps in a stream: event time from the records, arrival order irrelevant. */
+export const withTimestampsInAStream = definePipeline(import.meta, {
+  name: "withTimestampsInAStream",
+  build(p) {
+    const clicks = p.apply(
+      testStream<Click>()
+        .addElements({ value: { user: "a", at: 3 }, timestamp: 100 }, { value: { user: "b", at: 12 }, timestamp: 100 })
+        .addElements({ value: { user: "a", at: 8 }, timestamp: 101 })
+        .advanceWatermarkToInfinity(),
+    );
+    const counts = clicks
+      .apply(withTimestamps((c: Click) => c.at))
+      .apply(windowInto(new FixedWindows(10)))
+      .map((c) => c.user)
+      .apply(countPerElement());
+    assertThat(counts).panes().containsInAnyOrder(pane("0:10", kv("a", 2), 9, "ON_TIME 0/0 first last"), pane("10:20", kv("b", 1), 19, "ON_TIME 0/0 first last"));
   },
 });

@@ -280,6 +280,40 @@ export const orFinallyInAfterEach = definePipeline(import.meta, {
   },
 });
 
+/**
+ * Beam's `testEmptyOnTimeWithOnTimeBehaviorFireIfNonEmpty`: under on-time behaviour FIRE_IF_NON_EMPTY the empty
+ * ON_TIME pane is skipped (and takes no index); closing behaviour FIRE_ALWAYS emits the final pane at garbage
+ * collection even though nothing new arrived.
+ */
+export const onTimeAndClosingBehaviours = definePipeline(import.meta, {
+  name: "onTimeAndClosingBehaviours",
+  build(p) {
+    const events = p.apply(
+      testStream<KV<string, number>>()
+        .advanceWatermarkTo(0)
+        .addElements(...[1, 3, 7, 5].map((t) => at(t, "k", 1)))
+        .advanceProcessingTime(6) // EARLY 4 @1
+        .advanceWatermarkTo(11) // the ON_TIME pane would be empty: skipped
+        .advanceWatermarkTo(110) // garbage collection (9 + 100 < 110): the final pane, LATE
+        .advanceWatermarkToInfinity(),
+    );
+    const sums = events
+      .apply(
+        windowInto(new FixedWindows(10), {
+          trigger: AfterEach(OrFinally(Repeatedly(AfterProcessingTime(5)), AfterWatermark()), Repeatedly(AfterProcessingTime(25))),
+          timestampCombiner: "EARLIEST",
+          accumulation: "ACCUMULATING",
+          allowedLateness: 100,
+          closingBehavior: "FIRE_ALWAYS",
+          onTimeBehavior: "FIRE_IF_NON_EMPTY",
+        }),
+      )
+      .apply(sumPerKey());
+    assertThat(sums).panes().containsInAnyOrder(pane("0:10", kv("k", 4), 1, "EARLY 0/-1 first"), pane("0:10", kv("k", 4), 9, "LATE 1/0 last"));
+    assertThat(sums).inOnTimePane("0:10").empty();
+  },
+});
+
 /** `Never()` fires only the final pane, when the window is garbage collected (end + allowed lateness). */
 export const neverFiresAtGarbageCollection = definePipeline(import.meta, {
   name: "neverFiresAtGarbageCollection",
