@@ -17,6 +17,8 @@ import {
 /**
  * A window as plain data, so it survives the trip between workers (a window object would lose its class).
  * Interval windows also give their bounds.
+ * @example
+ * const w: WindowDescription = { id: "0:60000", maxTimestamp: 59_999, start: 0, end: 60_000 };
  */
 export interface WindowDescription {
   /** The window's id: equal for equal windows (`"0:60000"`, `"global"`). */
@@ -29,7 +31,11 @@ export interface WindowDescription {
   readonly end?: Instant;
 }
 
-/** An element with its timestamp, window and pane (Beam's `ValueInSingleWindow`). */
+/**
+ * An element with its timestamp, window and pane (Beam's `ValueInSingleWindow`).
+ * @example
+ * sums.apply(reifyWindows()).map((v: ValueInWindow<KV<string, number>>) => `${v.window.id} ${v.pane.timing}: ${v.value.value}`);
+ */
 export interface ValueInWindow<T> {
   /** The element. */
   readonly value: T;

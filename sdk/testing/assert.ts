@@ -50,6 +50,9 @@ import {
  * returns the assertion again, so several can be chained.
  * @typeParam T the type of what is compared
  * @typeParam Self the assertion type the checks return, for chaining
+ * @example
+ * assertThat(words).containsInAnyOrder("a", "b").satisfies((ws) => ws.length === 2);
+ * assertThat(sums).inOnTimePane("0:60000").equals([kv("a", 3)]);
  */
 export interface ContentsChecks<T, Self> {
   /**
@@ -87,6 +90,10 @@ export interface ContentsChecks<T, Self> {
  * A window is given as a window object or as its id (`"0:10"` for `new IntervalWindow(0, 10)`, `"global"`).
  * Assertions on a window with no elements see none: `empty()` passes, `containsInAnyOrder(x)` fails.
  * @typeParam T the element type
+ * @example
+ * const sums = scores.apply(windowInto(new FixedWindows(60_000), { trigger, accumulation: "DISCARDING", allowedLateness: 0 })).apply(sumPerKey());
+ * assertThat(sums).inEarlyPane(new IntervalWindow(0, 60_000)).containsInAnyOrder(kv("a", 1));
+ * assertThat(sums).inOnTimePane(new IntervalWindow(0, 60_000)).containsInAnyOrder(kv("a", 2));
  */
 export interface PCollectionAssert<T> extends ContentsChecks<T, PCollectionAssert<T>> {
   /**
@@ -142,6 +149,9 @@ export interface PCollectionAssert<T> extends ContentsChecks<T, PCollectionAsser
 /**
  * Assertions on a part of a PCollection (one window and kind of pane) or on its elements with their panes.
  * @typeParam T the type of what is compared
+ * @example
+ * const late: PaneAssert<KV<string, number>> = assertThat(sums).inLatePane("0:60000");
+ * late.containsInAnyOrder(kv("a", 4));
  */
 export interface PaneAssert<T> extends ContentsChecks<T, PaneAssert<T>> {}
 

@@ -58,6 +58,8 @@ export interface PaneRecord<T> {
  * Which panes of a window a scoped assertion looks at (Beam's `PaneExtractors`): `all` (`inWindow`), `onTime`
  * (`inOnTimePane`), `final` (`inFinalPane`: panes with `isLast`), `early` (every EARLY pane), `late` (every LATE
  * pane), `nonLate` (EARLY and ON_TIME panes, `inCombinedNonLatePanes`).
+ * @example
+ * const selection: PaneSelection = "onTime"; // what assertThat(pc).inOnTimePane(w) looks at
  */
 export type PaneSelection = "all" | "onTime" | "final" | "early" | "late" | "nonLate";
 
@@ -71,7 +73,11 @@ const SELECTION_METHOD: Readonly<Record<PaneSelection, string>> = {
   nonLate: "inCombinedNonLatePanes",
 };
 
-/** The DoFn that turns each element into its {@link PaneRecord} (keeping its timestamp, window and pane). */
+/**
+ * The DoFn that turns each element into its {@link PaneRecord} (keeping its timestamp, window and pane).
+ * @example
+ * const records = sums.parDo(reifyPanesFn(), { name: "ReifyPanes" });
+ */
 export function reifyPanesFn<T>(): DoFn<T, PaneRecord<T>> {
   return {
     process(value: T, ctx: ProcessContext<PaneRecord<T>>) {
@@ -90,14 +96,22 @@ export function reifyPanesFn<T>(): DoFn<T, PaneRecord<T>> {
   };
 }
 
-/** The id a window argument stands for: a window's `id`, or a string taken as an id. */
+/**
+ * The id a window argument stands for: a window's `id`, or a string taken as an id.
+ * @example
+ * windowId(new IntervalWindow(0, 10)); // "0:10"
+ */
 export function windowId(window: BoundedWindow | string): string {
   if (typeof window === "string") return window;
   if (typeof window?.id !== "string") throw new TypeError(`expected a window (with an id) or a window id, got ${String(window)}`);
   return window.id;
 }
 
-/** `inOnTimePane(0:10)`: how a scoped assertion names itself in messages. */
+/**
+ * How a scoped assertion names itself in messages.
+ * @example
+ * describeSelection("onTime", "0:10"); // "inOnTimePane(0:10)"
+ */
 export function describeSelection(selection: PaneSelection, window: string): string {
   return `${SELECTION_METHOD[selection]}(${window})`;
 }
