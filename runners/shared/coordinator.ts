@@ -26,7 +26,14 @@ import { userCodeError, toPipelineError } from "../core/user-code-error.js";
 import type { BlobRef, JobSpec, SideInputData, Task, TaskEnvelope, TaskResult } from "./protocol.js";
 import { WorkerLostError, type WorkerPool } from "./worker-pool.js";
 import { stageMayRun } from "../core/stage-readiness.js";
-import { isUnboundedSource } from "../../sdk/model/unbounded-source.js";
+import { isUnboundedSource, type TimestampedValue, type UnboundedReader } from "../../sdk/model/unbounded-source.js";
+import { GLOBAL_WINDOW } from "../../sdk/model/window.js";
+import { NO_FIRING } from "../../sdk/model/pane.js";
+import { TEST_CLOCK_START } from "../../sdk/testing/test-stream.js";
+import { usesFastPath } from "../core/grouping-side.js";
+import { checkSourceTimestamp } from "../core/source-timestamps.js";
+import type { WindowedValue } from "../core/receiver.js";
+import { encodeBundle } from "./codec.js";
 
 /** How the coordinator behaves; set by the runner from the pipeline options. */
 export interface CoordinatorOptions {
@@ -58,7 +65,7 @@ export interface Progress {
 /** One shuffle partition of a grouping stage. */
 interface PartitionState {
   /** Records not yet sent to a group task, with their holds. */
-  pending: { data: BlobRef; hold: Instant; records: number }[];
+  pending: { data: BlobRef; hold: Instant; records: number; arrivalWatermark: Instant }[];
   /** Grouping state left by the last group task (unfired windows). */
   state: BlobRef | undefined;
   stateHold: Instant;
@@ -67,6 +74,8 @@ interface PartitionState {
   running: boolean;
   /** The input watermark the last group task was given. */
   firedAt: Instant;
+  /** The grouping state's earliest processing-time timer (undefined: none). */
+  nextTimer: Instant | undefined;
 }
 
 /** Scheduling state of one stage. */
@@ -81,6 +90,13 @@ interface StageState {
   readonly running: Map<number, Instant>;
   /** Side input PCollections its ParDos read. */
   readonly sideInputs: readonly string[];
+  /** Grouping stages: whether records can fire panes by themselves (counts, late data), not only watermarks. */
+  readonly dataDriven: boolean;
+  /** TestStream roots: the next event, and the watermark the script has set. */
+  nextEvent: number;
+  scriptWatermark: Instant;
+  /** Unbounded Read roots: the readers, polled by the coordinator. */
+  readers: UnboundedReader<unknown>[] | undefined;
   /** Monotone. */
   outputWatermark: Instant;
   readonly stats: { -readonly [K in keyof StageStats]: StageStats[K] };
@@ -125,6 +141,9 @@ export class Coordinator {
    */
   private readonly blobUsers = new Map<BlobRef, number>();
   private nextTaskId = 0;
+  /** Processing time: real, or the TestStream's test clock. */
+  private readonly clock: { now(): Instant; advance?(ms: number): void };
+  private lastPoll = 0;
   private tasksDone = 0;
   private retries = 0;
   private spilledBytes = 0;
@@ -143,6 +162,8 @@ export class Coordinator {
       );
     }
     this.plan = fuse(job.graph);
+    const hasTestStream = this.plan.stages.some((s) => s.root.kind === "testStream");
+    this.clock = hasTestStream ? testClock() : { now: () => Date.now() };
     this.spec = {
       jobId: randomUUID(),
       source: job.source,
@@ -164,12 +185,17 @@ export class Coordinator {
               runningHold: TIMESTAMP_MAX_VALUE,
               running: false,
               firedAt: TIMESTAMP_MIN_VALUE,
+              nextTimer: undefined,
             }))
           : [],
       running: new Map(),
       sideInputs: [
         ...new Set(stage.transforms.flatMap((t) => (t.kind === "ParDo" ? t.sideInputs.map((v) => v.pcollection.id) : []))),
       ],
+      dataDriven: stage.root.kind === "shuffle" && !usesFastPath(stage.root.shuffle.windowing),
+      nextEvent: 0,
+      scriptWatermark: TIMESTAMP_MIN_VALUE,
+      readers: undefined,
       outputWatermark: TIMESTAMP_MIN_VALUE,
       stats: {
         stage: stage.id,
@@ -189,13 +215,26 @@ export class Coordinator {
       await this.splitSources();
       for (;;) {
         this.updateWatermarks();
+        if (this.inFlight.size < this.pool.size) await this.pollReaders(false);
         while (this.inFlight.size < this.pool.size) {
           const next = this.nextTask();
           if (!next) break;
           this.start(next, 1);
         }
-        if (this.inFlight.size === 0) break;
-        await this.complete(await Promise.race(this.inFlight.values()));
+        if (this.inFlight.size > 0) {
+          await this.complete(await Promise.race(this.inFlight.values()));
+          continue;
+        }
+        // Quiescent: watermarks may still move (a reader finished while polled), then the TestStream's next
+        // event, else wait for unbounded data or a processing-time timer.
+        if (this.updateWatermarks()) continue;
+        if (this.applyNextTestStreamEvent()) continue;
+        if (this.states.every((s) => s.outputWatermark === TIMESTAMP_MAX_VALUE)) break;
+        if (this.states.some((s) => s.readers?.some((r) => !r.done)) || this.timersPending()) {
+          if (!(await this.pollReaders(true))) await sleep(IDLE_POLL_MS);
+          continue;
+        }
+        break;
       }
       const stuck = this.states.filter((s) => s.outputWatermark < TIMESTAMP_MAX_VALUE);
       if (stuck.length > 0) throw new Error(`internal: the run stalled with stages ${stuck.map((s) => s.stage.id).join(", ")} incomplete`);
@@ -203,6 +242,8 @@ export class Coordinator {
       // Let running tasks finish (their results are dropped) so that teardown sees quiet workers.
       await Promise.allSettled(this.inFlight.values());
       throw toPipelineError(e, this.job.graph);
+    } finally {
+      for (const s of this.states) for (const r of s.readers ?? []) await r.close().catch(() => undefined);
     }
     return {
       state: "DONE",
@@ -246,12 +287,21 @@ export class Coordinator {
       }
       if (root.kind === "shuffle") {
         const input = this.inputWatermark(s);
+        const now = this.clock.now();
         for (let p = 0; p < s.partitions.length; p++) {
           const part = s.partitions[p]!;
-          if (part.running || (part.pending.length === 0 && part.state === undefined) || input <= part.firedAt) continue;
+          if (part.running || (part.pending.length === 0 && part.state === undefined)) continue;
           const hold = Math.min(part.stateHold, ...part.pending.map((r) => r.hold));
-          if (!(input > hold || input === TIMESTAMP_MAX_VALUE)) continue;
+          const advanced = input > part.firedAt;
+          const timerDue = part.nextTimer !== undefined && part.nextTimer < now;
+          // Under the default trigger only the watermark fires windows, so records wait for it (batch groups each
+          // partition once); under other triggers records can fire panes by themselves, so they go at once.
+          const ready = s.dataDriven
+            ? part.pending.length > 0 || advanced || timerDue
+            : advanced && (input > hold || input === TIMESTAMP_MAX_VALUE);
+          if (!ready) continue;
           const records = part.pending.map((r) => r.data);
+          const arrivalWatermark = Math.max(part.firedAt, Math.min(input, ...part.pending.map((r) => r.arrivalWatermark)));
           for (const r of part.pending) s.stats.elementsIn += r.records;
           part.pending = [];
           part.running = true;
@@ -260,7 +310,13 @@ export class Coordinator {
           const state = part.state;
           part.state = undefined;
           part.stateHold = TIMESTAMP_MAX_VALUE;
-          return { stage: s, task: { kind: "group", stage: id, partition: p, watermark: input, records, state }, partition: part, hold };
+          part.nextTimer = undefined;
+          return {
+            stage: s,
+            task: { kind: "group", stage: id, partition: p, watermark: input, arrivalWatermark, processingTime: now, records, state },
+            partition: part,
+            hold,
+          };
         }
       }
     }
@@ -320,7 +376,12 @@ export class Coordinator {
     for (const out of r.shuffle) {
       this.blobUsers.set(out.data, 1);
       const target = this.states.find((s) => s.stage.id === out.stage)!;
-      target.partitions[out.partition]!.pending.push({ data: out.data, hold: out.hold, records: out.records });
+      target.partitions[out.partition]!.pending.push({
+        data: out.data,
+        hold: out.hold,
+        records: out.records,
+        arrivalWatermark: this.inputWatermark(target),
+      });
       stage.stats.elementsOut += out.records;
       stage.stats.shuffleBytesOut += blobBytes(out.data);
     }
@@ -344,6 +405,7 @@ export class Coordinator {
       part.running = false;
       part.runningHold = TIMESTAMP_MAX_VALUE;
       part.state = r.group?.state;
+      part.nextTimer = r.group?.nextProcessingTimer;
       if (part.state !== undefined) this.blobUsers.set(part.state, 1);
       part.stateHold = r.group?.state === undefined ? TIMESTAMP_MAX_VALUE : r.group.hold;
     }
@@ -375,7 +437,9 @@ export class Coordinator {
 
   // ---- watermarks ----
 
-  private updateWatermarks(): void {
+  /** Recomputes every stage's output watermark; returns whether any moved. */
+  private updateWatermarks(): boolean {
+    let moved = false;
     for (const s of this.states) {
       const input = this.inputWatermark(s);
       let out: Instant;
@@ -384,9 +448,14 @@ export class Coordinator {
           out = s.impulsePending || s.running.size > 0 ? TIMESTAMP_MIN_VALUE : TIMESTAMP_MAX_VALUE;
           break;
         case "testStream":
-          throw new Error("internal: TestStream reached a parallel runner (it is refused as unbounded input)");
+          out = Math.min(s.scriptWatermark, ...s.running.values());
+          break;
         case "read":
-          out = s.splits.length > 0 || s.running.size > 0 ? TIMESTAMP_MIN_VALUE : TIMESTAMP_MAX_VALUE;
+          if (s.readers) {
+            out = Math.min(...s.readers.map((r) => (r.done ? TIMESTAMP_MAX_VALUE : r.watermark())), ...s.running.values());
+          } else {
+            out = s.splits.length > 0 || s.running.size > 0 ? TIMESTAMP_MIN_VALUE : TIMESTAMP_MAX_VALUE;
+          }
           break;
         case "collection":
           out = Math.min(input, ...s.queue.map((b) => b.minTimestamp), ...s.running.values());
@@ -395,14 +464,20 @@ export class Coordinator {
           out = input;
           for (const p of s.partitions) {
             out = Math.min(out, p.stateHold, p.runningHold, ...p.pending.map((r) => r.hold));
+            // A side's hold is only known for the watermark it was last advanced to: under triggers other than the
+            // default, advancing it may still fire panes (an on-time pane at the end of the window, say), so the
+            // stage waits at that watermark until the partition's next group task has seen the new one.
+            if (s.dataDriven && p.state !== undefined && p.firedAt < input) out = Math.min(out, p.firedAt);
           }
           break;
       }
       if (out > s.outputWatermark) {
         s.outputWatermark = out;
+        moved = true;
         if (out === TIMESTAMP_MAX_VALUE) this.sealSideInputs(s);
       }
     }
+    return moved;
   }
 
   private inputWatermark(s: StageState): Instant {
@@ -431,7 +506,16 @@ export class Coordinator {
       const root = s.stage.root;
       if (root.kind !== "read") continue;
       const source = root.transform.source;
-      if (isUnboundedSource(source)) throw new Error("internal: an unbounded source reached a parallel runner (it is refused as unbounded input)");
+      if (isUnboundedSource(source)) {
+        // The coordinator reads unbounded sources itself and ships what arrives to the workers as elements.
+        try {
+          const splits = await source.split(this.pool.size);
+          s.readers = splits.map((split) => source.createReader(split, undefined));
+        } catch (e) {
+          throw userCodeError(root.transform.fullName, e);
+        }
+        continue;
+      }
       try {
         const size = await source.estimateSizeBytes?.();
         s.splits.push(...(await source.split(desiredSplitBytes(size, this.pool.size))));
@@ -458,6 +542,71 @@ export class Coordinator {
     };
   }
 
+  /**
+   * Polls the open unbounded readers (at most every {@link IDLE_POLL_MS} unless `force`), shipping what they
+   * have as elements tasks. Returns whether anything arrived.
+   */
+  private async pollReaders(force: boolean): Promise<boolean> {
+    const now = Date.now();
+    if (!force && now - this.lastPoll < IDLE_POLL_MS) return false;
+    this.lastPoll = now;
+    let arrived = false;
+    for (const s of this.states) {
+      if (!s.readers) continue;
+      const root = s.stage.root as Extract<Stage["root"], { kind: "read" }>;
+      for (const reader of s.readers) {
+        if (reader.done) continue;
+        let batch: readonly TimestampedValue<unknown>[];
+        try {
+          batch = await reader.read(UNBOUNDED_BATCH);
+        } catch (e) {
+          throw userCodeError(root.transform.fullName, e);
+        }
+        if (batch.length === 0) continue;
+        arrived = true;
+        this.startElements(s, batch.map((e) => ({ value: e.value, timestamp: checkSourceTimestamp(root.transform.fullName, e), window: GLOBAL_WINDOW, pane: NO_FIRING })));
+      }
+    }
+    return arrived;
+  }
+
+  /** Ships elements read by the coordinator to a worker, through their stage's root. */
+  private startElements(s: StageState, elements: WindowedValue[]): void {
+    let hold = TIMESTAMP_MAX_VALUE;
+    for (const e of elements) if (e.timestamp < hold) hold = e.timestamp;
+    this.start({ stage: s, task: { kind: "elements", stage: s.stage.id, data: encodeBundle(elements) }, hold }, 1);
+  }
+
+  /** Applies the next TestStream event, if any is left. Returns whether it did. */
+  private applyNextTestStreamEvent(): boolean {
+    for (const s of this.states) {
+      const root = s.stage.root;
+      if (root.kind !== "testStream") continue;
+      const events = root.transform.events;
+      if (s.nextEvent > events.length) return false;
+      if (s.nextEvent === events.length) {
+        s.nextEvent++;
+        s.scriptWatermark = TIMESTAMP_MAX_VALUE;
+        return true;
+      }
+      const event = events[s.nextEvent++]!;
+      if (event.kind === "elements") {
+        this.startElements(s, event.elements.map((e) => ({ value: e.value, timestamp: e.timestamp, window: GLOBAL_WINDOW, pane: NO_FIRING })));
+      } else if (event.kind === "watermark") {
+        s.scriptWatermark = event.to;
+      } else {
+        this.clock.advance!(event.by);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether some grouping state waits for a processing-time timer. */
+  private timersPending(): boolean {
+    return this.states.some((s) => s.partitions.some((p) => p.nextTimer !== undefined));
+  }
+
   private elementsRead(): number {
     let n = 0;
     for (const s of this.states) {
@@ -468,10 +617,30 @@ export class Coordinator {
   }
 }
 
+/** Elements an unbounded reader is asked for per poll. */
+const UNBOUNDED_BATCH = 4096;
+/** How often idle unbounded sources are polled. */
+const IDLE_POLL_MS = 20;
+
+/** The TestStream clock: starts at {@link TEST_CLOCK_START} and moves only when the script says so. */
+function testClock(): { now(): Instant; advance(ms: number): void } {
+  let now = TEST_CLOCK_START;
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** The step a stage starts with: its source, its grouping step, or its first transform. */
 function rootStep(stage: Stage): string {
   const root = stage.root;
-  if (root.kind === "read" || root.kind === "impulse") return root.transform.fullName;
+  if (root.kind === "read" || root.kind === "impulse" || root.kind === "testStream") return root.transform.fullName;
   if (root.kind === "shuffle") return root.shuffle.step;
   return stage.transforms[0]?.fullName ?? stage.id;
 }

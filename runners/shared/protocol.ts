@@ -31,6 +31,8 @@ export type Task =
   | { readonly kind: "impulse"; readonly stage: string }
   /** Read one source split through its stage. */
   | { readonly kind: "read"; readonly stage: string; readonly split: unknown }
+  /** Run elements the coordinator read (a TestStream event, an unbounded source's poll) from a stage's root. */
+  | { readonly kind: "elements"; readonly stage: string; readonly data: BlobRef }
   /** Run a materialised bundle through a collection-rooted stage. */
   | { readonly kind: "bundle"; readonly stage: string; readonly pcollection: string; readonly data: BlobRef }
   /**
@@ -42,6 +44,13 @@ export type Task =
       readonly stage: string;
       readonly partition: number;
       readonly watermark: number;
+      /**
+       * The input watermark when the records arrived: the grouping side is told it before they are added, so
+       * records that were already behind it do not hold the output watermark (Beam's element-hold rule).
+       */
+      readonly arrivalWatermark: number;
+      /** Processing time now (real, or the TestStream's test clock). */
+      readonly processingTime: number;
       readonly records: readonly BlobRef[];
       readonly state: BlobRef | undefined;
     }
@@ -95,8 +104,11 @@ export interface TaskError {
 export interface TaskResult {
   readonly shuffle: readonly ShuffleOutput[];
   readonly bundles: readonly BundleOutput[];
-  /** Group tasks: the partition's remaining grouping state (absent when empty) and its hold. */
-  readonly group?: { readonly state: BlobRef | undefined; readonly hold: number };
+  /**
+   * Group tasks: the partition's remaining grouping state (absent when empty), its hold, and its earliest
+   * processing-time timer (absent: none).
+   */
+  readonly group?: { readonly state: BlobRef | undefined; readonly hold: number; readonly nextProcessingTimer?: number };
   /** Metric updates made by this task. */
   readonly metrics: MetricResults;
   /** Elements produced on each PCollection by this task. */

@@ -10,17 +10,27 @@
  */
 import { kv } from "../../sdk/model/kv.js";
 import { ON_TIME_AND_ONLY_FIRING } from "../../sdk/model/pane.js";
-import { TIMESTAMP_MAX_VALUE } from "../../sdk/model/time.js";
+import { TIMESTAMP_MAX_VALUE, TIMESTAMP_MIN_VALUE } from "../../sdk/model/time.js";
 import type { ShuffleSpec } from "../core/execution-plan.js";
 import type { Receiver } from "../core/receiver.js";
 import { userCodeError } from "../core/user-code-error.js";
 import { ExternalGrouper, type SpillStats } from "./spill/external-grouper.js";
 import { forEachShuffleRecord } from "./codec.js";
 
-/** Whether a group task may use the spilling path (see the module comment). */
-export function canGroupWithSpill(shuffle: ShuffleSpec, watermark: number, hasState: boolean): boolean {
+/**
+ * Whether a group task may use the spilling path (see the module comment): a batch firing of records that all
+ * arrived before the watermark moved (so none of them can be late).
+ */
+export function canGroupWithSpill(shuffle: ShuffleSpec, task: { watermark: number; arrivalWatermark: number; state: unknown }): boolean {
   const w = shuffle.windowing;
-  return watermark === TIMESTAMP_MAX_VALUE && !hasState && w.trigger.kind === "Default" && w.allowedLateness === 0 && !w.windowFn.isMerging;
+  return (
+    task.watermark === TIMESTAMP_MAX_VALUE &&
+    task.arrivalWatermark === TIMESTAMP_MIN_VALUE &&
+    task.state === undefined &&
+    w.trigger.kind === "Default" &&
+    w.allowedLateness === 0 &&
+    !w.windowFn.isMerging
+  );
 }
 
 /** Groups the records of `blobs` within `memoryBytes` and emits every group to `out`. */

@@ -197,6 +197,13 @@ export class WorkerRuntime {
         await ex.runBundle(() => readSplit(read.fullName, source.read(task.split), ex));
         return undefined;
       }
+      case "elements": {
+        const bytes = await this.io.read(task.data);
+        await ex.runBundle(() => {
+          forEachInBundle(bytes, (v, t, w, p) => ex.rootOutput.receive(v, t, w, p));
+        });
+        return undefined;
+      }
       case "bundle": {
         const bytes = await this.io.read(task.data);
         const input = ex.inputReceiver(task.pcollection);
@@ -210,7 +217,7 @@ export class WorkerRuntime {
         if (root.kind !== "shuffle") throw new Error(`internal: stage ${task.stage} does not group`);
         const shuffle = root.shuffle;
         const spillDir = this.options.spillDir?.(job.spec);
-        if (spillDir !== undefined && canGroupWithSpill(shuffle, task.watermark, task.state !== undefined)) {
+        if (spillDir !== undefined && canGroupWithSpill(shuffle, task)) {
           // Batch grouping within the memory budget: records may exceed memory, so they go through sorted runs.
           await ex.runBundle(async () => {
             const stats = await groupWithSpill({
@@ -227,14 +234,27 @@ export class WorkerRuntime {
         }
         const spec = { step: shuffle.step, windowing: shuffle.windowing, ...(shuffle.combineFn ? { combineFn: shuffle.combineFn } : {}), freeze: false };
         const grouping = task.state === undefined ? createGroupingSide(spec) : restoreGroupingSide(spec, decode(await this.io.read(task.state)));
-        for (const ref of task.records) {
-          forEachShuffleRecord(await this.io.read(ref), (r) => grouping.add(r.key, r.window, r.timestamp, r.value));
-        }
+        const dropped = [grouping.droppedLate, grouping.droppedClosedWindow];
+        const records: Uint8Array[] = [];
+        for (const ref of task.records) records.push(await this.io.read(ref));
         await ex.runBundle(() => {
+          // The time first, so records count their processing-time delays from now; then the records; then the
+          // watermark, which also fires what the records made ready.
+          grouping.advanceProcessingTime(task.processingTime, ex.rootOutput);
+          grouping.advanceInputWatermark(task.arrivalWatermark, ex.rootOutput);
+          for (const bytes of records) forEachShuffleRecord(bytes, (r) => grouping.add(r.key, r.window, r.timestamp, r.value));
           grouping.advanceInputWatermark(task.watermark, ex.rootOutput);
         });
+        const step = job.metrics.forStep(shuffle.gbk.fullName);
+        if (grouping.droppedLate > dropped[0]!) step.incCounter("droppedDueToLateness", grouping.droppedLate - dropped[0]!);
+        if (grouping.droppedClosedWindow > dropped[1]!) step.incCounter("droppedDueToClosedWindow", grouping.droppedClosedWindow - dropped[1]!);
         // Unfired windows go back to the coordinator, which sends them with the partition's next task.
-        return { state: grouping.hasPending ? this.io.write(encode(grouping.snapshot())) : undefined, hold: grouping.hold() };
+        const nextTimer = grouping.nextProcessingTimer();
+        return {
+          state: grouping.hasPending ? this.io.write(encode(grouping.snapshot())) : undefined,
+          hold: grouping.hold(),
+          ...(nextTimer !== undefined ? { nextProcessingTimer: nextTimer } : {}),
+        };
       }
     }
   }

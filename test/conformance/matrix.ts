@@ -24,13 +24,10 @@ export interface CaseOptions {
 }
 
 /**
- * The runners that refuse unbounded input (TestStream) for now: every streaming case is marked with this, so they
- * are skipped with the reason and can be switched on here, in one place, once a runner supports it.
+ * The runners that cannot run unbounded input (TestStream) yet: every streaming case is marked with this, so such
+ * a runner's cases are skipped with the reason. Every registered runner runs them now.
  */
-export const STREAMING_UNSUPPORTED: Unsupported = Object.freeze({
-  threads: "unbounded input (TestStream) is not supported on this runner yet",
-  process: "unbounded input (TestStream) is not supported on this runner yet",
-});
+export const STREAMING_UNSUPPORTED: Unsupported = Object.freeze({});
 
 /** Seed for the direct runner's order shuffling, so tests never rely on bundle, key or value order. */
 export const ORDER_SEED = 20261125;

@@ -4,8 +4,7 @@ import path from "node:path";
 import { conformanceCases } from "./matrix.js";
 import * as cases from "./cases/unbounded.cases.js";
 
-const NOT_YET = "unbounded input is not supported on this runner yet";
-const unsupported = { threads: NOT_YET, process: NOT_YET };
+import { STREAMING_UNSUPPORTED as unsupported } from "./matrix.js";
 
 describe("Unbounded sources", () => {
   describe("generateSequence", () =>
