@@ -7,6 +7,7 @@ import path from "node:path";
 import type { DoFn, KV, ProcessContext } from "../../../sdk/index.js";
 import { shardFileName, shardFilePattern, type ShardSpec } from "./shard-names.js";
 import { removeDirIfEmpty, writeLinesSync, type WrittenShard } from "./write-shard-fn.js";
+import { renameShard } from "./write-pane-fn.js";
 
 /**
  * Receives every written shard of the run in one group (plus a `null` start marker, so that it runs even when
@@ -69,20 +70,7 @@ export class FinalizeShardsFn implements DoFn<KV<string, readonly (WrittenShard 
       if (isShardFile.test(name) && !keep.has(name)) fs.rmSync(path.join(outputDir, name), { force: true });
     }
 
-    for (let shard = 0; shard < shards; shard++) {
-      const tempPath = byShard.get(shard)!;
-      try {
-        fs.renameSync(tempPath, finals[shard]!);
-      } catch (e) {
-        const missing = (e as NodeJS.ErrnoException).code === "ENOENT" && !fs.existsSync(tempPath);
-        throw new Error(
-          missing
-            ? `temporary file '${tempPath}' of shard ${shard} is missing: was it deleted before the write was finalised?`
-            : `cannot rename '${tempPath}' to '${finals[shard]}': ${(e as Error).message}`,
-          { cause: e },
-        );
-      }
-    }
+    for (let shard = 0; shard < shards; shard++) renameShard(byShard.get(shard)!, finals[shard]!, shard);
     fs.rmSync(tempDir, { recursive: true, force: true });
     for (const f of finals) ctx.output(f);
   }

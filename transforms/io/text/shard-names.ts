@@ -74,6 +74,57 @@ export function shardFilePattern(absolutePrefix: string, suffix: string): RegExp
   return new RegExp(`^${escapeRegExp(path.basename(absolutePrefix))}-\\d{5,}-of-\\d{5,}${escapeRegExp(suffix)}$`);
 }
 
+/**
+ * An instant as it appears in a file name: ISO 8601 in its basic format (`20260101T100000.000Z`), which has no
+ * `:` (not allowed in Windows file names) and, being fixed-width for years 0 to 9999, sorts in time order. A
+ * leading sign for years outside that range is kept.
+ * @example
+ * fileNameInstant(Date.UTC(2026, 0, 1, 10)); // "20260101T100000.000Z"
+ */
+export function fileNameInstant(t: number): string {
+  return new Date(t).toISOString().replace(/(?!^)[-:]/g, "");
+}
+
+/**
+ * The part of a windowed write's file names that names the window, from the window's id: `<start>-<end>` in
+ * {@link fileNameInstant} form for an interval window (id `start:end`), `global` for the global window.
+ * @throws Error for any other window: its id says nothing a file name could show reliably
+ * @example
+ * windowFileLabel("0:60000"); // "19700101T000000.000Z-19700101T000100.000Z"
+ * windowFileLabel("global");  // "global"
+ */
+export function windowFileLabel(windowId: string): string {
+  if (windowId === "global") return "global";
+  const bounds = parseIntervalWindowId(windowId);
+  if (bounds === undefined) throw unsupportedWindow(windowId);
+  return `${fileNameInstant(bounds[0])}-${fileNameInstant(bounds[1])}`;
+}
+
+/** The error for a window a windowed write cannot name its files after. */
+export function unsupportedWindow(windowId: string): Error {
+  return new Error(
+    `writeText cannot write window '${windowId}': windowed writes support the global window and interval windows ` +
+      "(fixed, sliding, sessions, or a custom WindowFn returning IntervalWindow)",
+  );
+}
+
+/** `[start, end]` of an interval window's id (`start:end`), or undefined when the id is not one. */
+export function parseIntervalWindowId(windowId: string): [number, number] | undefined {
+  const m = /^(-?\d+):(-?\d+)$/.exec(windowId);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/**
+ * The final file name of a shard of one pane of one window:
+ * `${prefix}-${windowLabel}-${paneIndex}-00001-of-00003${suffix}`.
+ * @example
+ * windowedShardFileName("/out/counts", windowFileLabel("0:60000"), 0, 0, 1, ".txt");
+ * // "/out/counts-19700101T000000.000Z-19700101T000100.000Z-0-00000-of-00001.txt"
+ */
+export function windowedShardFileName(prefix: string, windowLabel: string, paneIndex: number, index: number, shards: number, suffix: string): string {
+  return shardFileName(`${prefix}-${windowLabel}-${paneIndex}`, index, shards, suffix);
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

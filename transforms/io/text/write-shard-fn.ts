@@ -33,41 +33,72 @@ const WRITE_CHARS = 1 << 20;
  *   only at the end of the run or after a failed bundle, never between a finished bundle and the finalize step.
  */
 export class WriteShardFn implements DoFn<KV<number, readonly string[]>, WrittenShard> {
-  /** Files written by the bundle in progress: outputs the runner may still drop. Emptied when it finishes. */
-  private pending: string[] = [];
-  /** Files of finished bundles: handed to the finalize step, which renames them. */
-  private finished: string[] = [];
-  /** Whether a bundle has started and not finished (teardown then means that bundle failed). */
-  private inBundle = false;
+  private readonly files = new TempFiles();
 
   constructor(private readonly spec: ShardSpec) {}
 
   startBundle(): void {
-    this.inBundle = true;
+    this.files.startBundle();
   }
 
   process({ key: shard, value: lines }: KV<number, readonly string[]>, ctx: ProcessContext<WrittenShard>): void {
-    // Random per attempt, so that a retried bundle never collides with a file a failed attempt is deleting.
-    const tempPath = path.join(this.spec.tempDir, `shard-${shard}.${randomUUID()}.tmp`);
-    // Created here rather than in `setup`, so a run that fails before any shard is written leaves no directory.
-    fs.mkdirSync(this.spec.tempDir, { recursive: true });
-    this.pending.push(tempPath);
+    const tempPath = this.files.create(this.spec.tempDir, `shard-${shard}`);
     writeLinesSync(tempPath, this.spec.header, sortedLines(lines));
     ctx.output({ shard, tempPath });
   }
 
   finishBundle(): void {
-    this.finished.push(...this.pending);
+    this.files.finishBundle(true);
+  }
+
+  teardown(): void {
+    this.files.teardown(this.spec.tempDir);
+  }
+}
+
+/**
+ * The temporary files one writer DoFn instance created, and when they are deleted (the rules of
+ * {@link WriteShardFn}): files of a bundle that did not finish always; files of finished bundles that were handed
+ * on (`keep`) when the instance is torn down outside a bundle, i.e. at the end of the run, by which time a
+ * successful run has renamed them.
+ */
+export class TempFiles {
+  /** Files created by the bundle in progress: outputs the runner may still drop. Emptied when it finishes. */
+  private pending: string[] = [];
+  /** Files of finished bundles handed to a later step, which renames them. */
+  private finished: string[] = [];
+  /** Whether a bundle has started and not finished (teardown then means that bundle failed). */
+  private inBundle = false;
+
+  startBundle(): void {
+    this.inBundle = true;
+  }
+
+  /**
+   * A fresh temporary path in `dir` (created if need be), owned by the bundle in progress. The name is random
+   * per attempt, so a retried bundle never collides with a file a failed attempt is deleting.
+   */
+  create(dir: string, stem: string): string {
+    // Created here rather than in `setup`, so a run that fails before any file is written leaves no directory.
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${stem}.${randomUUID()}.tmp`);
+    this.pending.push(file);
+    return file;
+  }
+
+  /** The bundle finished: its files were handed on (`keep`) or already renamed (nothing left to track). */
+  finishBundle(keep: boolean): void {
+    if (keep) this.finished.push(...this.pending);
     this.pending = [];
     this.inBundle = false;
   }
 
-  teardown(): void {
+  teardown(dir: string): void {
     const doomed = this.inBundle ? this.pending : [...this.pending, ...this.finished];
     for (const file of doomed) fs.rmSync(file, { force: true });
     this.pending = [];
     if (!this.inBundle) this.finished = [];
-    removeDirIfEmpty(this.spec.tempDir);
+    removeDirIfEmpty(dir);
   }
 }
 

@@ -17,6 +17,9 @@ import {
 import { shardOf, tempDirFor, type ShardSpec } from "./shard-names.js";
 import { WriteShardFn, type WrittenShard } from "./write-shard-fn.js";
 import { FinalizeShardsFn } from "./finalize-shards-fn.js";
+import { WritePaneFn, type WrittenPane } from "./write-pane-fn.js";
+import { FinalizePanesFn } from "./finalize-panes-fn.js";
+import { KeepWindows } from "./keep-windows.js";
 
 /**
  * Options of {@link writeText}.
@@ -30,6 +33,12 @@ export interface WriteTextOptions {
   readonly suffix?: string;
   /** A line written at the top of every file, empty ones included. */
   readonly header?: string;
+  /**
+   * Write one set of shards per window and pane (see {@link writeText}). Default: true when the input is not in
+   * the global window or is unbounded (an unbounded input must be written as its panes fire: it may never end);
+   * false writes everything together, ignoring windows.
+   */
+  readonly windowed?: boolean;
 }
 
 /**
@@ -46,7 +55,18 @@ export interface WriteTextOptions {
  *
  * **Atomic**: shards are written to temporary files in `<dir of prefix>/.sluice-temp-<hash>/` and renamed to
  * their final names in one final step, after every shard is written; a failed run leaves no output files and no
- * temporary directory. The windowing of the input is ignored: all its elements are written together.
+ * temporary directory.
+ *
+ * **Windowed** (the default for input that is not in the global window, or is unbounded; `windowed` overrides):
+ * one set of shards for every pane of every window, named
+ * `${prefix}-${windowStart}-${windowEnd}-${paneIndex}-00000-of-00001${suffix}`, the bounds in ISO 8601 basic
+ * format (`20260101T100000.000Z`: no `:`, sorts in time order), or `${prefix}-global-${paneIndex}-...` for the
+ * global window. A pane's files hold the lines that arrived since the window's previous pane: the write groups
+ * with its input's windows and trigger but always discards, so an ACCUMULATING input's running results are not
+ * written twice. Each set is complete (every shard, empty ones included) and deterministic like unwindowed output.
+ * On bounded input every set is renamed in the final step, as above; on unbounded input, which may never end, a
+ * set is renamed as soon as its pane is written, so a streaming run publishes its results window by window (a
+ * stopped or failed run keeps the panes it already published). A window's lines are written by one worker.
  * @param prefix path prefix of the files; its directory is created if needed
  * @example
  * p.apply(readText("input/*.txt"))
@@ -54,6 +74,12 @@ export interface WriteTextOptions {
  *   .map(({ key, value }) => `${key}: ${value}`)
  *   .apply(writeText("out/counts", { shards: 3 }));
  * // out/counts-00000-of-00003.txt, out/counts-00001-of-00003.txt, out/counts-00002-of-00003.txt
+ *
+ * events.apply(windowInto(new FixedWindows(60_000)))
+ *   .apply(countPerElement())
+ *   .map(({ key, value }) => `${key}: ${value}`)
+ *   .apply(writeText("out/per-minute"));
+ * // out/per-minute-20260101T100000.000Z-20260101T100100.000Z-0-00000-of-00001.txt, one per minute with data
  */
 export function writeText(prefix: string, options: WriteTextOptions = {}): PTransform<PCollection<string>, PCollection<string>> {
   if (typeof prefix !== "string" || prefix.length === 0 || prefix.endsWith("/") || prefix.endsWith(path.sep)) {
@@ -66,6 +92,7 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
     throw new TypeError(`suffix must be a string without path separators, got ${JSON.stringify(suffix)}`);
   }
   if (options.header !== undefined && typeof options.header !== "string") throw new TypeError("header must be a string");
+  if (options.windowed !== undefined && typeof options.windowed !== "boolean") throw new TypeError("windowed must be a boolean");
   // Resolved when the pipeline is built; workers rebuild it from the same module in the same directory.
   const absolutePrefix = path.resolve(prefix);
   const spec: ShardSpec = Object.freeze({
@@ -79,6 +106,8 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
   return {
     name: "WriteText",
     expand(lines) {
+      const windowed = options.windowed ?? (!(lines.windowing.windowFn instanceof GlobalWindows) || !lines.isBounded);
+      if (windowed) return writeWindowed(lines, spec);
       const p = lines.pipeline;
       //   lines ─▶ AssignShard ─▶ GroupByShard ─▶ WriteShards ─▶ KeyAll ─┐
       //                                                                    ├▶ Collect ─▶ GroupAll ─▶ Finalize ─▶ paths
@@ -103,4 +132,56 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
         .parDo(new FinalizeShardsFn(spec), { name: "Finalize", finalizer: true });
     },
   };
+}
+
+/**
+ * The windowed write: one set of shards per window and pane.
+ *
+ * ```
+ *   lines ─▶ KeyByWindow ─▶ DiscardingPanes ─▶ GroupByWindow ─▶ WritePanes ─┬─ unbounded: renamed there ─▶ paths
+ *                                                                            └─ bounded: KeyAll ─▶ GlobalWindow ─▶ GroupAll ─▶ Finalize ─▶ paths
+ * ```
+ * KeyByWindow keys each line by its window's id (by one key for merging windows, so that sessions still merge
+ * in GroupByWindow). DiscardingPanes keeps every element in its window (KeepWindows reads the window back from
+ * the key; merging windows are re-assigned by the original WindowFn, which gives an unmerged element the same
+ * window) and keeps the input's trigger, lateness and timestamp combiner, but discards fired panes: each pane's
+ * files then hold only the lines that arrived since the previous one. GroupByWindow fires one pane per window
+ * whenever that trigger says, with all the lines of the pane together, so a pane's shards form one set.
+ */
+function writeWindowed(lines: PCollection<string>, spec: ShardSpec): PCollection<string> {
+  const w = lines.windowing;
+  const merging = w.windowFn.isMerging === true;
+  const keyed = lines.parDo<KV<string, string>>(
+    {
+      process(line, ctx) {
+        if (typeof line !== "string") throw new TypeError(`writeText writes strings, got ${line === null ? "null" : typeof line}`);
+        ctx.output(kv(merging ? "" : ctx.window.id, line));
+      },
+    },
+    { name: "KeyByWindow" },
+  );
+  const grouped = keyed
+    .apply(
+      "DiscardingPanes",
+      windowInto<KV<string, string>>(merging ? w.windowFn : new KeepWindows(w.windowFn), {
+        trigger: w.trigger,
+        accumulation: "DISCARDING",
+        allowedLateness: w.allowedLateness,
+        timestampCombiner: w.timestampCombiner,
+        ...(w.closingBehavior !== undefined ? { closingBehavior: w.closingBehavior } : {}),
+        ...(w.onTimeBehavior !== undefined ? { onTimeBehavior: w.onTimeBehavior } : {}),
+      }),
+    )
+    .apply("GroupByWindow", groupByKey<string, string>());
+  if (!lines.isBounded) {
+    // WritePaneFn emits final paths when it publishes.
+    return grouped.parDo(new WritePaneFn(spec, true), { name: "WritePanes" }) as PCollection<string>;
+  }
+  // Without `publish` it emits WrittenPanes, for the finalize step.
+  const written = grouped.parDo(new WritePaneFn(spec, false), { name: "WritePanes" }) as PCollection<WrittenPane>;
+  return written
+    .map((pane) => kv("", pane), "KeyAll")
+    .apply("GlobalWindow", windowInto<KV<string, WrittenPane>>(new GlobalWindows()))
+    .apply("GroupAll", groupByKey<string, WrittenPane>())
+    .parDo(new FinalizePanesFn(spec), { name: "Finalize", finalizer: true });
 }

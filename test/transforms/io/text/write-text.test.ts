@@ -2,15 +2,28 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { kv, type ProcessContext } from "../../../../sdk/index.js";
-import { fnv1a, shardFileName, shardFilePattern, shardOf, tempDirFor, type ShardSpec } from "../../../../transforms/io/text/shard-names.js";
+import { GLOBAL_WINDOW, IntervalWindow, NO_FIRING, kv, paneInfo, type BoundedWindow, type ProcessContext } from "../../../../sdk/index.js";
+import {
+  fileNameInstant,
+  fnv1a,
+  shardFileName,
+  shardFilePattern,
+  shardOf,
+  tempDirFor,
+  windowFileLabel,
+  windowedShardFileName,
+  type ShardSpec,
+} from "../../../../transforms/io/text/shard-names.js";
+import { WritePaneFn, type WrittenPane } from "../../../../transforms/io/text/write-pane-fn.js";
+import { FinalizePanesFn } from "../../../../transforms/io/text/finalize-panes-fn.js";
+import { KeepWindows } from "../../../../transforms/io/text/keep-windows.js";
 import { WriteShardFn, type WrittenShard } from "../../../../transforms/io/text/write-shard-fn.js";
 import { FinalizeShardsFn } from "../../../../transforms/io/text/finalize-shards-fn.js";
 import { writeText } from "../../../../transforms/io/text/write-text.js";
 
 /** Just enough of a ProcessContext to call `process` by hand: collects the main output. */
-function collectingContext<O>(out: O[]): ProcessContext<O> {
-  return { output: (v: O) => out.push(v) } as unknown as ProcessContext<O>;
+function collectingContext<O>(out: O[], window: BoundedWindow = GLOBAL_WINDOW, pane = NO_FIRING): ProcessContext<O> {
+  return { output: (v: O) => out.push(v), window, pane } as unknown as ProcessContext<O>;
 }
 
 describe("text IO: writeText internals", () => {
@@ -157,6 +170,110 @@ describe("text IO: writeText internals", () => {
     });
   });
 
+  describe("windowed file names", () => {
+    it("shows instants in ISO 8601 basic format: no ':', fixed width, in time order", () => {
+      expect(fileNameInstant(0)).to.equal("19700101T000000.000Z");
+      expect(fileNameInstant(Date.UTC(2026, 0, 31, 23, 59, 58, 7))).to.equal("20260131T235958.007Z");
+      expect(fileNameInstant(-1)).to.equal("19691231T235959.999Z");
+      expect(fileNameInstant(Date.UTC(-1, 0, 1))).to.equal("-0000010101T000000.000Z");
+      const sorted = [5, -5, 60_000, 1_000].map(fileNameInstant).sort();
+      expect(sorted).to.deep.equal([-5, 5, 1_000, 60_000].map(fileNameInstant));
+    });
+
+    it("labels interval windows by their bounds and the global window 'global', and refuses other windows", () => {
+      expect(windowFileLabel(new IntervalWindow(0, 60_000).id)).to.equal("19700101T000000.000Z-19700101T000100.000Z");
+      expect(windowFileLabel(GLOBAL_WINDOW.id)).to.equal("global");
+      expect(() => windowFileLabel("parity-odd")).to.throw(/cannot write window 'parity-odd'.*global window and interval windows/);
+    });
+
+    it("names a pane's shards prefix-window-pane-shard-of-count", () => {
+      expect(windowedShardFileName("/out/c", "global", 3, 1, 2, ".txt")).to.equal("/out/c-global-3-00001-of-00002.txt");
+      // A window's files are not mistaken for the unwindowed shards of the same prefix (so neither deletes the other).
+      expect(shardFilePattern("/out/c", ".txt").test("c-global-3-00001-of-00002.txt")).to.equal(false);
+    });
+
+    it("KeepWindows gives each element back the window named by its key, reusing it for consecutive elements", () => {
+      const fn = new KeepWindows({ description: "FixedWindows(size=10ms, offset=0ms)", assignWindows: () => [] });
+      expect(fn.description).to.equal("KeepWindows(FixedWindows(size=10ms, offset=0ms))");
+      const [w] = fn.assignWindows(999, kv("0:10", "x"));
+      expect(w).to.be.instanceOf(IntervalWindow);
+      expect(w!.id).to.equal("0:10");
+      expect(fn.assignWindows(5, kv("0:10", "y"))).to.equal(fn.assignWindows(7, kv("0:10", "z")));
+      expect(fn.assignWindows(0, kv("global", "x"))).to.deep.equal([GLOBAL_WINDOW]);
+      expect(() => fn.assignWindows(0, kv("odd", "x"))).to.throw(/cannot write window 'odd'/);
+    });
+  });
+
+  describe("writing panes by hand (no runner)", () => {
+    let dir: string;
+    let spec: ShardSpec;
+    const window = new IntervalWindow(0, 10);
+    const label = "19700101T000000.000Z-19700101T000000.010Z";
+    const late = paneInfo({ isFirst: false, isLast: false, timing: "LATE", index: 2, nonSpeculativeIndex: 1 });
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-write-panes-"));
+      const prefix = path.join(dir, "w");
+      spec = { prefix, suffix: ".txt", shards: 2, header: "#", tempDir: tempDirFor(prefix, ".txt") };
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const writePane = (fn: WritePaneFn, lines: string[]): (WrittenPane | string)[] => {
+      const out: (WrittenPane | string)[] = [];
+      fn.startBundle();
+      fn.process(kv(window.id, Object.freeze(lines)), collectingContext(out, window, late));
+      fn.finishBundle();
+      return out;
+    };
+
+    it("publishing: writes every shard of the pane, sorted, renames them at once and leaves nothing temporary", () => {
+      const fn = new WritePaneFn(spec, true);
+      const lines = ["pear", "apple", "fig", "kiwi", "apple"];
+      const out = writePane(fn, lines);
+      fn.teardown();
+      expect(out).to.deep.equal([0, 1].map((i) => windowedShardFileName(spec.prefix, label, 2, i, 2, ".txt")));
+      const contents = (out as string[]).map((f) => fs.readFileSync(f, "utf8"));
+      for (const [i, c] of contents.entries()) {
+        const expected = lines.filter((l) => shardOf(l, 2) === i).sort();
+        expect(c).to.equal(["#", ...expected].map((l) => `${l}\n`).join(""));
+      }
+      expect(fs.readdirSync(dir).sort()).to.deep.equal((out as string[]).map((f) => path.basename(f)).sort());
+    });
+
+    it("publishing replaces the window's and pane's set of an earlier run with another shard count, and nothing else", () => {
+      const stale = windowedShardFileName(spec.prefix, label, 2, 0, 5, ".txt");
+      const otherPane = windowedShardFileName(spec.prefix, label, 1, 0, 5, ".txt");
+      for (const f of [stale, otherPane]) fs.writeFileSync(f, "old\n");
+      writePane(new WritePaneFn(spec, true), ["x"]);
+      expect(fs.existsSync(stale)).to.equal(false);
+      expect(fs.existsSync(otherPane)).to.equal(true);
+    });
+
+    it("not publishing: hands the pane on; the finalize step publishes each pane once, whatever the order", () => {
+      const first = writePane(new WritePaneFn(spec, false), ["b", "a"]) as WrittenPane[];
+      const again = writePane(new WritePaneFn(spec, false), ["a", "b"]) as WrittenPane[];
+      expect(first).to.have.length(1);
+      expect(first[0]!.window).to.equal(label);
+      expect(first[0]!.pane).to.equal(2);
+      expect(first[0]!.tempPaths).to.have.length(2);
+      const paths: string[] = [];
+      new FinalizePanesFn(spec).process(kv("", [...again, ...first]), collectingContext(paths));
+      expect(paths).to.deep.equal([0, 1].map((i) => windowedShardFileName(spec.prefix, label, 2, i, 2, ".txt")));
+      for (const [i, f] of paths.entries()) {
+        const expected = ["a", "b"].filter((l) => shardOf(l, 2) === i);
+        expect(fs.readFileSync(f, "utf8")).to.equal(["#", ...expected].map((l) => `${l}\n`).join(""));
+      }
+      expect(fs.readdirSync(dir).sort(), "the duplicate's files and the temporary directory are gone").to.deep.equal(paths.map((f) => path.basename(f)).sort());
+    });
+
+    it("teardown after a failed bundle deletes the pane's temporary files", () => {
+      const fn = new WritePaneFn(spec, false);
+      fn.startBundle();
+      fn.process(kv(window.id, ["a"]), collectingContext<WrittenPane | string>([], window, late));
+      fn.teardown(); // the bundle never finished
+      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+    });
+  });
+
   describe("options", () => {
     it("rejects bad arguments when the pipeline is built", () => {
       expect(() => writeText("")).to.throw(TypeError, /prefix/);
@@ -164,6 +281,7 @@ describe("text IO: writeText internals", () => {
       expect(() => writeText("out/x", { shards: 0 })).to.throw(RangeError, /shards/);
       expect(() => writeText("out/x", { shards: 1.5 })).to.throw(RangeError, /shards/);
       expect(() => writeText("out/x", { suffix: "/a" })).to.throw(TypeError, /suffix/);
+      expect(() => writeText("out/x", { windowed: "yes" as unknown as boolean })).to.throw(TypeError, /windowed/);
     });
   });
 });

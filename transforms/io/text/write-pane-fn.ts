@@ -1,0 +1,105 @@
+/**
+ * Windowed writes: the DoFn that writes the shards of one pane of one window, and how such a set of shards is
+ * published under its final names.
+ * @module
+ */
+import fs from "node:fs";
+import type { DoFn, KV, ProcessContext } from "../../../sdk/index.js";
+import { shardFilePattern, shardOf, windowedShardFileName, windowFileLabel, type ShardSpec } from "./shard-names.js";
+import { removeDirIfEmpty, sortedLines, TempFiles, writeLinesSync } from "./write-shard-fn.js";
+import path from "node:path";
+
+/** The shards of one pane of one window, written to temporary files and waiting for their final names. Plain data. */
+export interface WrittenPane {
+  /** The window's file-name label (see `windowFileLabel`). */
+  readonly window: string;
+  /** The pane's index among the window's panes (of the write's grouping). */
+  readonly pane: number;
+  /** The temporary file of each shard, by shard number: every shard, empty ones included. */
+  readonly tempPaths: readonly string[];
+}
+
+/**
+ * Receives all the lines of one pane of one window (its input is grouped by window, under one key per window)
+ * and writes every shard of the pane, sorted, to temporary files: lines go to shards by the same hash as
+ * unwindowed writes, and shards without lines are written empty (with the header), so a set is always complete.
+ *
+ * With `publish` (unbounded input: the run may never end, so there is no end to wait for), it then gives the
+ * files their final names at once and emits those; otherwise it emits the {@link WrittenPane} for the finalize
+ * step, which renames every pane's files once the whole run has succeeded. Temporary files follow
+ * {@link TempFiles}' rules.
+ */
+export class WritePaneFn implements DoFn<KV<string, readonly string[]>, WrittenPane | string> {
+  private readonly files = new TempFiles();
+
+  constructor(
+    private readonly spec: ShardSpec,
+    private readonly publish: boolean,
+  ) {}
+
+  startBundle(): void {
+    this.files.startBundle();
+  }
+
+  process({ value: lines }: KV<string, readonly string[]>, ctx: ProcessContext<WrittenPane | string>): void {
+    const { shards, tempDir, header } = this.spec;
+    const window = windowFileLabel(ctx.window.id);
+    const byShard: string[][] = Array.from({ length: shards }, () => []);
+    for (const line of lines) byShard[shardOf(line, shards)]!.push(line);
+    const tempPaths = byShard.map((shardLines, shard) => {
+      const tempPath = this.files.create(tempDir, `pane-${ctx.pane.index}-shard-${shard}`);
+      writeLinesSync(tempPath, header, sortedLines(shardLines));
+      return tempPath;
+    });
+    const written: WrittenPane = { window, pane: ctx.pane.index, tempPaths };
+    if (!this.publish) {
+      ctx.output(written);
+      return;
+    }
+    for (const f of publishPane(this.spec, written)) ctx.output(f);
+    removeDirIfEmpty(tempDir);
+  }
+
+  finishBundle(): void {
+    // Published files were renamed in `process`: nothing is left for teardown to clean up.
+    this.files.finishBundle(!this.publish);
+  }
+
+  teardown(): void {
+    this.files.teardown(this.spec.tempDir);
+  }
+}
+
+/**
+ * Gives a pane's shards their final names: first deletes the files of an earlier run for the same window and
+ * pane but another shard count (files with this run's names are replaced by the rename itself, atomically), then
+ * renames every temporary file. Returns the final paths, by shard.
+ * @throws Error naming the file when a temporary file is missing or cannot be renamed
+ */
+export function publishPane(spec: ShardSpec, written: WrittenPane): string[] {
+  const { prefix, suffix, shards } = spec;
+  const finals = written.tempPaths.map((_, shard) => windowedShardFileName(prefix, written.window, written.pane, shard, shards, suffix));
+  const outputDir = path.dirname(prefix);
+  const keep = new Set(finals.map((f) => path.basename(f)));
+  const isSetFile = shardFilePattern(`${prefix}-${written.window}-${written.pane}`, suffix);
+  for (const name of fs.readdirSync(outputDir)) {
+    if (isSetFile.test(name) && !keep.has(name)) fs.rmSync(path.join(outputDir, name), { force: true });
+  }
+  written.tempPaths.forEach((tempPath, shard) => renameShard(tempPath, finals[shard]!, shard));
+  return finals;
+}
+
+/** Renames one temporary file to its final name, failing loudly (a missing file must not leave an old one). */
+export function renameShard(tempPath: string, finalPath: string, shard: number): void {
+  try {
+    fs.renameSync(tempPath, finalPath);
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === "ENOENT" && !fs.existsSync(tempPath);
+    throw new Error(
+      missing
+        ? `temporary file '${tempPath}' of shard ${shard} is missing: was it deleted before the write was finalised?`
+        : `cannot rename '${tempPath}' to '${finalPath}': ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+}
