@@ -140,6 +140,7 @@ export type PrimitiveNode = ImpulseNode | ReadNode | ParDoNode | GroupByKeyNode 
 
 /** A scripted unbounded source for tests: runners apply its events in order, on a test clock. */
 export interface TestStreamNode extends NodeBase {
+  /** Discriminant: TestStream. */
   readonly kind: "TestStream";
   /** The script (plain data). */
   readonly events: readonly TestStreamEvent[];

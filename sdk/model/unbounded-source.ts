@@ -8,7 +8,9 @@ import type { Instant } from "./time.js";
 
 /** An element with its event timestamp. */
 export interface TimestampedValue<T> {
+  /** The element. */
   readonly value: T;
+  /** Its event time. */
   readonly timestamp: Instant;
 }
 

@@ -33,7 +33,7 @@ export function read<T>(source: BoundedSource<T>): PTransform<PBegin, PCollectio
  * Reads an unbounded source: an unbounded PCollection whose elements carry the timestamps the source gives them,
  * in the global window, with the source's watermark.
  * @example
- * p.apply(readUnbounded(generateSequence({ rate: 100 })));
+ * p.apply(readUnbounded(sequenceSource({ rate: 100 })));
  */
 export function readUnbounded<T>(source: UnboundedSource<T>): PTransform<PBegin, PCollection<T>> {
   if (typeof source?.split !== "function" || typeof source?.createReader !== "function") {

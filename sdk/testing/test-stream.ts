@@ -15,11 +15,26 @@ import type { TimestampedValue } from "../model/unbounded-source.js";
 /** One step of a TestStream script. */
 export type TestStreamEvent =
   /** Elements arrive (as one bundle). */
-  | { readonly kind: "elements"; readonly elements: readonly TimestampedValue<unknown>[] }
+  | {
+      /** Discriminant. */
+      readonly kind: "elements";
+      /** The elements, with their event timestamps. */
+      readonly elements: readonly TimestampedValue<unknown>[];
+    }
   /** The source's watermark moves to `to`. */
-  | { readonly kind: "watermark"; readonly to: Instant }
+  | {
+      /** Discriminant. */
+      readonly kind: "watermark";
+      /** The new watermark. */
+      readonly to: Instant;
+    }
   /** The test clock moves forward by `by` ms. */
-  | { readonly kind: "processingTime"; readonly by: number };
+  | {
+      /** Discriminant. */
+      readonly kind: "processingTime";
+      /** Milliseconds the test clock advances. */
+      readonly by: number;
+    };
 
 /** Where a TestStream's processing-time clock starts: the epoch, so scripts and expected panes are stable. */
 export const TEST_CLOCK_START: Instant = 0;
