@@ -41,8 +41,11 @@ export interface PipelineDefinition<S extends OptionsSpec = OptionsSpec> {
   readonly optionsSpec: S;
   /** Builds the pipeline with the given options (defaults for the rest). */
   build(options?: Partial<ParsedOptions<S>>): Pipeline;
-  /** Parses command-line arguments (standard and own options). @throws UsageError */
-  parse(argv: readonly string[]): ParsedOptions<S>;
+  /**
+   * Parses command-line arguments (standard and own options). `scriptName` is the command `--help` shows (default:
+   * the pipeline's name). @throws UsageError
+   */
+  parse(argv: readonly string[], scriptName?: string): ParsedOptions<S>;
   /** Builds and runs with the given options. */
   run(options?: Partial<ParsedOptions<S>>): Promise<PipelineResult>;
   /** Parses `argv`, runs, prints errors as one clear message and sets the exit code. */
@@ -86,7 +89,8 @@ export function definePipeline<S extends OptionsSpec = {}>(meta: { url: string }
     moduleUrl,
     optionsSpec,
     build: (options = {}) => build(withDefaults(options)),
-    parse: (argv) => parseOptions(argv, optionsSpec, { scriptName: name, description: spec.description }) as ParsedOptions<S>,
+    parse: (argv, scriptName = name) =>
+      parseOptions(argv, optionsSpec, { scriptName, description: spec.description }) as ParsedOptions<S>,
     async run(options = {}) {
       const full = withDefaults(options);
       const pipeline = build(full);
