@@ -97,6 +97,13 @@ export class KeyedMap<V> {
     else this.others.set(encodeKey(key), value);
   }
 
+  /** Removes a key (a grouping side releases a key's state once its last window is garbage collected). */
+  delete(key: unknown): void {
+    if (typeof key === "string") this.strings.delete(key);
+    else if (typeof key === "number") this.numbers.delete(key);
+    else this.others.delete(encodeKey(key));
+  }
+
   /** All values, in insertion order within each kind of key. */
   *values(): IterableIterator<V> {
     yield* this.strings.values();

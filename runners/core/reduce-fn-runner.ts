@@ -37,7 +37,7 @@ import { TriggerRunner } from "./triggers/trigger-runner.js";
 import type { MergeContext, TimeDomain, TriggerState } from "./triggers/trigger-state-machine.js";
 import { InMemoryTimers, type Timers } from "./state/timer-queue.js";
 import { InMemoryHolds, type Holds } from "./state/holds.js";
-import { KeyTable } from "./state/key-table.js";
+import { KeyedMap } from "./key-encoding.js";
 import { decodeWindowData, encodeWindowData, type WindowData } from "./state/window-codec.js";
 
 /** A key's windows. Lives while the key has any window state; released with its last window. */
@@ -155,7 +155,7 @@ export class ReduceFnRunner implements GroupingSide {
   private readonly fireEmptyOnTime: boolean;
   /** @internal Whether windows merge (read by trigger contexts). */
   readonly isMerging: boolean;
-  private readonly keys = new KeyTable<KeyState>();
+  private readonly keys = new KeyedMap<KeyState>();
   /** Event-time timers: end-of-window timers from triggers and the garbage-collection timer of every window. */
   private readonly eventTimers: Timers<WindowState> = new InMemoryTimers();
   /** Processing-time timers from `AfterProcessingTime` triggers. */

@@ -34,6 +34,7 @@ import type { WindowedValue } from "../core/receiver.js";
 import { toPipelineError, userCodeError } from "../core/user-code-error.js";
 import { stageMayRun } from "../core/stage-readiness.js";
 import { checkSourceTimestamp } from "../core/source-timestamps.js";
+import { readBoundedSplit } from "../core/read-split.js";
 import { seededRandom, takeOne } from "./seeded-random.js";
 import { StreamingStop } from "./streaming-stop.js";
 
@@ -356,36 +357,9 @@ export class DirectJob {
   }
 
   private async readSplit(s: StageState, transform: ReadNode, split: unknown): Promise<void> {
-    const out = s.executor.rootOutput;
     const source = transform.source;
     if (isUnboundedSource(source)) throw new Error("internal: readSplit on an unbounded source");
-    let iterator: AsyncIterator<readonly unknown[]>;
-    try {
-      iterator = source.read(split)[Symbol.asyncIterator]();
-    } catch (e) {
-      throw userCodeError(transform.fullName, e);
-    }
-    let finished = false;
-    try {
-      for (;;) {
-        let next: IteratorResult<readonly unknown[]>;
-        try {
-          next = await iterator.next();
-        } catch (e) {
-          finished = true; // a throwing generator is already closed
-          throw userCodeError(transform.fullName, e);
-        }
-        if (next.done) {
-          finished = true;
-          return;
-        }
-        const batch = next.value;
-        for (let i = 0; i < batch.length; i++) out.receive(batch[i], TIMESTAMP_MIN_VALUE, GLOBAL_WINDOW, NO_FIRING);
-      }
-    } finally {
-      // A downstream failure leaves the reader suspended: close it so its files are released now, not at GC.
-      if (!finished) await iterator.return?.().catch(() => undefined);
-    }
+    await readBoundedSplit(transform.fullName, source, split, s.executor.rootOutput);
   }
 
   /** One poll of every open reader of an unbounded source: what they have now, as one bundle each. */

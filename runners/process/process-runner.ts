@@ -8,21 +8,20 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
-import { Coordinator, type Progress } from "../shared/coordinator.js";
-import { createProgressDisplay } from "../shared/progress.js";
-import { formatStats } from "../shared/stats-report.js";
+import { PoolCache, runOnPool } from "../shared/run-on-pool.js";
 import { parallelRunnerUnsupportedFeatures } from "../shared/unsupported.js";
 import { releaseFileBlob } from "./file-blobs.js";
 import { ProcessWorkerPool } from "./process-pool.js";
 
-/** Idle pools by size and memory budget, kept for the next run in this process (a worker starts in ~0.3 s). */
-const idlePools = new Map<string, ProcessWorkerPool[]>();
+/** Warm pools by size and memory budget (the budget sets the workers' heap cap): a worker starts in ~0.3 s. */
+const pools = new PoolCache((key) => {
+  const [size, memoryMb] = key.split("/").map(Number);
+  return new ProcessWorkerPool(size!, memoryMb!);
+});
 
 /** Stops the kept idle worker processes (tests that need fresh workers, e.g. to measure their memory). */
-export async function closeIdlePools(): Promise<void> {
-  const pools = [...idlePools.values()].flat();
-  idlePools.clear();
-  await Promise.all(pools.map((p) => p.close()));
+export function closeIdlePools(): Promise<void> {
+  return pools.closeAll();
 }
 
 /** The pool the last run used, for fault-injection tests that kill its workers. */
@@ -36,32 +35,16 @@ export class ProcessRunner implements Runner {
   }
 
   async run(job: Job): Promise<PipelineResult> {
-    const { parallelism, maxAttempts, quiet, tempDir, memoryMb } = job.options;
-    const poolKey = `${parallelism}/${memoryMb}`;
-    const pool = idlePools.get(poolKey)?.pop() ?? new ProcessWorkerPool(parallelism, memoryMb);
+    const { parallelism, memoryMb, tempDir } = job.options;
+    const key = `${parallelism}/${memoryMb}`;
+    const pool = pools.acquire(key);
     lastPool = pool;
-    const progress = createProgressDisplay({ quiet });
-    let coordinator: Coordinator | undefined;
     try {
-      coordinator = new Coordinator(job, pool, {
-        partitions: parallelism * 2,
-        maxAttempts,
-        retryUserErrors: true,
-        release: releaseFileBlob,
-        ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
-      });
-      const result = await coordinator.run();
-      if (job.options.stats && result.stats) process.stderr.write(`${formatStats(result.stats, result.durationMs)}\n`);
-      return result;
+      return await runOnPool(job, pool, { retryUserErrors: true, release: releaseFileBlob }, (jobId) =>
+        fs.rmSync(path.join(tempDir, `job-${jobId}`), { recursive: true, force: true }),
+      );
     } finally {
-      progress?.stop();
-      if (coordinator) {
-        await pool.runOnEach(coordinator.teardownEnvelope());
-        fs.rmSync(path.join(tempDir, `job-${coordinator.jobId}`), { recursive: true, force: true });
-      }
-      const list = idlePools.get(poolKey) ?? [];
-      list.push(pool);
-      idlePools.set(poolKey, list);
+      pools.release(key, pool);
     }
   }
 }

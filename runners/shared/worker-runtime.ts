@@ -17,7 +17,8 @@ import { SideInputStore } from "../core/side-input-store.js";
 import { MetricsRegistry } from "../core/metrics-container.js";
 import type { WindowedValue } from "../core/receiver.js";
 import { rebuildGraph } from "../core/rebuild.js";
-import { toPipelineError, userCodeError } from "../core/user-code-error.js";
+import { readBoundedSplit } from "../core/read-split.js";
+import { toPipelineError } from "../core/user-code-error.js";
 import { IN_WORKER } from "../../sdk/run.js";
 import { isUnboundedSource } from "../../sdk/model/unbounded-source.js";
 import { decode, decodeBundle, encode, encodeBundle, forEachInBundle, forEachShuffleRecord } from "./codec.js";
@@ -194,7 +195,7 @@ export class WorkerRuntime {
         const read = root.kind === "read" ? root.transform : undefined;
         const source = read?.source;
         if (!read || !source || isUnboundedSource(source)) throw new Error(`internal: stage ${task.stage} is not a bounded Read`);
-        await ex.runBundle(() => readSplit(read.fullName, source.read(task.split), ex));
+        await ex.runBundle(() => readBoundedSplit(read.fullName, source, task.split, ex.rootOutput));
         return undefined;
       }
       case "elements": {
@@ -257,31 +258,6 @@ export class WorkerRuntime {
         };
       }
     }
-  }
-}
-
-async function readSplit(step: string, batches: AsyncIterable<readonly unknown[]>, ex: StageExecutor): Promise<void> {
-  const out = ex.rootOutput;
-  const iterator = batches[Symbol.asyncIterator]();
-  let finished = false;
-  try {
-    for (;;) {
-      let next: IteratorResult<readonly unknown[]>;
-      try {
-        next = await iterator.next();
-      } catch (e) {
-        finished = true;
-        throw userCodeError(step, e);
-      }
-      if (next.done) {
-        finished = true;
-        return;
-      }
-      const batch = next.value;
-      for (let i = 0; i < batch.length; i++) out.receive(batch[i], TIMESTAMP_MIN_VALUE, GLOBAL_WINDOW, NO_FIRING);
-    }
-  } finally {
-    if (!finished) await iterator.return?.().catch(() => undefined);
   }
 }
 

@@ -1,0 +1,74 @@
+/**
+ * What every parallel runner does around the coordinator: a warm pool, the progress line, the run, `--stats`,
+ * and tearing every worker's DoFns down after success or failure. A runner adds only its transport.
+ * @module
+ */
+import type { Job, PipelineResult } from "../../sdk/runner-api.js";
+import { Coordinator, type CoordinatorOptions, type Progress } from "./coordinator.js";
+import { createProgressDisplay } from "./progress.js";
+import { formatStats } from "./stats-report.js";
+import type { WorkerPool } from "./worker-pool.js";
+
+/**
+ * Idle pools kept warm for the next run in this process, by a key of what makes pools interchangeable (starting
+ * workers costs a few hundred milliseconds). Idle workers are unref'd by their pools, so kept pools never hold
+ * the process open.
+ */
+export class PoolCache<P extends WorkerPool> {
+  private readonly idle = new Map<string, P[]>();
+
+  constructor(private readonly create: (key: string) => P) {}
+
+  acquire(key: string): P {
+    return this.idle.get(key)?.pop() ?? this.create(key);
+  }
+
+  release(key: string, pool: P): void {
+    const list = this.idle.get(key) ?? [];
+    list.push(pool);
+    this.idle.set(key, list);
+  }
+
+  /** Stops every kept pool. */
+  async closeAll(): Promise<void> {
+    const pools = [...this.idle.values()].flat();
+    this.idle.clear();
+    await Promise.all(pools.map((p) => p.close()));
+  }
+}
+
+/** The transport-specific part of a run. */
+export type TransportOptions = Pick<CoordinatorOptions, "share" | "release" | "retryUserErrors">;
+
+/**
+ * Runs a job on a pool: coordinator, progress line, `--stats`, and teardown of every worker's DoFns whatever
+ * the outcome. `afterRun` cleans up transport state (e.g. the job's temporary directory), also whatever the
+ * outcome.
+ */
+export async function runOnPool(
+  job: Job,
+  pool: WorkerPool,
+  transport: TransportOptions,
+  afterRun?: (jobId: string) => void,
+): Promise<PipelineResult> {
+  const { parallelism, maxAttempts, quiet, stats } = job.options;
+  const progress = createProgressDisplay({ quiet });
+  let coordinator: Coordinator | undefined;
+  try {
+    coordinator = new Coordinator(job, pool, {
+      partitions: parallelism * 2,
+      maxAttempts,
+      ...transport,
+      ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
+    });
+    const result = await coordinator.run();
+    if (stats && result.stats) process.stderr.write(`${formatStats(result.stats, result.durationMs)}\n`);
+    return result;
+  } finally {
+    progress?.stop();
+    if (coordinator) {
+      await pool.runOnEach(coordinator.teardownEnvelope());
+      afterRun?.(coordinator.jobId);
+    }
+  }
+}
