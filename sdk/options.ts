@@ -42,7 +42,7 @@ export interface StandardOptions {
   /**
    * Direct runner, pipelines reading unbounded sources: when the run is stopped (`--maxDuration` or Ctrl-C), stop
    * reading, advance the watermark to the end of time so that open windows fire as their triggers say, and finish
-   * normally. Without it a stopped run ends at once and fails, firing nothing.
+   * normally. Without it a stopped run ends at once and fails, firing no open window.
    */
   drain: boolean;
 }
@@ -104,7 +104,7 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
     type: "number",
     describe:
       "direct runner, unbounded sources: stop the run after this many seconds, as Ctrl-C does; " +
-      "without --drain the stopped run fails and fires nothing",
+      "without --drain the stopped run fails at once, firing no open window",
     group: "Direct runner options:",
   },
   drain: {
