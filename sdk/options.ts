@@ -35,12 +35,12 @@ export interface StandardOptions {
   /** Direct runner: shuffle bundle, key and value order with this seed to expose reliance on order. */
   orderSeed: number | undefined;
   /**
-   * Direct runner, pipelines reading unbounded sources: stop the run after this many seconds, as Ctrl-C does. What
+   * Pipelines reading unbounded sources (every runner): stop the run after this many seconds, as Ctrl-C does. What
    * a stopped run does is up to {@link StandardOptions.drain}.
    */
   maxDuration: number | undefined;
   /**
-   * Direct runner, pipelines reading unbounded sources: when the run is stopped (`--maxDuration` or Ctrl-C), stop
+   * Pipelines reading unbounded sources (every runner): when the run is stopped (`--maxDuration` or Ctrl-C), stop
    * reading, advance the watermark to the end of time so that open windows fire as their triggers say, and finish
    * normally. Without it a stopped run ends at once and fails, firing no open window.
    */
@@ -103,17 +103,17 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
   maxDuration: {
     type: "number",
     describe:
-      "direct runner, unbounded sources: stop the run after this many seconds, as Ctrl-C does; " +
+      "unbounded sources: stop the run after this many seconds, as Ctrl-C does; " +
       "without --drain the stopped run fails at once, firing no open window",
-    group: "Direct runner options:",
+    group: "Pipeline options:",
   },
   drain: {
     type: "boolean",
     default: false,
     describe:
-      "direct runner, unbounded sources: when stopped (--maxDuration or Ctrl-C), stop reading, advance the watermark " +
+      "unbounded sources: when stopped (--maxDuration or Ctrl-C), stop reading, advance the watermark " +
       "to the end of time so open windows fire per their triggers, and finish normally (a second Ctrl-C stops at once)",
-    group: "Direct runner options:",
+    group: "Pipeline options:",
   },
 };
 

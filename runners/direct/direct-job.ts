@@ -36,7 +36,7 @@ import { stageMayRun } from "../core/stage-readiness.js";
 import { checkSourceTimestamp } from "../core/source-timestamps.js";
 import { readBoundedSplit } from "../core/read-split.js";
 import { seededRandom, takeOne } from "./seeded-random.js";
-import { StreamingStop } from "./streaming-stop.js";
+import { StreamingStop } from "../core/streaming-stop.js";
 
 interface QueuedBundle {
   readonly pcollection: string;

@@ -34,6 +34,7 @@ import { usesFastPath } from "../core/grouping-side.js";
 import { checkSourceTimestamp } from "../core/source-timestamps.js";
 import type { WindowedValue } from "../core/receiver.js";
 import { encodeBundle } from "./codec.js";
+import { StreamingStop } from "../core/streaming-stop.js";
 
 /** How the coordinator behaves; set by the runner from the pipeline options. */
 export interface CoordinatorOptions {
@@ -144,6 +145,8 @@ export class Coordinator {
   /** Processing time: real, or the TestStream's test clock. */
   private readonly clock: { now(): Instant; advance?(ms: number): void };
   private lastPoll = 0;
+  /** Set when a stop is drained (`--drain` after `--maxDuration` or Ctrl-C): unbounded sources read no more. */
+  private sourcesStopped = false;
   private tasksDone = 0;
   private retries = 0;
   private spilledBytes = 0;
@@ -211,9 +214,22 @@ export class Coordinator {
 
   async run(): Promise<PipelineResult> {
     const started = Date.now();
+    let stop: StreamingStop | undefined;
     try {
       await this.splitSources();
+      // Only runs that read unbounded sources can go on forever (a TestStream ends with its script).
+      if (this.states.some((s) => s.readers)) {
+        const o = this.job.options;
+        stop = new StreamingStop({ maxDurationSec: o.maxDuration, drain: o.drain === true, quiet: o.quiet === true }, started);
+        stop.install();
+      }
       for (;;) {
+        if (stop) {
+          const action = stop.action();
+          if (action === "abort") throw stop.abortError();
+          if (action === "drain") this.sourcesStopped = true;
+          await stop.breathe();
+        }
         this.updateWatermarks();
         if (this.inFlight.size < this.pool.size) await this.pollReaders(false);
         while (this.inFlight.size < this.pool.size) {
@@ -230,8 +246,11 @@ export class Coordinator {
         if (this.updateWatermarks()) continue;
         if (this.applyNextTestStreamEvent()) continue;
         if (this.states.every((s) => s.outputWatermark === TIMESTAMP_MAX_VALUE)) break;
-        if (this.states.some((s) => s.readers?.some((r) => !r.done)) || this.timersPending()) {
-          if (!(await this.pollReaders(true))) await sleep(IDLE_POLL_MS);
+        if (this.hasOpenReaders() || this.timersPending()) {
+          if (!(await this.pollReaders(true))) {
+            await sleep(Math.min(IDLE_POLL_MS, stop?.msUntilDeadline() ?? Infinity));
+            stop?.breathed();
+          }
           continue;
         }
         break;
@@ -243,6 +262,7 @@ export class Coordinator {
       await Promise.allSettled(this.inFlight.values());
       throw toPipelineError(e, this.job.graph);
     } finally {
+      stop?.uninstall();
       for (const s of this.states) for (const r of s.readers ?? []) await r.close().catch(() => undefined);
     }
     return {
@@ -452,7 +472,9 @@ export class Coordinator {
           break;
         case "read":
           if (s.readers) {
-            out = Math.min(...s.readers.map((r) => (r.done ? TIMESTAMP_MAX_VALUE : r.watermark())), ...s.running.values());
+            // A drained source reads no more: its watermark goes to +∞ once what it already read is processed.
+            const readersWm = this.sourcesStopped ? TIMESTAMP_MAX_VALUE : Math.min(...s.readers.map((r) => (r.done ? TIMESTAMP_MAX_VALUE : r.watermark())));
+            out = Math.min(readersWm, ...s.running.values());
           } else {
             out = s.splits.length > 0 || s.running.size > 0 ? TIMESTAMP_MIN_VALUE : TIMESTAMP_MAX_VALUE;
           }
@@ -548,7 +570,7 @@ export class Coordinator {
    */
   private async pollReaders(force: boolean): Promise<boolean> {
     const now = Date.now();
-    if (!force && now - this.lastPoll < IDLE_POLL_MS) return false;
+    if (this.sourcesStopped || (!force && now - this.lastPoll < IDLE_POLL_MS)) return false;
     this.lastPoll = now;
     let arrived = false;
     for (const s of this.states) {
@@ -600,6 +622,11 @@ export class Coordinator {
       return true;
     }
     return false;
+  }
+
+  /** Whether an unbounded source may still produce elements. */
+  private hasOpenReaders(): boolean {
+    return !this.sourcesStopped && this.states.some((s) => s.readers?.some((r) => !r.done));
   }
 
   /** Whether some grouping state waits for a processing-time timer. */

@@ -18,7 +18,7 @@ import {
   type PipelineOptions,
 } from "../../../sdk/index.js";
 import { countPerKey, create, generateSequence } from "../../../transforms/index.js";
-import { StreamingStop } from "../../../runners/direct/streaming-stop.js";
+import { StreamingStop } from "../../../runners/core/streaming-stop.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 

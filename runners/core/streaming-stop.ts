@@ -1,5 +1,5 @@
 /**
- * How a direct-runner run that reads unbounded sources stops before its sources finish: after `--maxDuration`
+ * How a run that reads unbounded sources stops before its sources finish: after `--maxDuration`
  * seconds, or on Ctrl-C (SIGINT). With `--drain` a stop is a drain: the job stops its sources, the watermark
  * advances to +∞ and open windows fire as their triggers say, and the run completes normally. Without it the run
  * ends at once and rejects with one line saying why.
