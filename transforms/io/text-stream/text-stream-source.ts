@@ -29,7 +29,7 @@ import {
   type UnboundedReader,
   type UnboundedSource,
 } from "../../../sdk/index.js";
-import { readGzipLines } from "../text/line-reader.js";
+import { decodeLine, readGzipLines } from "../text/line-reader.js";
 import { ignoreMissing, listWatchedFiles } from "./watched-files.js";
 
 /**
@@ -86,7 +86,6 @@ export const MAX_POLL_BYTES = 1 << 20;
 const DEFAULT_POLL_INTERVAL_MS = 500;
 
 const NEWLINE = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
 
 /**
  * The lines of files that grow or arrive (see {@link readTextStream}, which is how pipelines use it). Files
@@ -421,20 +420,6 @@ class TextStreamReader implements UnboundedReader<string> {
   }
 }
 
-/** Decodes `carry` + `chunk[from, to)` as one UTF-8 line, without its `\r` and, at the file's start, its BOM. */
-function decodeLine(carry: readonly Buffer[], chunk: Buffer, from: number, to: number, atFileStart: boolean): string {
-  let buf = chunk;
-  let a = from;
-  let b = to;
-  if (carry.length > 0) {
-    buf = Buffer.concat([...carry, chunk.subarray(from, to)]);
-    a = 0;
-    b = buf.length;
-  }
-  if (b > a && buf[b - 1] === CARRIAGE_RETURN) b--;
-  if (atFileStart && b - a >= 3 && buf[a] === 0xef && buf[a + 1] === 0xbb && buf[a + 2] === 0xbf) a += 3;
-  return buf.toString("utf8", a, b);
-}
 
 /** Whether a file is read as gzip: by its extension, like `readText`. */
 function isGzip(filePath: string): boolean {

@@ -121,8 +121,11 @@ async function* linesOf(chunks: AsyncIterable<Buffer>, offset: number, start: nu
 
 const EMPTY = Buffer.alloc(0);
 
-/** Decodes `carry` + `chunk[from, to)` as one UTF-8 line, without its `\r` and, at the file's start, its BOM. */
-function decodeLine(carry: readonly Buffer[], chunk: Buffer, from: number, to: number, atFileStart: boolean): string {
+/**
+ * Decodes `carry` + `chunk[from, to)` as one UTF-8 line, without its `\r` and, at the file's start, its BOM.
+ * Shared by the bounded text reader and the text stream.
+ */
+export function decodeLine(carry: readonly Buffer[], chunk: Buffer, from: number, to: number, atFileStart: boolean): string {
   let buf = chunk;
   let a = from;
   let b = to;
