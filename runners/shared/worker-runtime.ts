@@ -218,14 +218,15 @@ export class WorkerRuntime {
         if (root.kind !== "shuffle") throw new Error(`internal: stage ${task.stage} does not group`);
         const shuffle = root.shuffle;
         const spillDir = this.options.spillDir?.(job.spec);
-        if (spillDir !== undefined && canGroupWithSpill(shuffle, task)) {
+        const memoryBytes = job.spec.options.memoryMb * 2 ** 20;
+        if (spillDir !== undefined && canGroupWithSpill(shuffle, task) && mayOutgrowMemory(task.records, memoryBytes)) {
           // Batch grouping within the memory budget: records may exceed memory, so they go through sorted runs.
           await ex.runBundle(async () => {
             const stats = await groupWithSpill({
               shuffle,
               blobs: task.records.map((ref) => () => this.io.read(ref)),
               dir: spillDir,
-              memoryBytes: job.spec.options.memoryMb * 2 ** 20,
+              memoryBytes,
               out: ex.rootOutput,
             });
             job.spilledBytes += stats.spilledBytes;
@@ -259,6 +260,17 @@ export class WorkerRuntime {
       }
     }
   }
+}
+
+/**
+ * Whether a partition's records might not fit in memory once decoded: objects take several times their encoded
+ * size, so anything above a quarter of the budget goes through the spilling grouper (sorted runs on disk), and
+ * smaller partitions are grouped in memory, several times faster.
+ */
+function mayOutgrowMemory(records: readonly BlobRef[], memoryBytes: number): boolean {
+  let encoded = 0;
+  for (const r of records) encoded += r instanceof Uint8Array ? r.byteLength : r.length;
+  return encoded * 4 > memoryBytes;
 }
 
 function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
