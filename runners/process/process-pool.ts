@@ -17,11 +17,16 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** One child process and the tasks sent to it (so a dead child fails only its own tasks). */
+interface Worker {
+  readonly child: ChildProcess;
+  readonly ready: Promise<void>;
+  readonly pending: Map<number, Pending>;
+}
+
 /** One worker process, started lazily and again after it dies. */
 class Slot {
-  private child: ChildProcess | undefined;
-  private ready: Promise<void> | undefined;
-  private readonly pending = new Map<number, Pending>();
+  private worker: Worker | undefined;
   private nextId = 0;
   busy = false;
 
@@ -32,26 +37,30 @@ class Slot {
   ) {}
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.worker?.child.pid;
   }
 
   async run(envelope: TaskEnvelope): Promise<TaskResult> {
-    const child = await this.start();
+    const worker = this.start();
+    await worker.ready;
+    const { child, pending } = worker;
     child.ref();
     (child.channel as { ref?: () => void } | undefined)?.ref?.();
     const id = this.nextId++;
     try {
       return await new Promise<TaskResult>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject });
+        pending.set(id, { resolve, reject });
         child.send({ id, envelope }, (e) => {
           if (e) {
-            this.pending.delete(id);
+            pending.delete(id);
+            // The channel is gone (the process died and its exit is not processed yet): never reuse this child.
+            this.discard(worker);
             reject(new WorkerLostError(`could not send a task to worker process ${this.index}: ${e.message}`));
           }
         });
       });
     } finally {
-      if (this.pending.size === 0 && this.child === child) {
+      if (pending.size === 0 && this.worker === worker) {
         child.unref();
         (child.channel as { unref?: () => void } | undefined)?.unref?.();
       }
@@ -59,19 +68,26 @@ class Slot {
   }
 
   stop(): void {
-    this.child?.kill("SIGKILL");
+    if (this.worker) this.discard(this.worker);
   }
 
-  private start(): Promise<ChildProcess> {
-    if (this.child && this.ready) return this.ready.then(() => this.child!);
+  /** Forgets a worker whose channel is closed or that must go, so the next task starts a new process. */
+  private discard(worker: Worker): void {
+    if (this.worker === worker) this.worker = undefined;
+    worker.child.kill("SIGKILL");
+  }
+
+  private start(): Worker {
+    if (this.worker && !this.worker.child.connected) this.discard(this.worker);
+    if (this.worker) return this.worker;
     const child = fork(ENTRY, [], {
       serialization: "advanced",
       execArgv: [`--max-old-space-size=${this.heapMb}`],
       env: { ...process.env, SLUICE_WORKER: "1" },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    this.child = child;
-    this.ready = new Promise<void>((resolve, reject) => {
+    const pending = new Map<number, Pending>();
+    const ready = new Promise<void>((resolve, reject) => {
       const onReady = (m: unknown) => {
         if ((m as { ready?: boolean })?.ready) {
           child.off("message", onReady);
@@ -81,22 +97,24 @@ class Slot {
       child.on("message", onReady);
       child.once("exit", (code, signal) => reject(new WorkerLostError(`worker process ${this.index} exited while starting (${signal ?? code})`)));
     });
+    ready.catch(() => undefined); // a start failure is reported to the task that awaits it
+    const worker: Worker = { child, ready, pending };
     child.on("message", (m: { id?: number; result?: TaskResult }) => {
       if (m.id === undefined) return;
-      const p = this.pending.get(m.id);
-      this.pending.delete(m.id);
+      const p = pending.get(m.id);
+      pending.delete(m.id);
       p?.resolve(m.result!);
     });
+    // A child without a channel can do no more work: make sure it exits, which fails its pending tasks.
+    child.once("disconnect", () => this.discard(worker));
     child.once("exit", (code, signal) => {
-      if (this.child === child) {
-        this.child = undefined;
-        this.ready = undefined;
-      }
+      if (this.worker === worker) this.worker = undefined;
       const error = new WorkerLostError(`worker process ${this.index} (pid ${child.pid}) exited (${signal ?? `code ${code}`})`);
-      for (const p of this.pending.values()) p.reject(error);
-      this.pending.clear();
+      for (const p of pending.values()) p.reject(error);
+      pending.clear();
     });
-    return this.ready.then(() => child);
+    this.worker = worker;
+    return worker;
   }
 }
 
