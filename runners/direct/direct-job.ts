@@ -23,7 +23,6 @@ import { GLOBAL_WINDOW } from "../../sdk/model/window.js";
 import { NO_FIRING } from "../../sdk/model/pane.js";
 import { TIMESTAMP_MAX_VALUE, TIMESTAMP_MIN_VALUE, type Instant } from "../../sdk/model/time.js";
 import { isUnboundedSource, type UnboundedReader } from "../../sdk/model/unbounded-source.js";
-import { TEST_CLOCK_START } from "../../sdk/testing/test-stream.js";
 import { fuse } from "../core/fusion.js";
 import type { ExecutionPlan, Stage } from "../core/execution-plan.js";
 import { StageExecutor } from "../core/stage-executor.js";
@@ -35,6 +34,7 @@ import { toPipelineError, userCodeError } from "../core/user-code-error.js";
 import { stageMayRun } from "../core/stage-readiness.js";
 import { checkSourceTimestamp } from "../core/source-timestamps.js";
 import { readBoundedSplit } from "../core/read-split.js";
+import { processingClockFor, type ProcessingClock } from "../core/processing-clock.js";
 import { seededRandom, takeOne } from "./seeded-random.js";
 import { StreamingStop } from "../core/streaming-stop.js";
 
@@ -90,11 +90,6 @@ const UNBOUNDED_BATCH = 4096;
 /** How long an idle streaming run sleeps before polling its sources again. */
 const IDLE_POLL_MS = 20;
 
-/** Processing time: the machine's clock, or a TestStream's test clock that only its events move. */
-interface ProcessingClock {
-  now(): Instant;
-}
-
 export class DirectJob {
   private readonly plan: ExecutionPlan;
   private readonly states = new Map<string, StageState>();
@@ -103,7 +98,7 @@ export class DirectJob {
   private readonly random: (() => number) | undefined;
   /** Which stage groups each GroupByKey (by the GroupByKey's full name). */
   private readonly groupingStage = new Map<string, StageState>();
-  private readonly clock: ProcessingClock & { advance?(ms: number): void };
+  private readonly clock: ProcessingClock;
 
   constructor(
     private readonly graph: PipelineGraph,
@@ -112,9 +107,7 @@ export class DirectJob {
     this.plan = fuse(graph);
     this.random = options.orderSeed === undefined ? undefined : seededRandom(options.orderSeed);
     this.sideInputs = new SideInputStore((pc) => graph.pcollections.get(pc)!.windowing);
-    const testStreams = this.plan.stages.filter((s) => s.root.kind === "testStream");
-    if (testStreams.length > 1) throw new Error("a pipeline can have at most one TestStream (they share one test clock)");
-    this.clock = testStreams.length > 0 ? testClock() : { now: () => Date.now() };
+    this.clock = processingClockFor(this.plan);
     const freeze = options.enforceImmutability;
     for (const stage of this.plan.stages) {
       const executor = new StageExecutor(stage, {
@@ -457,17 +450,6 @@ export class DirectJob {
       for (const r of s.unbounded?.readers ?? []) await r.close().catch(() => undefined);
     }
   }
-}
-
-/** The TestStream clock: starts at {@link TEST_CLOCK_START} and moves only when the script says so. */
-function testClock(): ProcessingClock & { advance(ms: number): void } {
-  let now = TEST_CLOCK_START;
-  return {
-    now: () => now,
-    advance: (ms) => {
-      now += ms;
-    },
-  };
 }
 
 /** The receiver given to a grouping side that has nothing due: it cannot emit, and this checks that. */

@@ -29,12 +29,12 @@ import { stageMayRun } from "../core/stage-readiness.js";
 import { isUnboundedSource, type TimestampedValue, type UnboundedReader } from "../../sdk/model/unbounded-source.js";
 import { GLOBAL_WINDOW } from "../../sdk/model/window.js";
 import { NO_FIRING } from "../../sdk/model/pane.js";
-import { TEST_CLOCK_START } from "../../sdk/testing/test-stream.js";
 import { usesFastPath } from "../core/grouping-side.js";
 import { checkSourceTimestamp } from "../core/source-timestamps.js";
 import type { WindowedValue } from "../core/receiver.js";
 import { encodeBundle } from "./codec.js";
 import { StreamingStop } from "../core/streaming-stop.js";
+import { processingClockFor, type ProcessingClock } from "../core/processing-clock.js";
 
 /** How the coordinator behaves; set by the runner from the pipeline options. */
 export interface CoordinatorOptions {
@@ -143,7 +143,7 @@ export class Coordinator {
   private readonly blobUsers = new Map<BlobRef, number>();
   private nextTaskId = 0;
   /** Processing time: real, or the TestStream's test clock. */
-  private readonly clock: { now(): Instant; advance?(ms: number): void };
+  private readonly clock: ProcessingClock;
   private lastPoll = 0;
   /** Set when a stop is drained (`--drain` after `--maxDuration` or Ctrl-C): unbounded sources read no more. */
   private sourcesStopped = false;
@@ -165,8 +165,7 @@ export class Coordinator {
       );
     }
     this.plan = fuse(job.graph);
-    const hasTestStream = this.plan.stages.some((s) => s.root.kind === "testStream");
-    this.clock = hasTestStream ? testClock() : { now: () => Date.now() };
+    this.clock = processingClockFor(this.plan);
     this.spec = {
       jobId: randomUUID(),
       source: job.source,
@@ -648,17 +647,6 @@ export class Coordinator {
 const UNBOUNDED_BATCH = 4096;
 /** How often idle unbounded sources are polled. */
 const IDLE_POLL_MS = 20;
-
-/** The TestStream clock: starts at {@link TEST_CLOCK_START} and moves only when the script says so. */
-function testClock(): { now(): Instant; advance(ms: number): void } {
-  let now = TEST_CLOCK_START;
-  return {
-    now: () => now,
-    advance: (ms) => {
-      now += ms;
-    },
-  };
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
