@@ -41,6 +41,8 @@ import { StreamingStop } from "../core/streaming-stop.js";
 interface QueuedBundle {
   readonly pcollection: string;
   readonly elements: WindowedValue[];
+  /** The earliest timestamp in `elements`: the bundle's watermark hold while it waits. */
+  readonly minTimestamp: Instant;
 }
 
 /** The grouping side of a shuffle-rooted stage, with what the loop needs to know to drive it. */
@@ -311,7 +313,7 @@ export class DirectJob {
       case "shuffle":
         return Math.min(input, s.grouping!.side.hold());
       case "collection":
-        return s.queue.length > 0 ? Math.min(input, ...s.queue.flatMap((b) => b.elements.map((e) => e.timestamp))) : input;
+        return s.queue.reduce((wm, b) => Math.min(wm, b.minTimestamp), input);
     }
   }
 
@@ -326,7 +328,10 @@ export class DirectJob {
   private route(pcollection: string, elements: WindowedValue[]): void {
     const routing = this.plan.routing.get(pcollection)!;
     if (routing.isSideInput) this.sideInputs.add(pcollection, elements);
-    for (const consumer of routing.collectionConsumers) this.states.get(consumer)!.queue.push({ pcollection, elements });
+    if (routing.collectionConsumers.length === 0) return;
+    let minTimestamp = TIMESTAMP_MAX_VALUE;
+    for (const e of elements) if (e.timestamp < minTimestamp) minTimestamp = e.timestamp;
+    for (const consumer of routing.collectionConsumers) this.states.get(consumer)!.queue.push({ pcollection, elements, minTimestamp });
   }
 
   // ---- sources ----

@@ -7,6 +7,8 @@ import {
   asMap,
   asMultimap,
   asSingleton,
+  groupByKey,
+  type KV,
   definePipeline,
   kv,
   type PCollectionView,
@@ -249,5 +251,16 @@ export const windowedSideInput = definePipeline(import.meta, {
     const totals = asSingleton(events.apply("Total", sumGlobally()));
     const seen = events.parDo(withSide(totals, (t: number, total: number) => `${t}:${total}`), { sideInputs: [totals] });
     assertThat(seen).containsInAnyOrder("1000:3000", "2000:3000", "15000:15000");
+  },
+});
+
+/** A large materialised bundle (200k groups) into a stage with a side input: its watermark hold is one minimum. */
+export const largeBundleIntoSideInputStage = definePipeline(import.meta, {
+  name: "largeBundleIntoSideInputStage",
+  build(p) {
+    const grouped = p.apply(create(Array.from({ length: 200_000 }, (_, i) => kv(i, i)))).apply(groupByKey<number, number>());
+    const offset = asSingleton(p.apply("Offset", create([1])));
+    const shifted = grouped.parDo(withSide(offset, (g: KV<number, readonly number[]>, o: number) => g.key + o), { sideInputs: [offset], name: "Shift" });
+    assertThat(shifted.apply(countGlobally())).containsInAnyOrder(200_000);
   },
 });
