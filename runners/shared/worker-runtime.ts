@@ -21,9 +21,10 @@ import { readBoundedSplit } from "../core/read-split.js";
 import { toPipelineError } from "../core/user-code-error.js";
 import { IN_WORKER } from "../../sdk/run.js";
 import { isUnboundedSource } from "../../sdk/model/unbounded-source.js";
-import { decode, decodeBundle, encode, encodeBundle, forEachInBundle, forEachShuffleRecord } from "./codec.js";
+import { decode, decodeBundle, encode, encodeBundle, encodeShuffleRecords, forEachInBundle, forEachShuffleRecord } from "./codec.js";
 import { canGroupWithSpill, groupWithSpill } from "./spilling-grouping.js";
-import { PartitionedShuffleWriter } from "./partitioned-shuffle-writer.js";
+import { PartitionedShuffleWriter } from "../core/partitioned-shuffle-writer.js";
+import { runGroupWork } from "../core/engine/group-work.js";
 import type { BlobRef, BundleOutput, JobSpec, ShuffleOutput, Task, TaskEnvelope, TaskResult } from "./protocol.js";
 
 // This process or thread is a worker: running a pipeline here (a module doing work at import) is refused.
@@ -110,8 +111,14 @@ class WorkerJob {
 
   private shuffleWriter(shuffle: ShuffleSpec): PartitionedShuffleWriter {
     const stage = this.groupingStage.get(shuffle.gbk.fullName)!;
-    return new PartitionedShuffleWriter(this.spec.partitions, shuffle.windowing.timestampCombiner, (blob) =>
-      this.outputs.shuffle.push({ stage, partition: blob.partition, data: this.io.write(blob.bytes), records: blob.records, hold: blob.hold }),
+    return new PartitionedShuffleWriter(this.spec.partitions, shuffle.windowing.timestampCombiner, (c) =>
+      this.outputs.shuffle.push({
+        stage,
+        partition: c.partition,
+        data: this.io.write(encodeShuffleRecords(c.records)),
+        records: c.records.length / 4,
+        hold: c.hold,
+      }),
     );
   }
 }
@@ -134,7 +141,16 @@ export class WorkerRuntime {
     private readonly options: WorkerRuntimeOptions = {},
   ) {}
 
-  async run(envelope: TaskEnvelope): Promise<TaskResult> {
+  /** Tasks run one at a time: a job's outputs are collected per task, so two interleaved tasks would mix them. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  run(envelope: TaskEnvelope): Promise<TaskResult> {
+    const result = this.queue.then(() => this.runNow(envelope));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow(envelope: TaskEnvelope): Promise<TaskResult> {
     let job: WorkerJob | undefined;
     try {
       if (envelope.task.kind === "teardown") {
@@ -236,26 +252,23 @@ export class WorkerRuntime {
         }
         const spec = { step: shuffle.step, windowing: shuffle.windowing, ...(shuffle.combineFn ? { combineFn: shuffle.combineFn } : {}), freeze: false };
         const grouping = task.state === undefined ? createGroupingSide(spec) : restoreGroupingSide(spec, decode(await this.io.read(task.state)));
-        const dropped = [grouping.droppedLate, grouping.droppedClosedWindow];
         const records: Uint8Array[] = [];
         for (const ref of task.records) records.push(await this.io.read(ref));
-        await ex.runBundle(() => {
-          // The time first, so records count their processing-time delays from now; then the records; then the
-          // watermark, which also fires what the records made ready.
-          grouping.advanceProcessingTime(task.processingTime, ex.rootOutput);
-          grouping.advanceInputWatermark(task.arrivalWatermark, ex.rootOutput);
-          for (const bytes of records) forEachShuffleRecord(bytes, (r) => grouping.add(r.key, r.window, r.timestamp, r.value));
-          grouping.advanceInputWatermark(task.watermark, ex.rootOutput);
-        });
-        const step = job.metrics.forStep(shuffle.gbk.fullName);
-        if (grouping.droppedLate > dropped[0]!) step.incCounter("droppedDueToLateness", grouping.droppedLate - dropped[0]!);
-        if (grouping.droppedClosedWindow > dropped[1]!) step.incCounter("droppedDueToClosedWindow", grouping.droppedClosedWindow - dropped[1]!);
-        // Unfired windows go back to the coordinator, which sends them with the partition's next task.
-        const nextTimer = grouping.nextProcessingTimer();
+        const outcome = await runGroupWork(
+          ex,
+          grouping,
+          task,
+          (add) => {
+            for (const bytes of records) forEachShuffleRecord(bytes, (r) => add(r.key, r.window, r.timestamp, r.value));
+          },
+          job.metrics,
+          shuffle.gbk.fullName,
+        );
+        // Unfired windows go back to the coordinator, which sends them with the key group's next task.
         return {
-          state: grouping.hasPending ? this.io.write(encode(grouping.snapshot())) : undefined,
-          hold: grouping.hold(),
-          ...(nextTimer !== undefined ? { nextProcessingTimer: nextTimer } : {}),
+          state: outcome.hasState ? this.io.write(encode(grouping.snapshot())) : undefined,
+          hold: outcome.hold,
+          ...(outcome.nextProcessingTimer !== undefined ? { nextProcessingTimer: outcome.nextProcessingTimer } : {}),
         };
       }
     }
