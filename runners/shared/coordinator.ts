@@ -21,6 +21,7 @@ import type { Work, WorkResult } from "../core/engine/work.js";
 import type { BlobRef, JobSpec, SideInputData, Task, TaskEnvelope, TaskResult } from "./protocol.js";
 import { WorkerLostError, type WorkerPool } from "./worker-pool.js";
 import { encodeBundle } from "./codec.js";
+import { KeyGroupOwners } from "./key-group-owners.js";
 
 /** How the coordinator behaves; set by the runner from the pipeline options. */
 export interface CoordinatorOptions {
@@ -67,8 +68,10 @@ export class Coordinator implements WorkExecutor<BlobRef> {
   /** Materialised side inputs: bundles by PCollection, shared once the producing stage completes. */
   private readonly sideInputBundles = new Map<string, BlobRef[]>();
   private readonly sealedSideInputs = new Map<string, SideInputData>();
-  /** Each key group's grouping state between group tasks, by `<stage>/<partition>` (absent: none). */
-  private readonly groupState = new Map<string, BlobRef>();
+  /** Which worker slot owns each key group, and how to rebuild its state if that worker loses it. */
+  private readonly owners: KeyGroupOwners;
+  /** Tasks sent to each worker slot and not yet finished. */
+  private readonly slotLoad: number[];
   /**
    * Tasks still to consume each blob: a bundle feeds every stage that reads its PCollection. A blob is released
    * when its count reaches zero; side input blobs get a count that never drops (they live until the job ends).
@@ -93,6 +96,8 @@ export class Coordinator implements WorkExecutor<BlobRef> {
       );
     }
     this.capacity = pool.size;
+    this.slotLoad = new Array<number>(pool.size).fill(0);
+    this.owners = new KeyGroupOwners(pool.size, (blob) => this.options.release?.(blob));
     this.plan = fuse(job.graph);
     this.spec = {
       jobId: randomUUID(),
@@ -133,6 +138,7 @@ export class Coordinator implements WorkExecutor<BlobRef> {
         await driveJob(this.scheduler, this, this.job.options, started);
       } finally {
         await this.scheduler.closeSources();
+        this.owners.close();
       }
     } catch (e) {
       throw toPipelineError(e, this.job.graph);
@@ -156,18 +162,26 @@ export class Coordinator implements WorkExecutor<BlobRef> {
     return { job: this.spec, task: { kind: "teardown" }, sideInputs: [], attempt: 1 };
   }
 
-  /** Runs one work item as a task on the pool, retried while its worker dies (or, if so configured, its user code fails). */
+  /**
+   * Runs one work item as a task on the pool: a group task on the worker that owns its key group, any other on
+   * the least loaded worker. Retried while its worker dies (or, if so configured, its user code fails); either
+   * failure costs that worker the key groups it held, which are rebuilt from their checkpoints with their next task.
+   */
   async runWork(work: Work<BlobRef>): Promise<WorkResult<BlobRef>> {
-    const task = this.taskFor(work);
     const sideInputs = this.stageSideInputs.get(work.stage.id)!.map((pc) => this.sealedSideInputs.get(pc)!);
+    const elements = work.kind === "elements" ? encodeBundle(work.elements) : undefined;
     this.running++;
     try {
       for (let attempt = 1; ; attempt++) {
+        const task = this.taskFor(work, elements);
+        const slot = work.kind === "group" ? this.owners.owner(work.stage.id, work.partition) : this.leastLoadedSlot();
         const envelope: TaskEnvelope = { job: this.spec, task, sideInputs, attempt };
         let result: TaskResult;
+        this.slotLoad[slot]!++;
         try {
-          result = await this.pool.run(envelope);
+          result = await this.pool.run(envelope, slot);
         } catch (failure) {
+          this.owners.lost(slot);
           if (failure instanceof WorkerLostError && attempt < this.options.maxAttempts) {
             this.noteRetry(work);
             continue;
@@ -176,8 +190,12 @@ export class Coordinator implements WorkExecutor<BlobRef> {
             `${describeTask(task, work.stage)} failed after ${attempt} attempt(s): ${(failure as Error)?.message ?? String(failure)}`,
             { cause: failure },
           );
+        } finally {
+          this.slotLoad[slot]!--;
         }
         if (result.error) {
+          // The worker dropped the job's executors and state after the failure (see worker-runtime.ts).
+          this.owners.lost(slot);
           if (this.options.retryUserErrors && attempt < this.options.maxAttempts) {
             this.noteRetry(work);
             continue;
@@ -192,6 +210,12 @@ export class Coordinator implements WorkExecutor<BlobRef> {
     }
   }
 
+  private leastLoadedSlot(): number {
+    let best = 0;
+    for (let i = 1; i < this.slotLoad.length; i++) if (this.slotLoad[i]! < this.slotLoad[best]!) best = i;
+    return best;
+  }
+
   onCompleted(): void {
     this.options.onProgress?.({
       tasksDone: this.tasksDone,
@@ -201,7 +225,7 @@ export class Coordinator implements WorkExecutor<BlobRef> {
     });
   }
 
-  private taskFor(work: Work<BlobRef>): Task {
+  private taskFor(work: Work<BlobRef>, elements: BlobRef | undefined): Task {
     const stage = work.stage.id;
     switch (work.kind) {
       case "impulse":
@@ -209,13 +233,12 @@ export class Coordinator implements WorkExecutor<BlobRef> {
       case "read":
         return { kind: "read", stage, split: work.split };
       case "elements":
-        return { kind: "elements", stage, data: encodeBundle(work.elements) };
+        return { kind: "elements", stage, data: elements! };
       case "bundle":
         return { kind: "bundle", stage, pcollection: work.pcollection, data: work.data };
       case "group": {
-        const key = `${stage}/${work.partition}`;
-        const state = this.groupState.get(key);
-        this.groupState.delete(key);
+        const restore = this.owners.restoreFor(stage, work.partition);
+        const recordBytes = work.records.reduce((n, r) => n + blobBytes(r), 0);
         return {
           kind: "group",
           stage,
@@ -224,7 +247,8 @@ export class Coordinator implements WorkExecutor<BlobRef> {
           arrivalWatermark: work.arrivalWatermark,
           processingTime: work.processingTime,
           records: work.records,
-          state,
+          ...(restore ? { restore } : {}),
+          checkpoint: this.owners.wantsCheckpoint(stage, work.partition, recordBytes),
         };
       }
     }
@@ -244,13 +268,13 @@ export class Coordinator implements WorkExecutor<BlobRef> {
       const routing = this.plan.routing.get(b.pcollection)!;
       this.blobUsers.set(b.data, routing.collectionConsumers.length + (routing.isSideInput ? 1 : 0));
     }
-    if (work.kind === "group" && r.group?.state !== undefined) {
-      this.groupState.set(`${work.stage.id}/${work.partition}`, r.group.state);
-      this.blobUsers.set(r.group.state, 1);
+    if (task.kind === "group") {
+      const g = r.group ?? { hasState: false, hold: Infinity };
+      this.owners.succeeded(task.stage, task.partition, task, g.hasState, g.checkpoint);
     }
     const group = r.group
       ? {
-          hasState: r.group.state !== undefined,
+          hasState: r.group.hasState,
           hold: r.group.hold,
           ...(r.group.nextProcessingTimer !== undefined ? { nextProcessingTimer: r.group.nextProcessingTimer } : {}),
         }
@@ -278,11 +302,8 @@ export class Coordinator implements WorkExecutor<BlobRef> {
       this.blobUsers.delete(blob);
       this.options.release?.(blob);
     };
+    // A group task's records stay with its key group until a checkpoint covers them (KeyGroupOwners).
     if (task.kind === "bundle") done(task.data);
-    if (task.kind === "group") {
-      task.records.forEach(done);
-      if (task.state !== undefined) done(task.state);
-    }
   }
 
   private stats(): RunStats {

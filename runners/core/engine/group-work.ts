@@ -44,3 +44,22 @@ export async function runGroupWork(
   const next = side.nextProcessingTimer();
   return { hasState: side.hasPending, hold: side.hold(), ...(next !== undefined ? { nextProcessingTimer: next } : {}) };
 }
+
+/** The receiver of a replay: the panes were already emitted by the work being replayed. */
+const DISCARD = { receive(): void {} };
+
+/**
+ * Replays a group work item that already ran into a grouping side being restored from a checkpoint: the same
+ * sequence as {@link runGroupWork}, with the panes discarded and nothing counted (the original run emitted and
+ * counted them). Grouping sides are deterministic, so the state comes out as the original run left it.
+ */
+export function replayGroupWork(
+  side: GroupingSide,
+  work: Pick<GroupWork<unknown>, "processingTime" | "arrivalWatermark" | "watermark">,
+  feedRecords: (add: AddRecord) => void,
+): void {
+  side.advanceProcessingTime(work.processingTime, DISCARD);
+  side.advanceInputWatermark(work.arrivalWatermark, DISCARD);
+  feedRecords((k, w, t, v) => side.add(k, w, t, v));
+  side.advanceInputWatermark(work.watermark, DISCARD);
+}
