@@ -80,3 +80,23 @@ export class BundleBuffer implements Receiver {
     return out;
   }
 }
+
+/**
+ * A bundle's watermark bounds: its earliest timestamp (its hold while it waits) and the latest end of its
+ * elements' windows (how far side inputs must be ready before it runs).
+ */
+export function bundleBounds(elements: readonly WindowedValue[]): { minTimestamp: number; maxWindowEnd: number } {
+  let minTimestamp = Infinity;
+  let maxWindowEnd = -Infinity;
+  let window: WindowedValue["window"] | undefined;
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i]!;
+    if (e.timestamp < minTimestamp) minTimestamp = e.timestamp;
+    if (e.window !== window) {
+      window = e.window;
+      const end = window.maxTimestamp();
+      if (end > maxWindowEnd) maxWindowEnd = end;
+    }
+  }
+  return { minTimestamp, maxWindowEnd };
+}

@@ -7,6 +7,7 @@ import type { PCollectionView } from "../../sdk/model/view.js";
 import type { BoundedWindow } from "../../sdk/model/window.js";
 import { GLOBAL_WINDOW } from "../../sdk/model/window.js";
 import type { WindowingStrategy } from "../../sdk/model/windowing-strategy.js";
+import type { Instant } from "../../sdk/model/time.js";
 import type { WindowedValue } from "./receiver.js";
 import type { SideInputReader } from "./operators/par-do-operator.js";
 import { deepFreeze } from "./immutability.js";
@@ -15,13 +16,25 @@ import { describeElement } from "./user-code-error.js";
 
 /** The side input window a main input window reads: the side input's window containing the main window's end. */
 export function sideInputWindow(sideWindowing: WindowingStrategy, mainWindow: BoundedWindow): BoundedWindow {
+  return sideInputWindowAt(sideWindowing, mainWindow.maxTimestamp());
+}
+
+/**
+ * The side input window read by main input windows whose last timestamp is `mainMaxTimestamp`. Its end grows
+ * with `mainMaxTimestamp`, so the side window of a bundle's latest main window ends last of all its windows'.
+ */
+export function sideInputWindowAt(sideWindowing: WindowingStrategy, mainMaxTimestamp: Instant): BoundedWindow {
   if (sideWindowing.windowFn.description === "GlobalWindows") return GLOBAL_WINDOW;
-  const windows = sideWindowing.windowFn.assignWindows(mainWindow.maxTimestamp(), undefined);
+  const windows = sideWindowing.windowFn.assignWindows(mainMaxTimestamp, undefined);
   return windows[windows.length - 1] ?? GLOBAL_WINDOW;
 }
 
 export class SideInputStore implements SideInputReader {
-  /** Elements by PCollection id, then by window id. Filled while producers run, read once they are complete. */
+  /**
+   * Elements by PCollection id, then by window id. Filled as producers' work completes; a window is read only once
+   * the producer's watermark has passed its end (the engine holds main input back until then), so no element of it
+   * arrives after its view value is computed.
+   */
   private readonly elements = new Map<string, Map<string, unknown[]>>();
   /** Computed view values by view, then by window id. */
   private readonly views = new Map<PCollectionView<unknown>, Map<string, unknown>>();

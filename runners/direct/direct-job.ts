@@ -20,7 +20,7 @@ import { StageExecutor } from "../core/stage-executor.js";
 import { createGroupingSide, type GroupingSide } from "../core/grouping-side.js";
 import { SideInputStore } from "../core/side-input-store.js";
 import { MetricsRegistry } from "../core/metrics-container.js";
-import type { WindowedValue } from "../core/receiver.js";
+import { bundleBounds, type WindowedValue } from "../core/receiver.js";
 import { toPipelineError } from "../core/user-code-error.js";
 import { readBoundedSplit } from "../core/read-split.js";
 import { processingClockFor } from "../core/processing-clock.js";
@@ -167,9 +167,7 @@ export class DirectJob implements WorkExecutor<Ref> {
   }
 
   private emitBundle(pcollection: string, elements: WindowedValue[]): void {
-    let minTimestamp = Infinity;
-    for (const e of elements) if (e.timestamp < minTimestamp) minTimestamp = e.timestamp;
-    this.bundles.push({ pcollection, data: elements, elements: elements.length, minTimestamp });
+    this.bundles.push({ pcollection, data: elements, elements: elements.length, ...bundleBounds(elements) });
   }
 
   private async teardown(): Promise<void> {

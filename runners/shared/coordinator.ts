@@ -65,9 +65,11 @@ export class Coordinator implements WorkExecutor<BlobRef> {
   private readonly elementCounts = new Map<string, number>();
   /** Side input PCollections each stage's ParDos read, by stage id. */
   private readonly stageSideInputs = new Map<string, readonly string[]>();
-  /** Materialised side inputs: bundles by PCollection, shared once the producing stage completes. */
+  /**
+   * Materialised side inputs: bundles by PCollection, in the order they were produced (shared as they arrive). A
+   * task gets every bundle so far; the engine runs it only once the windows it reads are complete.
+   */
   private readonly sideInputBundles = new Map<string, BlobRef[]>();
-  private readonly sealedSideInputs = new Map<string, SideInputData>();
   /** Which worker slot owns each key group, and how to rebuild its state if that worker loses it. */
   private readonly owners: KeyGroupOwners;
   /** Tasks sent to each worker slot and not yet finished. */
@@ -119,13 +121,8 @@ export class Coordinator implements WorkExecutor<BlobRef> {
       groupEagerly: false,
       onSideInputBundle: (pc, blob) => {
         const list = this.sideInputBundles.get(pc) ?? [];
-        list.push(blob);
+        list.push(this.options.share ? this.options.share(blob) : blob);
         this.sideInputBundles.set(pc, list);
-      },
-      onSideInputComplete: (pc) => {
-        const share = this.options.share ?? ((b: BlobRef) => b);
-        this.sealedSideInputs.set(pc, { pcollection: pc, bundles: (this.sideInputBundles.get(pc) ?? []).map(share) });
-        this.sideInputBundles.delete(pc);
       },
     });
   }
@@ -168,7 +165,9 @@ export class Coordinator implements WorkExecutor<BlobRef> {
    * failure costs that worker the key groups it held, which are rebuilt from their checkpoints with their next task.
    */
   async runWork(work: Work<BlobRef>): Promise<WorkResult<BlobRef>> {
-    const sideInputs = this.stageSideInputs.get(work.stage.id)!.map((pc) => this.sealedSideInputs.get(pc)!);
+    const sideInputs: SideInputData[] = this.stageSideInputs
+      .get(work.stage.id)!
+      .map((pc) => ({ pcollection: pc, bundles: (this.sideInputBundles.get(pc) ?? []).slice() }));
     const elements = work.kind === "elements" ? encodeBundle(work.elements) : undefined;
     this.running++;
     try {

@@ -112,6 +112,8 @@ export interface BundleOutput {
   readonly data: BlobRef;
   readonly elements: number;
   readonly minTimestamp: number;
+  /** The latest end (`maxTimestamp()`) of the elements' windows. */
+  readonly maxWindowEnd: number;
 }
 
 /** A user-code failure, as plain data. */

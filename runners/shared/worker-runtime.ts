@@ -15,7 +15,7 @@ import { StageExecutor } from "../core/stage-executor.js";
 import { createGroupingSide, restoreGroupingSide } from "../core/grouping-side.js";
 import { SideInputStore } from "../core/side-input-store.js";
 import { MetricsRegistry } from "../core/metrics-container.js";
-import type { WindowedValue } from "../core/receiver.js";
+import { bundleBounds, type WindowedValue } from "../core/receiver.js";
 import { rebuildGraph } from "../core/rebuild.js";
 import { readBoundedSplit } from "../core/read-split.js";
 import { toPipelineError } from "../core/user-code-error.js";
@@ -48,7 +48,8 @@ class WorkerJob {
   readonly plan: ExecutionPlan;
   readonly metrics = new MetricsRegistry();
   readonly sideInputs: SideInputStore;
-  private readonly loadedSideInputs = new Set<string>();
+  /** How many bundles of each side input this worker has loaded. */
+  private readonly loadedSideInputs = new Map<string, number>();
   private readonly executors = new Map<string, StageExecutor>();
   /** The grouping stage (id) of each GroupByKey (by full name). */
   private readonly groupingStage = new Map<string, string>();
@@ -90,11 +91,12 @@ class WorkerJob {
     return ex;
   }
 
+  /** Loads the side input bundles this worker has not seen yet (a side input's list of bundles only grows). */
   async loadSideInputs(envelope: TaskEnvelope): Promise<void> {
     for (const side of envelope.sideInputs) {
-      if (this.loadedSideInputs.has(side.pcollection)) continue;
-      for (const ref of side.bundles) this.sideInputs.add(side.pcollection, decodeBundle(await this.io.read(ref)));
-      this.loadedSideInputs.add(side.pcollection);
+      const loaded = this.loadedSideInputs.get(side.pcollection) ?? 0;
+      for (let i = loaded; i < side.bundles.length; i++) this.sideInputs.add(side.pcollection, decodeBundle(await this.io.read(side.bundles[i]!)));
+      this.loadedSideInputs.set(side.pcollection, side.bundles.length);
     }
   }
 
@@ -110,9 +112,7 @@ class WorkerJob {
   }
 
   private emitBundle(pcollection: string, elements: WindowedValue[]): void {
-    let min = Infinity;
-    for (const e of elements) if (e.timestamp < min) min = e.timestamp;
-    this.outputs.bundles.push({ pcollection, data: this.io.write(encodeBundle(elements)), elements: elements.length, minTimestamp: min });
+    this.outputs.bundles.push({ pcollection, data: this.io.write(encodeBundle(elements)), elements: elements.length, ...bundleBounds(elements) });
   }
 
   private shuffleWriter(shuffle: ShuffleSpec): PartitionedShuffleWriter {

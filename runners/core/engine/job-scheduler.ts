@@ -38,7 +38,8 @@ import type { StageStats } from "../../../sdk/runner-api.js";
 import type { ExecutionPlan, Stage } from "../execution-plan.js";
 import type { WindowedValue } from "../receiver.js";
 import { usesFastPath } from "../grouping-side.js";
-import { stageMayRun } from "../stage-readiness.js";
+import { sideInputWindowAt } from "../side-input-store.js";
+import type { WindowingStrategy } from "../../../sdk/model/windowing-strategy.js";
 import { checkSourceTimestamp } from "../source-timestamps.js";
 import { userCodeError } from "../user-code-error.js";
 import type { ProcessingClock } from "../processing-clock.js";
@@ -64,8 +65,6 @@ export interface SchedulerOptions<Ref> {
   readonly random?: () => number;
   /** Called with every bundle of a PCollection read as a side input, when the work that made it completes. */
   readonly onSideInputBundle?: (pcollection: string, data: Ref) => void;
-  /** Called once a side input PCollection is complete (its producing stage's watermark reached +∞). */
-  readonly onSideInputComplete?: (pcollection: string) => void;
 }
 
 /** One key group of a shuffle-rooted stage. */
@@ -101,6 +100,15 @@ interface Wave {
   running: number;
 }
 
+/** A materialised bundle waiting for a collection-rooted stage. */
+interface QueuedBundle<Ref> {
+  readonly pcollection: string;
+  readonly data: Ref;
+  readonly hold: Instant;
+  readonly maxWindowEnd: Instant;
+  readonly elements: number;
+}
+
 /** Scheduling state of one stage. Every field is owned by the scheduler; runners see only {@link Work}. */
 interface StageSchedule<Ref> {
   readonly stage: Stage;
@@ -117,7 +125,9 @@ interface StageSchedule<Ref> {
   /** Elements read by the engine (polls, TestStream events), waiting to run. */
   readonly elements: { readonly elements: WindowedValue[]; readonly hold: Instant }[];
   /** Materialised bundles waiting to run (collection roots). */
-  readonly queue: { readonly pcollection: string; readonly data: Ref; readonly hold: Instant; readonly elements: number }[];
+  readonly queue: QueuedBundle<Ref>[];
+  /** The side inputs its ParDos read: their producing stage and windowing (collection roots only). */
+  readonly sideInputs: readonly { readonly producer: string; readonly windowing: WindowingStrategy }[];
   /** Holds of queued and running work other than group work. */
   readonly owed: HoldSet;
   /** Running work that holds the stage at −∞ (impulse, bounded reads). */
@@ -159,6 +169,9 @@ export class JobScheduler<Ref> {
         scriptWatermark: TIMESTAMP_MIN_VALUE,
         elements: [],
         queue: [],
+        sideInputs: [
+          ...new Set(stage.transforms.flatMap((t) => (t.kind === "ParDo" ? t.sideInputs.map((v) => v.pcollection.id) : []))),
+        ].map((pc) => ({ producer: plan.producerStage.get(pc)!, windowing: graph.pcollections.get(pc)!.windowing })),
         owed: new HoldSet(),
         runningSources: 0,
         keyGroups: root.kind === "shuffle" ? Array.from({ length: options.partitions }, (_, i) => newKeyGroup<Ref>(i)) : [],
@@ -219,7 +232,7 @@ export class JobScheduler<Ref> {
   nextWork(): Work<Ref> | undefined {
     for (let i = this.stages.length - 1; i >= 0; i--) {
       const s = this.stages[i]!;
-      if (!stageMayRun(this.plan, s.stage.id, this.isComplete)) continue;
+      if (!this.commitGateOpen(s)) continue;
       const stage = s.stage;
       switch (s.kind) {
         case "impulse":
@@ -237,13 +250,12 @@ export class JobScheduler<Ref> {
         case "testStream":
           if (s.elements.length > 0) return this.takeElements(s);
           break;
-        case "collection":
-          if (s.queue.length > 0) {
-            const b = this.take(s.queue);
-            s.stats.elementsIn += b.elements;
-            return { kind: "bundle", stage, pcollection: b.pcollection, data: b.data, hold: b.hold };
-          }
-          break;
+        case "collection": {
+          const b = this.takeReadyBundle(s);
+          if (!b) break;
+          s.stats.elementsIn += b.elements;
+          return { kind: "bundle", stage, pcollection: b.pcollection, data: b.data, hold: b.hold };
+        }
         case "shuffle": {
           const work = this.nextGroupWork(s);
           if (work) return work;
@@ -275,7 +287,7 @@ export class JobScheduler<Ref> {
       if (routing.isSideInput) this.options.onSideInputBundle?.(b.pcollection, b.data);
       for (const consumer of routing.collectionConsumers) {
         const c = this.byId.get(consumer)!;
-        c.queue.push({ pcollection: b.pcollection, data: b.data, hold: b.minTimestamp, elements: b.elements });
+        c.queue.push({ pcollection: b.pcollection, data: b.data, hold: b.minTimestamp, maxWindowEnd: b.maxWindowEnd, elements: b.elements });
         c.owed.add(b.minTimestamp);
       }
     }
@@ -318,7 +330,6 @@ export class JobScheduler<Ref> {
       if (next > s.outputWatermark) {
         s.outputWatermark = next;
         moved = true;
-        if (next === TIMESTAMP_MAX_VALUE) this.completeSideInputs(s);
       }
     }
     return moved;
@@ -384,11 +395,6 @@ export class JobScheduler<Ref> {
       if (w < wm) wm = w;
     }
     return wm;
-  }
-
-  private completeSideInputs(s: StageSchedule<Ref>): void {
-    if (!this.options.onSideInputComplete) return;
-    for (const pc of s.stage.produces) if (this.plan.routing.get(pc)!.isSideInput) this.options.onSideInputComplete(pc);
   }
 
   // ---- grouping ----
@@ -544,6 +550,37 @@ export class JobScheduler<Ref> {
   private takeElements(s: StageSchedule<Ref>): Work<Ref> {
     const { elements, hold } = s.elements.shift()!;
     return { kind: "elements", stage: s.stage, elements, hold };
+  }
+
+  /** A finalizer stage waits for its commit gate: every stage not downstream of a finalizer is complete. */
+  private commitGateOpen(s: StageSchedule<Ref>): boolean {
+    const gate = this.plan.commitGates.get(s.stage.id);
+    return gate === undefined || gate.every(this.isComplete);
+  }
+
+  /**
+   * The next queued bundle whose side inputs are ready, as in Beam: for every side input, the side window its
+   * latest main window reads is complete (the producer's watermark passed its end), or the producer is complete.
+   * Bundles waiting for side inputs keep holding the stage's watermark.
+   */
+  private takeReadyBundle(s: StageSchedule<Ref>): QueuedBundle<Ref> | undefined {
+    if (s.queue.length === 0) return undefined;
+    if (s.sideInputs.length === 0) return this.take(s.queue);
+    const ready: number[] = [];
+    for (let i = 0; i < s.queue.length; i++) if (this.sideInputsReady(s, s.queue[i]!.maxWindowEnd)) ready.push(i);
+    if (ready.length === 0) return undefined;
+    const random = this.options.random;
+    const i = ready[random ? Math.floor(random() * ready.length) : 0]!;
+    return s.queue.splice(i, 1)[0]!;
+  }
+
+  private sideInputsReady(s: StageSchedule<Ref>, maxWindowEnd: Instant): boolean {
+    for (const side of s.sideInputs) {
+      const wm = this.byId.get(side.producer)!.outputWatermark;
+      if (wm === TIMESTAMP_MAX_VALUE) continue;
+      if (!(wm > sideInputWindowAt(side.windowing, maxWindowEnd).maxTimestamp())) return false;
+    }
+    return true;
   }
 
   private take<T>(items: T[]): T {

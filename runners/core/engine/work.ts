@@ -61,6 +61,8 @@ export interface BundleOutput<Ref> {
   readonly data: Ref;
   readonly elements: number;
   readonly minTimestamp: Instant;
+  /** The latest end (`maxTimestamp()`) of the elements' windows: a stage reading side inputs waits for them up to it. */
+  readonly maxWindowEnd: Instant;
 }
 
 /** What a key group's grouping side is left with after a group work item. */
