@@ -1,0 +1,12 @@
+// Runs bench/pipelines/session-state.ts once with the options given and prints one JSON line: wall time of the
+// run, this process's peak RSS and the largest worker's (parallel runners).
+import sessionState from "./session-state.js";
+
+const [runner, events, keys] = [process.argv[2]!, Number(process.argv[3]), Number(process.argv[4])];
+const t0 = performance.now();
+const result = await sessionState.run({ runner, events, keys, quiet: true, enforceImmutability: false });
+const ms = performance.now() - t0;
+process.stdout.write(
+  `${JSON.stringify({ runner, ms, rssMb: (process.resourceUsage().maxRSS * 1024) / 2 ** 20, workerRssMb: (result.stats?.workerMaxRssBytes ?? 0) / 2 ** 20 })}\n`,
+);
+process.exit(0);

@@ -1,0 +1,49 @@
+/**
+ * Streaming with large keyed state (the one-engine issue's bench): `bench/pipelines/session-state.ts` — an
+ * unbounded generator of `--events` events over `--keys` keys in session windows, about `--keys` sessions live at
+ * a time — on direct, threads and process, each a whole process (start-up included), as ratios to direct, with
+ * the peak RSS of the run's process and of its largest worker.
+ *
+ *   npx tsx bench/streaming-state.ts [--events 5000000] [--keys 1000000] [--runners direct,threads,process]
+ */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : dflt;
+};
+const EVENTS = Number(arg("events", "5000000"));
+const KEYS = Number(arg("keys", "1000000"));
+const RUNNERS = arg("runners", "direct,threads,process").split(",");
+const script = fileURLToPath(new URL("./pipelines/run-session-state.ts", import.meta.url));
+
+interface Row {
+  readonly runner: string;
+  readonly ms: number;
+  readonly rssMb: number;
+  readonly workerRssMb: number;
+}
+
+const rows: Row[] = [];
+for (const runner of RUNNERS) {
+  const t0 = performance.now();
+  const out = execFileSync(process.execPath, ["--import", "tsx", script, runner, String(EVENTS), String(KEYS)], { encoding: "utf8" });
+  const wall = performance.now() - t0;
+  const row = JSON.parse(out.trim().split("\n").at(-1)!) as Row;
+  rows.push({ ...row, ms: wall });
+}
+const base = rows[0]!;
+process.stdout.write(`Streaming sessions, ${EVENTS.toLocaleString("en")} events over ${KEYS.toLocaleString("en")} keys (whole process)\n`);
+console.table(
+  rows.map((r) => ({
+    runner: r.runner,
+    "ratio to direct": Number((base.ms / r.ms).toFixed(3)),
+    "events/s": Math.round((EVENTS / r.ms) * 1000),
+    "wall ms": Math.round(r.ms),
+    "peak RSS MiB": Math.round(r.rssMb),
+    "largest worker RSS MiB": Math.round(r.workerRssMb),
+  })),
+);
+process.stdout.write(`${JSON.stringify({ bench: "streaming-state", ratios: Object.fromEntries(rows.map((r) => [r.runner, Number((base.ms / r.ms).toFixed(3))])) })}\n`);
