@@ -1,0 +1,48 @@
+import { expect } from "chai";
+import { KeyGroupOwners } from "../../../runners/shared/key-group-owners.js";
+import type { BlobRef, GroupReplay } from "../../../runners/shared/protocol.js";
+
+const blob = (bytes: number): BlobRef => new Uint8Array(bytes);
+const task = (watermark: number, ...records: BlobRef[]): GroupReplay => ({ watermark, arrivalWatermark: watermark, processingTime: 0, records });
+
+describe("KeyGroupOwners", () => {
+  it("spreads key groups over the slots", () => {
+    const owners = new KeyGroupOwners(2, () => {});
+    expect([0, 1, 2, 3].map((p) => owners.owner("S1", p))).to.deep.equal([1, 0, 1, 0]);
+  });
+
+  it("asks nothing of a resident key group, and the checkpoint and the tasks since of one whose worker was lost", () => {
+    const released: BlobRef[] = [];
+    const owners = new KeyGroupOwners(2, (b) => released.push(b));
+    const [r1, r2, cp, r3] = [blob(10), blob(10), blob(5), blob(10)];
+    owners.succeeded("S1", 0, task(1, r1), true, undefined);
+    expect(owners.restoreFor("S1", 0)).to.equal(undefined);
+    owners.succeeded("S1", 0, task(2, r2), true, cp);
+    expect(released, "records covered by the checkpoint").to.deep.equal([r1, r2]);
+    owners.succeeded("S1", 0, task(3, r3), true, undefined);
+    owners.lost(owners.owner("S1", 0));
+    expect(owners.restoreFor("S1", 0)).to.deep.equal({ checkpoint: cp, replay: [task(3, r3)] });
+    // Another slot's key groups are unaffected.
+    owners.succeeded("S1", 1, task(3, blob(1)), true, undefined);
+    expect(owners.restoreFor("S1", 1)).to.equal(undefined);
+  });
+
+  it("keeps nothing for a key group left without state", () => {
+    const released: BlobRef[] = [];
+    const owners = new KeyGroupOwners(1, (b) => released.push(b));
+    const r = blob(10);
+    owners.succeeded("S1", 0, task(1, r), false, undefined);
+    owners.lost(0);
+    expect(owners.restoreFor("S1", 0)).to.equal(undefined);
+    expect(released).to.deep.equal([r]);
+  });
+
+  it("asks for a checkpoint once the logged records outweigh the last one", () => {
+    const owners = new KeyGroupOwners(1, () => {});
+    expect(owners.wantsCheckpoint("S1", 0, 1024)).to.equal(false);
+    expect(owners.wantsCheckpoint("S1", 0, 4 * 2 ** 20)).to.equal(true);
+    owners.succeeded("S1", 0, task(1, blob(16)), true, blob(8 * 2 ** 20));
+    expect(owners.wantsCheckpoint("S1", 0, 5 * 2 ** 20), "less than the 8 MiB checkpoint").to.equal(false);
+    expect(owners.wantsCheckpoint("S1", 0, 8 * 2 ** 20)).to.equal(true);
+  });
+});
