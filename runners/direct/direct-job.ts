@@ -37,6 +37,7 @@ import { readBoundedSplit } from "../core/read-split.js";
 import { processingClockFor, type ProcessingClock } from "../core/processing-clock.js";
 import { seededRandom, takeOne } from "./seeded-random.js";
 import { StreamingStop } from "../core/streaming-stop.js";
+import { settleWithin, taskTimeoutMs } from "../core/liveness.js";
 
 interface QueuedBundle {
   readonly pcollection: string;
@@ -118,6 +119,7 @@ export class DirectJob {
         metrics: this.metrics,
         sideInputs: this.sideInputs,
         freeze,
+        taskTimeoutMs: taskTimeoutMs(options.taskTimeout), // liveness hook
         emitBundle: (pc, elements) => this.route(pc, elements),
         shuffleWriter: (shuffle) => {
           // Direct transport: records go straight to the grouping side; nothing is retried, so nothing to stage.
@@ -341,12 +343,14 @@ export class DirectJob {
       const root = s.stage.root;
       if (root.kind !== "read") continue;
       const source = root.transform.source;
+      const step = root.transform.fullName; // liveness hook: a split that never settles fails naming the step
+      const within = <T>(p: Promise<T>) => settleWithin(step, "split", p, taskTimeoutMs(this.options.taskTimeout));
       try {
         if (isUnboundedSource(source)) {
-          const splits = await source.split(1);
+          const splits = await within(source.split(1));
           s.unbounded = { readers: splits.map((split) => source.createReader(split, undefined)), stopped: false };
         } else {
-          s.splits = [...(await source.split(DESIRED_SPLIT_BYTES))];
+          s.splits = [...(await within(source.split(DESIRED_SPLIT_BYTES)))];
         }
       } catch (e) {
         throw userCodeError(root.transform.fullName, e);
@@ -357,7 +361,7 @@ export class DirectJob {
   private async readSplit(s: StageState, transform: ReadNode, split: unknown): Promise<void> {
     const source = transform.source;
     if (isUnboundedSource(source)) throw new Error("internal: readSplit on an unbounded source");
-    await readBoundedSplit(transform.fullName, source, split, s.executor.rootOutput);
+    await readBoundedSplit(transform.fullName, source, split, s.executor.rootOutput, s.executor.taskTimeoutMs);
   }
 
   /** One poll of every open reader of an unbounded source: what they have now, as one bundle each. */
@@ -368,7 +372,7 @@ export class DirectJob {
       if (reader.done) continue;
       let batch: readonly { value: unknown; timestamp: Instant }[];
       try {
-        batch = await reader.read(UNBOUNDED_BATCH);
+        batch = await settleWithin(transform.fullName, "read", reader.read(UNBOUNDED_BATCH), s.executor.taskTimeoutMs); // liveness hook
       } catch (e) {
         throw userCodeError(transform.fullName, e);
       }

@@ -35,6 +35,7 @@ import type { WindowedValue } from "../core/receiver.js";
 import { encodeBundle } from "./codec.js";
 import { StreamingStop } from "../core/streaming-stop.js";
 import { processingClockFor, type ProcessingClock } from "../core/processing-clock.js";
+import { settleWithin, taskTimeoutMs } from "../core/liveness.js";
 
 /** How the coordinator behaves; set by the runner from the pipeline options. */
 export interface CoordinatorOptions {
@@ -527,10 +528,12 @@ export class Coordinator {
       const root = s.stage.root;
       if (root.kind !== "read") continue;
       const source = root.transform.source;
+      // liveness hook: source calls that never settle fail naming the step (--taskTimeout)
+      const within = <T>(p: Promise<T>, method = "split") => settleWithin(root.transform.fullName, method, p, taskTimeoutMs(this.job.options.taskTimeout));
       if (isUnboundedSource(source)) {
         // The coordinator reads unbounded sources itself and ships what arrives to the workers as elements.
         try {
-          const splits = await source.split(this.pool.size);
+          const splits = await within(source.split(this.pool.size));
           s.readers = splits.map((split) => source.createReader(split, undefined));
         } catch (e) {
           throw userCodeError(root.transform.fullName, e);
@@ -538,8 +541,8 @@ export class Coordinator {
         continue;
       }
       try {
-        const size = await source.estimateSizeBytes?.();
-        s.splits.push(...(await source.split(desiredSplitBytes(size, this.pool.size))));
+        const size = source.estimateSizeBytes ? await within(source.estimateSizeBytes(), "estimateSizeBytes") : undefined;
+        s.splits.push(...(await within(source.split(desiredSplitBytes(size, this.pool.size)))));
       } catch (e) {
         throw userCodeError(root.transform.fullName, e);
       }
@@ -579,7 +582,7 @@ export class Coordinator {
         if (reader.done) continue;
         let batch: readonly TimestampedValue<unknown>[];
         try {
-          batch = await reader.read(UNBOUNDED_BATCH);
+          batch = await settleWithin(root.transform.fullName, "read", reader.read(UNBOUNDED_BATCH), taskTimeoutMs(this.job.options.taskTimeout)); // liveness hook
         } catch (e) {
           throw userCodeError(root.transform.fullName, e);
         }

@@ -8,6 +8,7 @@ import { Coordinator, type CoordinatorOptions, type Progress } from "./coordinat
 import { createProgressDisplay } from "./progress.js";
 import { formatStats } from "./stats-report.js";
 import type { WorkerPool } from "./worker-pool.js";
+import { guardEventLoop } from "../core/liveness.js";
 
 /**
  * Idle pools kept warm for the next run in this process, by a key of what makes pools interchangeable (starting
@@ -61,7 +62,8 @@ export async function runOnPool(
       ...transport,
       ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
     });
-    const result = await coordinator.run();
+    // A coordinator awaiting user code that never settles (a source's split with --taskTimeout 0) fails, not exits 0.
+    const result = await guardEventLoop(coordinator.run(), job.graph);
     if (stats && result.stats) process.stderr.write(`${formatStats(result.stats, result.durationMs)}\n`);
     return result;
   } finally {

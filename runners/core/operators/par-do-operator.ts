@@ -13,6 +13,7 @@ import { formatInstant, isValidTimestamp, type Instant } from "../../../sdk/mode
 import { metricsEnvironment, type MetricsContainer } from "../../../sdk/metrics.js";
 import type { Receiver } from "../receiver.js";
 import { userCodeError, UserCodeError } from "../user-code-error.js";
+import { isThenable, settleWithin, TaskTimeoutError } from "../liveness.js";
 import type { Operator } from "./operator.js";
 
 /** Reads side inputs for a window; provided by the runner (the values must be complete for that window). */
@@ -43,6 +44,8 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
     private readonly outputs: Readonly<Record<string, Receiver>>,
     private readonly metrics: MetricsContainer,
     private readonly sideInputs: SideInputReader,
+    /** How long an async lifecycle method may take to settle (`--taskTimeout`), in ms; 0 for no limit. */
+    private readonly lifecycleTimeoutMs: number,
   ) {
     this.step = transform.fullName;
     this.doFn = transform.doFn;
@@ -157,7 +160,8 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
     const previous = metricsEnvironment.current;
     metricsEnvironment.current = this.metrics;
     try {
-      await fn();
+      const returned = fn();
+      if (isThenable(returned)) await settleWithin(this.step, method, returned, this.lifecycleTimeoutMs);
     } catch (e) {
       throw e instanceof UserCodeError ? e : userCodeError(this.step, withContext(e, method));
     } finally {
@@ -167,6 +171,7 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
 }
 
 function withContext(e: unknown, method: string): unknown {
-  if (e instanceof Error && !e.message.startsWith(`${method}: `)) e.message = `${method}: ${e.message}`;
+  // A timeout's message names the method already.
+  if (e instanceof Error && !(e instanceof TaskTimeoutError) && !e.message.startsWith(`${method}: `)) e.message = `${method}: ${e.message}`;
   return e;
 }
