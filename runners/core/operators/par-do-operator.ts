@@ -14,6 +14,7 @@ import { metricsEnvironment, type MetricsContainer } from "../../../sdk/metrics.
 import type { Receiver } from "../receiver.js";
 import { userCodeError, UserCodeError } from "../user-code-error.js";
 import { isThenable, settleWithin, TaskTimeoutError } from "../liveness.js";
+import { PROCESS_RETURNED_PROMISE } from "../../../sdk/internal/sync-process.js";
 import type { Operator } from "./operator.js";
 
 /** Reads side inputs for a window; provided by the runner (the values must be complete for that window). */
@@ -75,7 +76,12 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
     this.window = window;
     this.pane = pane;
     try {
-      this.doFn.process(value, this);
+      // process is synchronous by contract; a promise returned here would lose what it emits after an await.
+      const returned: unknown = this.doFn.process(value, this);
+      if (returned !== undefined && isThenable(returned)) {
+        returned.then(undefined, () => undefined); // refused: its own failure must not surface as an unhandled rejection
+        throw new TypeError(PROCESS_RETURNED_PROMISE);
+      }
     } catch (e) {
       throw userCodeError(this.step, e, { value });
     } finally {
