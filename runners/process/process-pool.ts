@@ -2,13 +2,16 @@
  * The process runner's transport: one child process per worker slot, forked from a JavaScript entry that loads
  * the TypeScript worker runtime. Tasks and results travel over the IPC channel (small: they carry references to
  * blob files); a child that exits or is killed fails its task with {@link WorkerLostError} and is replaced on
- * the next task. Idle children are unref'd, so a kept pool never holds the parent open.
+ * the next task. Idle children are unref'd, so a kept pool never holds the parent open. A child that does not
+ * answer a task within its deadline (`--taskTimeout`) is presumed hung: it is killed and the task fails naming its
+ * step (`hung-tasks.ts`). Children watch for their coordinator's death themselves (`parent-watch.mjs`).
  * @module
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { TaskEnvelope, TaskResult } from "../shared/protocol.js";
 import { WorkerLostError, type WorkerPool } from "../shared/worker-pool.js";
+import { hungTaskResult, taskDeadlineMs } from "../shared/hung-tasks.js";
 
 const ENTRY = fileURLToPath(new URL("./process-worker.mjs", import.meta.url));
 
@@ -47,9 +50,19 @@ class Slot {
     child.ref();
     (child.channel as { ref?: () => void } | undefined)?.ref?.();
     const id = this.nextId++;
+    const deadline = taskDeadlineMs(envelope);
+    let timer: NodeJS.Timeout | undefined;
     try {
       return await new Promise<TaskResult>((resolve, reject) => {
         pending.set(id, { resolve, reject });
+        if (deadline > 0) {
+          timer = setTimeout(() => {
+            // Presumed hung (a busy loop never answers): fail the task as such, and kill the child.
+            if (!pending.delete(id)) return;
+            resolve(hungTaskResult(envelope));
+            this.discard(worker);
+          }, deadline);
+        }
         child.send({ id, envelope }, (e) => {
           if (e) {
             pending.delete(id);
@@ -60,6 +73,7 @@ class Slot {
         });
       });
     } finally {
+      clearTimeout(timer);
       if (pending.size === 0 && this.worker === worker) {
         child.unref();
         (child.channel as { unref?: () => void } | undefined)?.unref?.();

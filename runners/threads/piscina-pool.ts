@@ -1,12 +1,14 @@
 /**
  * The threads runner's transport: one single-thread piscina pool per worker slot. Piscina restarts a thread
  * that dies; one pool per slot lets the coordinator reach every worker (to tear its DoFns down) and know which
- * slot a task ran on.
+ * slot a task ran on. A thread that does not answer a task within its deadline (`--taskTimeout`) is presumed
+ * hung: it is terminated (piscina starts another) and the task fails naming its step (`hung-tasks.ts`).
  * @module
  */
 import { Piscina } from "piscina";
 import type { TaskEnvelope, TaskResult } from "../shared/protocol.js";
 import { WorkerLostError, type WorkerPool } from "../shared/worker-pool.js";
+import { hungTaskResult, taskDeadlineMs } from "../shared/hung-tasks.js";
 
 export class PiscinaWorkerPool implements WorkerPool {
   private readonly slots: Piscina[];
@@ -36,7 +38,7 @@ export class PiscinaWorkerPool implements WorkerPool {
     if (slot < 0) slot = 0; // the coordinator never runs more than `size` tasks; queue in slot 0 if it does
     this.busy[slot] = true;
     try {
-      return (await this.slots[slot]!.run(envelope)) as TaskResult;
+      return await this.runOn(this.slots[slot]!, envelope);
     } catch (e) {
       throw new WorkerLostError(`worker thread ${slot} stopped: ${(e as Error)?.message ?? String(e)}`, { cause: e });
     } finally {
@@ -45,7 +47,27 @@ export class PiscinaWorkerPool implements WorkerPool {
   }
 
   async runOnEach(envelope: TaskEnvelope): Promise<void> {
-    await Promise.allSettled(this.slots.map((s) => s.run(envelope)));
+    await Promise.allSettled(this.slots.map((s) => this.runOn(s, envelope)));
+  }
+
+  /** Runs a task on one slot; past its deadline the thread is terminated and the task fails as hung. */
+  private async runOn(slot: Piscina, envelope: TaskEnvelope): Promise<TaskResult> {
+    const deadline = taskDeadlineMs(envelope);
+    if (deadline === 0) return (await slot.run(envelope)) as TaskResult;
+    const abort = new AbortController();
+    let hung = false;
+    const timer = setTimeout(() => {
+      hung = true;
+      abort.abort(); // piscina terminates a running task's thread and starts a new one
+    }, deadline);
+    try {
+      return (await slot.run(envelope, { signal: abort.signal })) as TaskResult;
+    } catch (e) {
+      if (hung) return hungTaskResult(envelope);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {
