@@ -27,10 +27,16 @@ export function nameTasksOf(jobId: string, graph: PipelineGraph): () => void {
   return () => jobs.delete(jobId);
 }
 
+/**
+ * What a pool adds to `--taskTimeout` (or a tenth of it, if more): a task's first run on a fresh worker also
+ * re-imports the pipeline, and a lifecycle method that hangs should fail in the worker, naming the method.
+ */
+const GRACE_MS = 5000;
+
 /** How long a pool waits for a worker to answer `envelope` before it presumes it hung, in ms; 0 for never. */
 export function taskDeadlineMs(envelope: TaskEnvelope): number {
   const timeout = taskTimeoutMs(envelope.job.options.taskTimeout);
-  return timeout === 0 ? 0 : timeout + Math.max(1000, Math.ceil(timeout / 10));
+  return timeout === 0 ? 0 : timeout + Math.max(GRACE_MS, Math.ceil(timeout / 10));
 }
 
 /**

@@ -38,6 +38,12 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
   private readonly sideInputViews: ReadonlySet<PCollectionView<unknown>>;
   private readonly skew: number;
   private isSetUp = false;
+  /**
+   * Set for good once user code was abandoned: a `process` that returned a promise, or a lifecycle call that did
+   * not settle in time. Whatever it emits later (the run has failed by then) is refused, so it can neither reach
+   * downstream steps nor leave its metrics container installed.
+   */
+  private abandoned = false;
 
   constructor(
     transform: ParDoNode,
@@ -79,6 +85,7 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
       // process is synchronous by contract; a promise returned here would lose what it emits after an await.
       const returned: unknown = this.doFn.process(value, this);
       if (returned !== undefined && isThenable(returned)) {
+        this.abandoned = true;
         returned.then(undefined, () => undefined); // refused: its own failure must not surface as an unhandled rejection
         throw new TypeError(PROCESS_RETURNED_PROMISE);
       }
@@ -138,11 +145,13 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
   // ---- internals ----
 
   private emit(to: Receiver, value: unknown, timestamp: Instant): void {
+    if (this.abandoned) throw new Error(ABANDONED);
     to.receive(value, timestamp, this.window, this.pane);
     metricsEnvironment.current = this.metrics; // downstream steps set their own container
   }
 
   private emitExplicit(to: Receiver, value: unknown, timestamp: Instant, window: BoundedWindow): void {
+    if (this.abandoned) throw new Error(ABANDONED);
     if (!isValidTimestamp(timestamp)) throw new RangeError(`finishBundle output: invalid timestamp ${String(timestamp)}`);
     if (!window || typeof window.maxTimestamp !== "function") throw new TypeError("finishBundle output needs a window");
     to.receive(value, timestamp, window, NO_FIRING);
@@ -169,12 +178,15 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
       const returned = fn();
       if (isThenable(returned)) await settleWithin(this.step, method, returned, this.lifecycleTimeoutMs);
     } catch (e) {
+      if (e instanceof TaskTimeoutError) this.abandoned = true;
       throw e instanceof UserCodeError ? e : userCodeError(this.step, withContext(e, method));
     } finally {
       metricsEnvironment.current = previous;
     }
   }
 }
+
+const ABANDONED = "output after the DoFn's call was abandoned (it returned a promise, or did not settle within --taskTimeout)";
 
 function withContext(e: unknown, method: string): unknown {
   // A timeout's message names the method already.
