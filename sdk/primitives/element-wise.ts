@@ -9,13 +9,19 @@ function checkFunction(what: string, fn: unknown): void {
 }
 
 /**
- * The user's function behind a map, flatMap or filter DoFn, so that applying the ParDo can refuse an async one
- * (which would emit promises, or pass everything) with the step's name.
+ * The user's function behind each map, flatMap and filter DoFn, so that applying the ParDo can refuse an async one
+ * (which would emit promises, or pass everything) with the step's name. Kept aside, not on the DoFn, so that the
+ * DoFn objects keep their plain shape on the hot path.
  */
-export const WRAPPED_FUNCTION = Symbol("sluice.wrappedFunction");
+const wrappedFunctions = new WeakMap<object, { readonly kind: string; readonly fn: unknown }>();
+
+/** The function a map, flatMap or filter DoFn wraps, and which of them it is; `undefined` for other DoFns. */
+export function wrappedFunction(doFn: object): { readonly kind: string; readonly fn: unknown } | undefined {
+  return wrappedFunctions.get(doFn);
+}
 
 function wrapping<D extends object>(kind: string, fn: unknown, doFn: D): D {
-  Object.defineProperty(doFn, WRAPPED_FUNCTION, { value: { kind, fn } });
+  wrappedFunctions.set(doFn, { kind, fn });
   return doFn;
 }
 

@@ -10,7 +10,7 @@ import type { PCollection } from "../pcollection.js";
 import type { PTransform } from "../ptransform.js";
 import type { ParDoOptions } from "../pcollection.js";
 import { asyncProcessMessage, isAsyncFunction } from "../internal/sync-process.js";
-import { WRAPPED_FUNCTION } from "./element-wise.js";
+import { wrappedFunction } from "./element-wise.js";
 
 /** The outputs of a ParDo with tagged outputs: `main` plus one PCollection per tag. */
 export type TaggedOutputs<O, Tagged extends Record<string, unknown>> = {
@@ -31,7 +31,7 @@ function checkDoFn(doFn: unknown): void {
  * so the error is prefixed with the step's full name.
  */
 function checkSynchronous(doFn: DoFn<unknown, unknown, Record<string, unknown>>): void {
-  const wrapped = (doFn as { [WRAPPED_FUNCTION]?: { readonly kind: string; readonly fn: unknown } })[WRAPPED_FUNCTION];
+  const wrapped = wrappedFunction(doFn);
   if (wrapped && isAsyncFunction(wrapped.fn)) throw new TypeError(asyncProcessMessage(`the function given to ${wrapped.kind}`));
   if (isAsyncFunction(doFn.process)) throw new TypeError(asyncProcessMessage("DoFn.process"));
 }
