@@ -144,6 +144,15 @@ export class StageExecutor {
     return this.env.taskTimeoutMs;
   }
 
+  /** Feeds elements read outside the stage (a TestStream event, an unbounded reader's poll) to its root's output. */
+  feedRoot(elements: readonly WindowedValue[]): void {
+    const r = this.rootOutput;
+    for (let i = 0; i < elements.length; i++) {
+      const e = elements[i]!;
+      r.receive(e.value, e.timestamp, e.window, e.pane);
+    }
+  }
+
   /** Feeds a materialised bundle to a collection-rooted stage. */
   feedBundle(pcollection: string, elements: readonly WindowedValue[]): void {
     const r = this.inputReceiver(pcollection);

@@ -31,7 +31,6 @@ interface Worker {
 class Slot {
   private worker: Worker | undefined;
   private nextId = 0;
-  busy = false;
 
   constructor(
     private readonly index: number,
@@ -158,14 +157,8 @@ export class ProcessWorkerPool implements WorkerPool {
     return this.slots.map((s) => s.pid).filter((p): p is number => p !== undefined);
   }
 
-  async run(envelope: TaskEnvelope): Promise<TaskResult> {
-    const slot = this.slots.find((s) => !s.busy) ?? this.slots[0]!;
-    slot.busy = true;
-    try {
-      return await slot.run(envelope);
-    } finally {
-      slot.busy = false;
-    }
+  run(envelope: TaskEnvelope, slot: number): Promise<TaskResult> {
+    return this.slots[slot]!.run(envelope);
   }
 
   async runOnEach(envelope: TaskEnvelope): Promise<void> {

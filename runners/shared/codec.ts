@@ -98,9 +98,21 @@ export function decodeBundle(bytes: Uint8Array): WindowedValue[] {
   return out;
 }
 
-/** Encodes shuffle records as one flat array `[key, window, timestamp, value, ...]`. */
-export function encodeShuffleRecords(records: readonly unknown[]): Uint8Array {
-  return packr.pack(records);
+/**
+ * Encodes shuffle records given as one flat array `[key, window, timestamp, value, ...]` (windows as objects).
+ * The array is the caller's to give up: its windows are replaced by their encodings in place.
+ */
+export function encodeShuffleRecords(flat: unknown[]): Uint8Array {
+  let window: unknown;
+  let encoded: EncodedWindow = 0;
+  for (let i = 1; i < flat.length; i += 4) {
+    if (flat[i] !== window) {
+      window = flat[i];
+      encoded = encodeWindow(window as BoundedWindow);
+    }
+    flat[i] = encoded;
+  }
+  return packr.pack(flat);
 }
 
 /** Decodes shuffle records; calls `each` per record. */

@@ -36,8 +36,9 @@ export type Task =
   /** Run a materialised bundle through a collection-rooted stage. */
   | { readonly kind: "bundle"; readonly stage: string; readonly pcollection: string; readonly data: BlobRef }
   /**
-   * Group one shuffle partition: restore its grouping state, add the new records, advance the input watermark
-   * (firing what it passes) and run the results through the stage.
+   * Group one key group (shuffle partition) on the worker that owns it, where its grouping state lives between
+   * tasks: add the new records, advance the input watermark (firing what it passes) and run the results through
+   * the stage.
    */
   | {
       readonly kind: "group";
@@ -52,10 +53,32 @@ export type Task =
       /** Processing time now (real, or the TestStream's test clock). */
       readonly processingTime: number;
       readonly records: readonly BlobRef[];
-      readonly state: BlobRef | undefined;
+      /**
+       * Present when the worker does not hold the key group's state (a new or replaced worker): rebuild it from the
+       * last checkpoint and the group tasks since, replayed without output, before running this one.
+       */
+      readonly restore?: KeyGroupRestore;
+      /** Return a checkpoint of the key group's state after this task. */
+      readonly checkpoint: boolean;
     }
   /** Call `teardown` on every DoFn of this worker. */
   | { readonly kind: "teardown" };
+
+/** How a worker rebuilds a key group's state: its last checkpoint, then the group tasks that followed it. */
+export interface KeyGroupRestore {
+  /** An encoded grouping-side snapshot; absent: the state started empty. */
+  readonly checkpoint?: BlobRef;
+  /** The group tasks since the checkpoint, in order, to replay (their outputs were already taken). */
+  readonly replay: readonly GroupReplay[];
+}
+
+/** One group task as replayed into a restored key group. */
+export interface GroupReplay {
+  readonly watermark: number;
+  readonly arrivalWatermark: number;
+  readonly processingTime: number;
+  readonly records: readonly BlobRef[];
+}
 
 /** A side input's materialised elements (encoded bundles), sent with every task of a stage that reads it. */
 export interface SideInputData {
@@ -105,10 +128,15 @@ export interface TaskResult {
   readonly shuffle: readonly ShuffleOutput[];
   readonly bundles: readonly BundleOutput[];
   /**
-   * Group tasks: the partition's remaining grouping state (absent when empty), its hold, and its earliest
-   * processing-time timer (absent: none).
+   * Group tasks: whether the key group still has state (kept by the worker), its hold, its earliest
+   * processing-time timer (absent: none), and the checkpoint asked for (absent without state).
    */
-  readonly group?: { readonly state: BlobRef | undefined; readonly hold: number; readonly nextProcessingTimer?: number };
+  readonly group?: {
+    readonly hasState: boolean;
+    readonly hold: number;
+    readonly nextProcessingTimer?: number;
+    readonly checkpoint?: BlobRef;
+  };
   /** Metric updates made by this task. */
   readonly metrics: MetricResults;
   /** Elements produced on each PCollection by this task. */

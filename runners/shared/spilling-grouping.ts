@@ -19,14 +19,14 @@ import { forEachShuffleRecord } from "./codec.js";
 
 /**
  * Whether a group task may use the spilling path (see the module comment): a batch firing of records that all
- * arrived before the watermark moved (so none of them can be late).
+ * arrived before the watermark moved (so none of them can be late), into a key group without state (the caller
+ * checks that).
  */
-export function canGroupWithSpill(shuffle: ShuffleSpec, task: { watermark: number; arrivalWatermark: number; state: unknown }): boolean {
+export function canGroupWithSpill(shuffle: ShuffleSpec, task: { watermark: number; arrivalWatermark: number }): boolean {
   const w = shuffle.windowing;
   return (
     task.watermark === TIMESTAMP_MAX_VALUE &&
     task.arrivalWatermark === TIMESTAMP_MIN_VALUE &&
-    task.state === undefined &&
     w.trigger.kind === "Default" &&
     w.allowedLateness === 0 &&
     !w.windowFn.isMerging

@@ -14,10 +14,12 @@ export interface WorkerPool {
   /** How many tasks can run at once. */
   readonly size: number;
   /**
-   * Runs a task on some worker. Resolves with the task's result (which carries user-code errors as data);
-   * rejects with {@link WorkerLostError} when the worker died or the transport failed.
+   * Runs a task on the worker in `slot` (0 to `size - 1`), after the tasks already sent to it: the coordinator
+   * picks the slot, so that a key group's tasks reach the worker that holds its state. Resolves with the task's
+   * result (which carries user-code errors as data); rejects with {@link WorkerLostError} when the worker died or
+   * the transport failed.
    */
-  run(envelope: TaskEnvelope): Promise<TaskResult>;
+  run(envelope: TaskEnvelope, slot: number): Promise<TaskResult>;
   /** Runs a task on every live worker (teardown). Never rejects. */
   runOnEach(envelope: TaskEnvelope): Promise<void>;
   /** Stops every worker. */

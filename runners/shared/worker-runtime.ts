@@ -22,10 +22,12 @@ import { toPipelineError } from "../core/user-code-error.js";
 import { IN_WORKER } from "../../sdk/run.js";
 import { taskTimeoutMs } from "../core/liveness.js";
 import { isUnboundedSource } from "../../sdk/model/unbounded-source.js";
-import { decode, decodeBundle, encode, encodeBundle, forEachInBundle, forEachShuffleRecord } from "./codec.js";
+import { decode, decodeBundle, encode, encodeBundle, encodeShuffleRecords, forEachInBundle, forEachShuffleRecord } from "./codec.js";
 import { canGroupWithSpill, groupWithSpill } from "./spilling-grouping.js";
-import { PartitionedShuffleWriter } from "./partitioned-shuffle-writer.js";
-import type { BlobRef, BundleOutput, JobSpec, ShuffleOutput, Task, TaskEnvelope, TaskResult } from "./protocol.js";
+import { PartitionedShuffleWriter } from "../core/partitioned-shuffle-writer.js";
+import { replayGroupWork, runGroupWork, type AddRecord } from "../core/engine/group-work.js";
+import type { GroupingSide, GroupingSpec } from "../core/grouping-side.js";
+import type { BlobRef, BundleOutput, JobSpec, KeyGroupRestore, ShuffleOutput, Task, TaskEnvelope, TaskResult } from "./protocol.js";
 
 // This process or thread is a worker: running a pipeline here (a module doing work at import) is refused.
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
@@ -52,6 +54,11 @@ class WorkerJob {
   /** The grouping stage (id) of each GroupByKey (by full name). */
   private readonly groupingStage = new Map<string, string>();
   outputs: TaskOutputs = { shuffle: [], bundles: [] };
+  /**
+   * The grouping sides of the key groups this worker owns, by `<stage>/<partition>`: resident between tasks, so
+   * state never travels with a task. A side without state is dropped.
+   */
+  readonly sides = new Map<string, GroupingSide>();
   /** Bytes and runs spilled by the current task's grouping. */
   spilledBytes = 0;
   spillRuns = 0;
@@ -112,8 +119,14 @@ class WorkerJob {
 
   private shuffleWriter(shuffle: ShuffleSpec): PartitionedShuffleWriter {
     const stage = this.groupingStage.get(shuffle.gbk.fullName)!;
-    return new PartitionedShuffleWriter(this.spec.partitions, shuffle.windowing.timestampCombiner, (blob) =>
-      this.outputs.shuffle.push({ stage, partition: blob.partition, data: this.io.write(blob.bytes), records: blob.records, hold: blob.hold }),
+    return new PartitionedShuffleWriter(this.spec.partitions, shuffle.windowing.timestampCombiner, (c) =>
+      this.outputs.shuffle.push({
+        stage,
+        partition: c.partition,
+        data: this.io.write(encodeShuffleRecords(c.records)),
+        records: c.records.length / 4,
+        hold: c.hold,
+      }),
     );
   }
 }
@@ -136,7 +149,16 @@ export class WorkerRuntime {
     private readonly options: WorkerRuntimeOptions = {},
   ) {}
 
-  async run(envelope: TaskEnvelope): Promise<TaskResult> {
+  /** Tasks run one at a time: a job's outputs are collected per task, so two interleaved tasks would mix them. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  run(envelope: TaskEnvelope): Promise<TaskResult> {
+    const result = this.queue.then(() => this.runNow(envelope));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow(envelope: TaskEnvelope): Promise<TaskResult> {
     let job: WorkerJob | undefined;
     try {
       if (envelope.task.kind === "teardown") {
@@ -174,6 +196,19 @@ export class WorkerRuntime {
       const taskError = { message: error.message, ...definedOnly({ step, element, userStack, appliedAt }) };
       return { ...emptyResult(), error: taskError };
     }
+  }
+
+  /** Rebuilds a key group's grouping side: its checkpoint, then the group tasks since, replayed without output. */
+  private async restoreKeyGroup(spec: GroupingSpec, restore: KeyGroupRestore): Promise<GroupingSide> {
+    const side = restore.checkpoint === undefined ? createGroupingSide(spec) : restoreGroupingSide(spec, decode(await this.io.read(restore.checkpoint)));
+    for (const entry of restore.replay) replayGroupWork(side, entry, feedShuffleRecords(await this.readAll(entry.records)));
+    return side;
+  }
+
+  private async readAll(refs: readonly BlobRef[]): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    for (const ref of refs) out.push(await this.io.read(ref));
+    return out;
   }
 
   private async job(spec: JobSpec): Promise<WorkerJob> {
@@ -219,9 +254,17 @@ export class WorkerRuntime {
         const root = ex.stage.root;
         if (root.kind !== "shuffle") throw new Error(`internal: stage ${task.stage} does not group`);
         const shuffle = root.shuffle;
+        const key = `${task.stage}/${task.partition}`;
+        const spec: GroupingSpec = {
+          step: shuffle.step,
+          windowing: shuffle.windowing,
+          ...(shuffle.combineFn ? { combineFn: shuffle.combineFn } : {}),
+          freeze: false,
+        };
+        if (task.restore) job.sides.set(key, await this.restoreKeyGroup(spec, task.restore));
         const spillDir = this.options.spillDir?.(job.spec);
         const memoryBytes = job.spec.options.memoryMb * 2 ** 20;
-        if (spillDir !== undefined && canGroupWithSpill(shuffle, task) && mayOutgrowMemory(task.records, memoryBytes)) {
+        if (spillDir !== undefined && !job.sides.has(key) && canGroupWithSpill(shuffle, task) && mayOutgrowMemory(task.records, memoryBytes)) {
           // Batch grouping within the memory budget: records may exceed memory, so they go through sorted runs.
           await ex.runBundle(async () => {
             const stats = await groupWithSpill({
@@ -234,34 +277,29 @@ export class WorkerRuntime {
             job.spilledBytes += stats.spilledBytes;
             job.spillRuns += stats.spills;
           });
-          return { state: undefined, hold: TIMESTAMP_MAX_VALUE };
+          return { hasState: false, hold: TIMESTAMP_MAX_VALUE };
         }
-        const spec = { step: shuffle.step, windowing: shuffle.windowing, ...(shuffle.combineFn ? { combineFn: shuffle.combineFn } : {}), freeze: false };
-        const grouping = task.state === undefined ? createGroupingSide(spec) : restoreGroupingSide(spec, decode(await this.io.read(task.state)));
-        const dropped = [grouping.droppedLate, grouping.droppedClosedWindow];
-        const records: Uint8Array[] = [];
-        for (const ref of task.records) records.push(await this.io.read(ref));
-        await ex.runBundle(() => {
-          // The time first, so records count their processing-time delays from now; then the records; then the
-          // watermark, which also fires what the records made ready.
-          grouping.advanceProcessingTime(task.processingTime, ex.rootOutput);
-          grouping.advanceInputWatermark(task.arrivalWatermark, ex.rootOutput);
-          for (const bytes of records) forEachShuffleRecord(bytes, (r) => grouping.add(r.key, r.window, r.timestamp, r.value));
-          grouping.advanceInputWatermark(task.watermark, ex.rootOutput);
-        });
-        const step = job.metrics.forStep(shuffle.gbk.fullName);
-        if (grouping.droppedLate > dropped[0]!) step.incCounter("droppedDueToLateness", grouping.droppedLate - dropped[0]!);
-        if (grouping.droppedClosedWindow > dropped[1]!) step.incCounter("droppedDueToClosedWindow", grouping.droppedClosedWindow - dropped[1]!);
-        // Unfired windows go back to the coordinator, which sends them with the partition's next task.
-        const nextTimer = grouping.nextProcessingTimer();
+        const grouping = job.sides.get(key) ?? createGroupingSide(spec);
+        const records = await this.readAll(task.records);
+        const outcome = await runGroupWork(ex, grouping, task, feedShuffleRecords(records), job.metrics, shuffle.gbk.fullName);
+        if (outcome.hasState) job.sides.set(key, grouping);
+        else job.sides.delete(key);
         return {
-          state: grouping.hasPending ? this.io.write(encode(grouping.snapshot())) : undefined,
-          hold: grouping.hold(),
-          ...(nextTimer !== undefined ? { nextProcessingTimer: nextTimer } : {}),
+          hasState: outcome.hasState,
+          hold: outcome.hold,
+          ...(outcome.nextProcessingTimer !== undefined ? { nextProcessingTimer: outcome.nextProcessingTimer } : {}),
+          ...(task.checkpoint && outcome.hasState ? { checkpoint: this.io.write(encode(grouping.snapshot())) } : {}),
         };
       }
     }
   }
+}
+
+/** Feeds decoded shuffle record blobs to a grouping side. */
+function feedShuffleRecords(blobs: readonly Uint8Array[]): (add: AddRecord) => void {
+  return (add) => {
+    for (const bytes of blobs) forEachShuffleRecord(bytes, (r) => add(r.key, r.window, r.timestamp, r.value));
+  };
 }
 
 /**

@@ -12,7 +12,6 @@ import { hungTaskResult, taskDeadlineMs } from "../shared/hung-tasks.js";
 
 export class PiscinaWorkerPool implements WorkerPool {
   private readonly slots: Piscina[];
-  private readonly busy: boolean[];
 
   constructor(
     readonly size: number,
@@ -30,19 +29,13 @@ export class PiscinaWorkerPool implements WorkerPool {
           ...(options.memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: options.memoryMb } } : {}),
         }),
     );
-    this.busy = new Array<boolean>(size).fill(false);
   }
 
-  async run(envelope: TaskEnvelope): Promise<TaskResult> {
-    let slot = this.busy.indexOf(false);
-    if (slot < 0) slot = 0; // the coordinator never runs more than `size` tasks; queue in slot 0 if it does
-    this.busy[slot] = true;
+  async run(envelope: TaskEnvelope, slot: number): Promise<TaskResult> {
     try {
       return await this.runOn(this.slots[slot]!, envelope);
     } catch (e) {
       throw new WorkerLostError(`worker thread ${slot} stopped: ${(e as Error)?.message ?? String(e)}`, { cause: e });
-    } finally {
-      this.busy[slot] = false;
     }
   }
 

@@ -11,6 +11,7 @@ const DROPPED: readonly [PipelineDefinition, string, "droppedDueToLateness" | "d
   [cases.droppedAfterTheOnTimePane, cases.GROUP_STEP, "droppedDueToLateness", 1],
   [cases.droppedAfterTheOnTimePane, cases.GROUP_STEP, "droppedDueToClosedWindow", undefined],
   [cases.withTimestampsInAStream, "CountPerElement/CountPerKey/CombinePerKey/GroupByKey", "droppedDueToLateness", undefined],
+  [cases.rewindowedJoinResultsAreLate, cases.GROUP_STEP, "droppedDueToLateness", cases.REWINDOWED_DROPPED],
 ];
 
 describe("Event time: lateness (TestStream transcripts)", () => {

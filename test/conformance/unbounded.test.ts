@@ -9,7 +9,12 @@ import { STREAMING_UNSUPPORTED as unsupported } from "./matrix.js";
 describe("Unbounded sources", () => {
   describe("generateSequence", () =>
     conformanceCases(
-      { generateSequenceFixedWindowCounts: cases.generateSequenceFixedWindowCounts, generateSequenceWallClockWithRate: cases.generateSequenceWallClockWithRate },
+      {
+        generateSequenceFixedWindowCounts: cases.generateSequenceFixedWindowCounts,
+        generateSequenceWallClockWithRate: cases.generateSequenceWallClockWithRate,
+        generateSequenceExactCounts: cases.generateSequenceExactCounts,
+        generateSequenceExactCountsEarlyLate: cases.generateSequenceExactCountsEarlyLate,
+      },
       { generateSequenceFixedWindowCounts: { unsupported }, generateSequenceWallClockWithRate: { unsupported } },
     ));
 

@@ -3,8 +3,8 @@
  * is dropped (and counted in the GroupByKey step's `droppedDueToLateness` counter, which
  * `event-time-lateness.test.ts` checks); data within the lateness makes LATE panes.
  */
-import { AfterWatermark, definePipeline, FixedWindows, kv, windowInto, type KV } from "../../../sdk/index.js";
-import { countPerElement, sumPerKey, withTimestamps } from "../../../transforms/index.js";
+import { AfterWatermark, definePipeline, FixedWindows, groupByKey, kv, SlidingWindows, windowInto, type KV } from "../../../sdk/index.js";
+import { coGroupByKey, countPerElement, create, sumPerKey, withTimestamps } from "../../../transforms/index.js";
 import { assertThat, testStream } from "../../../sdk/testing/index.js";
 import { at, groupedIn, pane } from "./event-time-support.js";
 
@@ -113,3 +113,36 @@ export const withTimestampsInAStream = definePipeline(import.meta, {
     assertThat(counts).panes().containsInAnyOrder(pane("0:10", kv("a", 2), 9, "ON_TIME 0/0 first last"), pane("10:20", kv("b", 1), 19, "ON_TIME 0/0 first last"));
   },
 });
+
+/** Users of the re-windowing case: enough keys to spread over every key group of the parallel runners. */
+const REWINDOW_USERS = 64;
+
+/**
+ * Results re-stamped into windows that are long closed, then re-windowed: a global-window join of events with
+ * names (it fires once, at the end of the input, its results stamped at the end of the global window, which
+ * holds the watermark there), each joined result re-stamped back to its event's time, then sliding windows and a
+ * grouping per user. Every re-stamped result is behind the watermark, beyond its sliding windows' lateness: all
+ * of them are dropped and counted, on every runner, however many key groups the join has and in whatever order
+ * they finish (Beam drops them too, where it allows the move back at all).
+ */
+export const rewindowedJoinResultsAreLate = definePipeline(import.meta, {
+  name: "rewindowedJoinResultsAreLate",
+  build(p) {
+    const users = Array.from({ length: REWINDOW_USERS }, (_, u) => u);
+    const events = p
+      .apply("Events", create(users.flatMap((u) => [kv(`u${u}`, { t: u * 1000, score: u }), kv(`u${u}`, { t: u * 1000 + 500, score: u + 2 })])))
+      .apply("StampEvents", withTimestamps(({ value }) => value.t));
+    const names = p.apply("Names", create(users.map((u) => kv(`u${u}`, `name ${u}`))));
+    const grouped = p
+      .apply("Join", coGroupByKey({ events, names }))
+      .flatMap(({ key, value }) => value.events.map((e) => ({ key, t: e.t, score: e.score })), "Joined")
+      .apply("Restamp", withTimestamps(({ t }) => t))
+      .apply(windowInto(new SlidingWindows(2000, 1000)))
+      .map(({ key, score }) => kv(key, score), "KeyByUser")
+      .apply(GROUP_STEP, groupByKey<string, number>());
+    assertThat(grouped).empty();
+  },
+});
+
+/** Elements the re-windowing case drops: each of the 128 re-stamped results in its two sliding windows. */
+export const REWINDOWED_DROPPED = 2 * 2 * REWINDOW_USERS;

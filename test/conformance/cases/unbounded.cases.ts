@@ -6,7 +6,18 @@
  */
 import path from "node:path";
 import zlib from "node:zlib";
-import { definePipeline, FixedWindows, IntervalWindow, kv, windowInto } from "../../../sdk/index.js";
+import {
+  AfterCount,
+  AfterProcessingTime,
+  AfterWatermark,
+  definePipeline,
+  FixedWindows,
+  IntervalWindow,
+  kv,
+  windowInto,
+  type KV,
+  type PCollection,
+} from "../../../sdk/index.js";
 import { countPerKey, generateSequence, readTextStream } from "../../../transforms/index.js";
 import { assertThat } from "../../../sdk/testing/index.js";
 
@@ -39,6 +50,54 @@ export const generateSequenceWallClockWithRate = definePipeline(import.meta, {
       .apply(countPerKey());
     assertThat(counts).satisfies((xs) => xs.length >= 3 && xs.every(({ value }) => value > 0));
     assertThat(counts, "total").satisfies((xs) => xs.reduce((sum, { value }) => sum + value, 0) === 300);
+  },
+});
+
+/** Numbers counted by the exact-count cases: enough for many polls, bundles and windows on every runner. */
+const EXACT_COUNT_N = 200_000;
+
+/** Checks that the counts per key of residues mod 16 add up to exactly what was generated, whatever the panes. */
+function assertExactCounts(counts: PCollection<KV<number, number>>): void {
+  assertThat(counts, "total").satisfies((xs) => xs.reduce((sum, { value }) => sum + value, 0) === EXACT_COUNT_N);
+  assertThat(counts, "per key").satisfies((xs) => {
+    const perKey = new Map<number, number>();
+    for (const { key, value } of xs) perKey.set(key, (perKey.get(key) ?? 0) + value);
+    return perKey.size === 16 && [...perKey.values()].every((n) => n === EXACT_COUNT_N / 16);
+  });
+}
+
+/**
+ * The issue's streaming count: wall-clock numbers in 50 ms windows, counted per residue mod 16. Every number is
+ * counted once: nothing lost to a mis-scheduled task, nothing counted twice.
+ */
+export const generateSequenceExactCounts = definePipeline(import.meta, {
+  name: "generateSequenceExactCounts",
+  build(p) {
+    const counts = p
+      .apply(generateSequence({ to: EXACT_COUNT_N }))
+      .apply(windowInto(new FixedWindows(50)))
+      .map((n) => kv(n % 16, 1), "KeyByResidue")
+      .apply(countPerKey());
+    assertExactCounts(counts);
+  },
+});
+
+/** The same with early (processing-time) and late firings, discarding: the panes still add up exactly. */
+export const generateSequenceExactCountsEarlyLate = definePipeline(import.meta, {
+  name: "generateSequenceExactCountsEarlyLate",
+  build(p) {
+    const counts = p
+      .apply(generateSequence({ to: EXACT_COUNT_N }))
+      .apply(
+        windowInto(new FixedWindows(50), {
+          trigger: AfterWatermark({ early: AfterProcessingTime(10), late: AfterCount(1) }),
+          allowedLateness: 1000,
+          accumulation: "DISCARDING",
+        }),
+      )
+      .map((n) => kv(n % 16, 1), "KeyByResidue")
+      .apply(countPerKey());
+    assertExactCounts(counts);
   },
 });
 
