@@ -11,7 +11,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { TaskEnvelope, TaskResult } from "../shared/protocol.js";
 import { WorkerLostError, type WorkerPool } from "../shared/worker-pool.js";
-import { hungTaskResult, taskDeadlineMs } from "../shared/hung-tasks.js";
+import { hungTaskResult, taskDeadlineMs, TaskLine } from "../shared/hung-tasks.js";
 
 const ENTRY = fileURLToPath(new URL("./process-worker.mjs", import.meta.url));
 
@@ -31,6 +31,8 @@ interface Worker {
 class Slot {
   private worker: Worker | undefined;
   private nextId = 0;
+  /** The tasks sent to this slot's worker, which runs them in turn: their deadlines count from their turn. */
+  private readonly line = new TaskLine();
 
   constructor(
     private readonly index: number,
@@ -49,30 +51,27 @@ class Slot {
     child.ref();
     (child.channel as { ref?: () => void } | undefined)?.ref?.();
     const id = this.nextId++;
-    const deadline = taskDeadlineMs(envelope);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await new Promise<TaskResult>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        if (deadline > 0) {
-          timer = setTimeout(() => {
-            // Presumed hung (a busy loop never answers): fail the task as such, and kill the child.
-            if (!pending.delete(id)) return;
-            resolve(hungTaskResult(envelope));
-            this.discard(worker);
-          }, deadline);
+    const task = new Promise<TaskResult>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      child.send({ id, envelope }, (e) => {
+        if (e) {
+          pending.delete(id);
+          // The channel is gone (the process died and its exit is not processed yet): never reuse this child.
+          this.discard(worker);
+          reject(new WorkerLostError(`could not send a task to worker process ${this.index}: ${e.message}`));
         }
-        child.send({ id, envelope }, (e) => {
-          if (e) {
-            pending.delete(id);
-            // The channel is gone (the process died and its exit is not processed yet): never reuse this child.
-            this.discard(worker);
-            reject(new WorkerLostError(`could not send a task to worker process ${this.index}: ${e.message}`));
-          }
-        });
+      });
+    });
+    try {
+      return await this.line.watch(task, taskDeadlineMs(envelope), () => {
+        // Presumed hung (a busy loop never answers): fail the task as such, and kill the child.
+        const p = pending.get(id);
+        if (!p) return;
+        pending.delete(id);
+        p.resolve(hungTaskResult(envelope));
+        this.discard(worker);
       });
     } finally {
-      clearTimeout(timer);
       if (pending.size === 0 && this.worker === worker) {
         child.unref();
         (child.channel as { unref?: () => void } | undefined)?.unref?.();

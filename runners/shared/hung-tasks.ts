@@ -83,3 +83,37 @@ function stageSteps(stage: Stage): string[] {
   const fused = stage.transforms.map((t) => t.fullName);
   return rootStep === undefined ? fused : [rootStep, ...fused];
 }
+
+/**
+ * The tasks sent to one worker, which runs them one after another. A task's deadline counts from when the tasks
+ * sent before it have settled, so that waiting in line behind a long task is not taken for hanging.
+ */
+export class TaskLine {
+  /** Settles once every task watched so far has settled. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Watches `task`, just sent to the worker: `onHung` is called if it has not settled `deadlineMs` after the tasks
+   * before it did (never when `deadlineMs` is 0).
+   * @returns `task`, settling as it does
+   */
+  watch<T>(task: Promise<T>, deadlineMs: number, onHung: () => void): Promise<T> {
+    const turn = this.tail;
+    this.tail = task.then(
+      () => undefined,
+      () => undefined,
+    );
+    if (!(deadlineMs > 0)) return task;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    void turn.then(() => {
+      if (!settled) timer = setTimeout(onHung, deadlineMs);
+    });
+    const done = (): void => {
+      settled = true;
+      clearTimeout(timer);
+    };
+    task.then(done, done);
+    return task;
+  }
+}

@@ -8,10 +8,12 @@
 import { Piscina } from "piscina";
 import type { TaskEnvelope, TaskResult } from "../shared/protocol.js";
 import { WorkerLostError, type WorkerPool } from "../shared/worker-pool.js";
-import { hungTaskResult, taskDeadlineMs } from "../shared/hung-tasks.js";
+import { hungTaskResult, taskDeadlineMs, TaskLine } from "../shared/hung-tasks.js";
 
 export class PiscinaWorkerPool implements WorkerPool {
   private readonly slots: Piscina[];
+  /** Each slot's tasks in the order sent, for their deadlines. */
+  private readonly lines: TaskLine[];
 
   constructor(
     readonly size: number,
@@ -29,37 +31,34 @@ export class PiscinaWorkerPool implements WorkerPool {
           ...(options.memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: options.memoryMb } } : {}),
         }),
     );
+    this.lines = this.slots.map(() => new TaskLine());
   }
 
   async run(envelope: TaskEnvelope, slot: number): Promise<TaskResult> {
     try {
-      return await this.runOn(this.slots[slot]!, envelope);
+      return await this.runOn(slot, envelope);
     } catch (e) {
       throw new WorkerLostError(`worker thread ${slot} stopped: ${(e as Error)?.message ?? String(e)}`, { cause: e });
     }
   }
 
   async runOnEach(envelope: TaskEnvelope): Promise<void> {
-    await Promise.allSettled(this.slots.map((s) => this.runOn(s, envelope)));
+    await Promise.allSettled(this.slots.map((_, i) => this.runOn(i, envelope)));
   }
 
   /** Runs a task on one slot; past its deadline the thread is terminated and the task fails as hung. */
-  private async runOn(slot: Piscina, envelope: TaskEnvelope): Promise<TaskResult> {
-    const deadline = taskDeadlineMs(envelope);
-    if (deadline === 0) return (await slot.run(envelope)) as TaskResult;
+  private async runOn(slot: number, envelope: TaskEnvelope): Promise<TaskResult> {
     const abort = new AbortController();
     let hung = false;
-    const timer = setTimeout(() => {
-      hung = true;
-      abort.abort(); // piscina terminates a running task's thread and starts a new one
-    }, deadline);
+    const task = this.slots[slot]!.run(envelope, { signal: abort.signal }) as Promise<TaskResult>;
     try {
-      return (await slot.run(envelope, { signal: abort.signal })) as TaskResult;
+      return await this.lines[slot]!.watch(task, taskDeadlineMs(envelope), () => {
+        hung = true;
+        abort.abort(); // piscina terminates a running task's thread and starts a new one
+      });
     } catch (e) {
       if (hung) return hungTaskResult(envelope);
       throw e;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
