@@ -45,6 +45,13 @@ export interface StandardOptions {
    * normally. Without it a stopped run ends at once and fails, firing no open window.
    */
   drain: boolean;
+  /**
+   * Every runner: the longest, in seconds, that one call of user code may take to settle (a DoFn's async `setup`,
+   * `startBundle`, `finishBundle` or `teardown`, a source's `split` or `read`), and, on the parallel runners, that
+   * one task (a bundle) may run on a worker before the worker is presumed hung and replaced. The run then fails
+   * naming the step (and the method). 0 means no limit.
+   */
+  taskTimeout: number;
 }
 
 /** Standard options plus the pipeline's own, by name. */
@@ -115,6 +122,14 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
       "to the end of time so open windows fire per their triggers, and finish normally (a second Ctrl-C stops at once)",
     group: "Pipeline options:",
   },
+  taskTimeout: {
+    type: "number",
+    default: 600,
+    describe:
+      "seconds a DoFn's async setup/startBundle/finishBundle/teardown or a source's split/read may take to settle, " +
+      "and (threads and process runners) a task may run before its worker is presumed hung and replaced; 0 = no limit",
+    group: "Pipeline options:",
+  },
 };
 
 /**
@@ -150,5 +165,9 @@ export function validateStandardOptions(options: StandardOptions): void {
   const d = options.maxDuration;
   if (d !== undefined && !(typeof d === "number" && Number.isFinite(d) && d > 0)) {
     throw new UsageError(`--maxDuration must be a positive number of seconds, got ${String(d)}`);
+  }
+  const t = options.taskTimeout;
+  if (t !== undefined && !(typeof t === "number" && Number.isFinite(t) && t >= 0)) {
+    throw new UsageError(`--taskTimeout must be a number of seconds (0 for no limit), got ${String(t)}`);
   }
 }

@@ -27,6 +27,11 @@ export interface StageEnvironment {
   readonly metrics: MetricsRegistry;
   /** Freeze emitted elements (direct runner). */
   readonly freeze: boolean;
+  /**
+   * How long one async call of user code (a DoFn's lifecycle method, a read of the source) may take to settle, in
+   * ms; 0 for no limit (`--taskTimeout`, see `liveness.ts`).
+   */
+  readonly taskTimeoutMs: number;
 }
 
 export class StageExecutor {
@@ -47,7 +52,7 @@ export class StageExecutor {
       let receiver: Receiver;
       if (t.kind === "ParDo") {
         const outs = Object.fromEntries(Object.entries(t.outputs).map(([tag, pc]) => [tag, this.outputs.get(pc)!]));
-        const op = new ParDoOperator(t, outs, env.metrics.forStep(t.fullName), env.sideInputs);
+        const op = new ParDoOperator(t, outs, env.metrics.forStep(t.fullName), env.sideInputs, env.taskTimeoutMs);
         this.operators.push(op);
         receiver = op;
       } else if (t.kind === "AssignWindows") {
@@ -132,6 +137,11 @@ export class StageExecutor {
     for (const [pc, buffer] of this.buffers) {
       if (buffer.elements.length > 0) this.env.emitBundle(pc, buffer.take());
     }
+  }
+
+  /** See {@link StageEnvironment.taskTimeoutMs}. */
+  get taskTimeoutMs(): number {
+    return this.env.taskTimeoutMs;
   }
 
   /** Feeds elements read outside the stage (a TestStream event, an unbounded reader's poll) to its root's output. */

@@ -23,6 +23,7 @@ import { MetricsRegistry } from "../core/metrics-container.js";
 import { bundleBounds, type WindowedValue } from "../core/receiver.js";
 import { toPipelineError } from "../core/user-code-error.js";
 import { readBoundedSplit } from "../core/read-split.js";
+import { taskTimeoutMs } from "../core/liveness.js";
 import { processingClockFor } from "../core/processing-clock.js";
 import { PartitionedShuffleWriter, forEachFlatRecord } from "../core/partitioned-shuffle-writer.js";
 import { JobScheduler } from "../core/engine/job-scheduler.js";
@@ -63,6 +64,7 @@ export class DirectJob implements WorkExecutor<Ref> {
       desiredSplitBytes: () => DESIRED_SPLIT_BYTES,
       unboundedSplits: 1,
       groupEagerly: true,
+      taskTimeoutMs: taskTimeoutMs(options.taskTimeout), // liveness hook
       ...(random ? { random } : {}),
       onSideInputBundle: (pc, elements) => this.sideInputs.add(pc, elements as WindowedValue[]),
     });
@@ -78,6 +80,7 @@ export class DirectJob implements WorkExecutor<Ref> {
           metrics: this.metrics,
           sideInputs: this.sideInputs,
           freeze,
+          taskTimeoutMs: taskTimeoutMs(options.taskTimeout), // liveness hook
           emitBundle: (pcollection, elements) => this.emitBundle(pcollection, elements),
           shuffleWriter: (shuffle) => {
             const target = groupingStage.get(shuffle.gbk.fullName)!;
@@ -138,7 +141,7 @@ export class DirectJob implements WorkExecutor<Ref> {
         const root = work.stage.root;
         if (root.kind !== "read" || isUnboundedSource(root.transform.source)) throw new Error(`internal: stage ${work.stage.id} is not a bounded Read`);
         const source = root.transform.source;
-        await ex.runBundle(() => readBoundedSplit(root.transform.fullName, source, work.split, ex.rootOutput));
+        await ex.runBundle(() => readBoundedSplit(root.transform.fullName, source, work.split, ex.rootOutput, ex.taskTimeoutMs));
         break;
       }
       case "elements":

@@ -7,6 +7,7 @@
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
 import { DirectJob } from "./direct-job.js";
 import { rebuildGraph, summarizeGraph } from "../core/rebuild.js";
+import { guardEventLoop } from "../core/liveness.js";
 
 export class DirectRunner implements Runner {
   readonly name = "direct";
@@ -19,6 +20,8 @@ export class DirectRunner implements Runner {
     // Parallel runners rebuild the graph in every worker; doing it once here reports a build() that is not
     // deterministic on the reference runner, before it surfaces as a worker error elsewhere.
     if (job.source) await rebuildGraph(job.source, summarizeGraph(job.graph));
-    return new DirectJob(job.graph, job.options).run();
+    // With --taskTimeout 0 nothing bounds a user promise that never settles: when the event loop drains with the
+    // run unfinished, fail it naming the step instead of letting the process exit 0.
+    return guardEventLoop(new DirectJob(job.graph, job.options).run(), job.graph);
   }
 }

@@ -2,13 +2,16 @@
  * The process runner's transport: one child process per worker slot, forked from a JavaScript entry that loads
  * the TypeScript worker runtime. Tasks and results travel over the IPC channel (small: they carry references to
  * blob files); a child that exits or is killed fails its task with {@link WorkerLostError} and is replaced on
- * the next task. Idle children are unref'd, so a kept pool never holds the parent open.
+ * the next task. Idle children are unref'd, so a kept pool never holds the parent open. A child that does not
+ * answer a task within its deadline (`--taskTimeout`) is presumed hung: it is killed and the task fails naming its
+ * step (`hung-tasks.ts`). Children watch for their coordinator's death themselves (`parent-watch.mjs`).
  * @module
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { TaskEnvelope, TaskResult } from "../shared/protocol.js";
 import { WorkerLostError, type WorkerPool } from "../shared/worker-pool.js";
+import { hungTaskResult, taskDeadlineMs, TaskLine } from "../shared/hung-tasks.js";
 
 const ENTRY = fileURLToPath(new URL("./process-worker.mjs", import.meta.url));
 
@@ -28,6 +31,8 @@ interface Worker {
 class Slot {
   private worker: Worker | undefined;
   private nextId = 0;
+  /** The tasks sent to this slot's worker, which runs them in turn: their deadlines count from their turn. */
+  private readonly line = new TaskLine();
 
   constructor(
     private readonly index: number,
@@ -46,17 +51,25 @@ class Slot {
     child.ref();
     (child.channel as { ref?: () => void } | undefined)?.ref?.();
     const id = this.nextId++;
+    const task = new Promise<TaskResult>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      child.send({ id, envelope }, (e) => {
+        if (e) {
+          pending.delete(id);
+          // The channel is gone (the process died and its exit is not processed yet): never reuse this child.
+          this.discard(worker);
+          reject(new WorkerLostError(`could not send a task to worker process ${this.index}: ${e.message}`));
+        }
+      });
+    });
     try {
-      return await new Promise<TaskResult>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        child.send({ id, envelope }, (e) => {
-          if (e) {
-            pending.delete(id);
-            // The channel is gone (the process died and its exit is not processed yet): never reuse this child.
-            this.discard(worker);
-            reject(new WorkerLostError(`could not send a task to worker process ${this.index}: ${e.message}`));
-          }
-        });
+      return await this.line.watch(task, taskDeadlineMs(envelope), () => {
+        // Presumed hung (a busy loop never answers): fail the task as such, and kill the child.
+        const p = pending.get(id);
+        if (!p) return;
+        pending.delete(id);
+        p.resolve(hungTaskResult(envelope));
+        this.discard(worker);
       });
     } finally {
       if (pending.size === 0 && this.worker === worker) {

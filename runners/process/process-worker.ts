@@ -1,9 +1,11 @@
 /**
  * A worker process: runs tasks sent by the coordinator over the IPC channel, with blobs in files. It exits when
- * the coordinator goes away, so no worker outlives its job's process.
+ * the coordinator goes away, so no worker outlives its job's process: on 'disconnect' when idle, and through a
+ * watching thread (`parent-watch.mjs`) when busy.
  * @module
  */
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { WorkerRuntime } from "../shared/worker-runtime.js";
 import type { TaskEnvelope } from "../shared/protocol.js";
 import { FileBlobs } from "./file-blobs.js";
@@ -32,4 +34,7 @@ process.on("message", (message: TaskRequest) => {
   });
 });
 process.on("disconnect", () => process.exit(0));
+// How often the watching thread checks that the coordinator is alive: a busy orphan dies within this.
+const PARENT_POLL_MS = 250;
+new Worker(new URL("./parent-watch.mjs", import.meta.url), { workerData: { parentPid: process.ppid, intervalMs: PARENT_POLL_MS } }).unref();
 process.send!({ ready: true });

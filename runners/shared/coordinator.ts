@@ -22,6 +22,7 @@ import type { BlobRef, JobSpec, SideInputData, Task, TaskEnvelope, TaskResult } 
 import { WorkerLostError, type WorkerPool } from "./worker-pool.js";
 import { encodeBundle } from "./codec.js";
 import { KeyGroupOwners } from "./key-group-owners.js";
+import { taskTimeoutMs } from "../core/liveness.js";
 
 /** How the coordinator behaves; set by the runner from the pipeline options. */
 export interface CoordinatorOptions {
@@ -119,6 +120,7 @@ export class Coordinator implements WorkExecutor<BlobRef> {
       desiredSplitBytes: (size) => desiredSplitBytes(size, pool.size),
       unboundedSplits: pool.size,
       groupEagerly: false,
+      taskTimeoutMs: taskTimeoutMs(job.options.taskTimeout), // liveness hook
       onSideInputBundle: (pc, blob) => {
         const list = this.sideInputBundles.get(pc) ?? [];
         list.push(this.options.share ? this.options.share(blob) : blob);

@@ -8,6 +8,8 @@ import { Coordinator, type CoordinatorOptions, type Progress } from "./coordinat
 import { createProgressDisplay } from "./progress.js";
 import { formatStats } from "./stats-report.js";
 import type { WorkerPool } from "./worker-pool.js";
+import { guardEventLoop } from "../core/liveness.js";
+import { nameTasksOf } from "./hung-tasks.js";
 
 /**
  * Idle pools kept warm for the next run in this process, by a key of what makes pools interchangeable (starting
@@ -54,6 +56,7 @@ export async function runOnPool(
   const { parallelism, maxAttempts, quiet, stats } = job.options;
   const progress = createProgressDisplay({ quiet });
   let coordinator: Coordinator | undefined;
+  let forgetNames: (() => void) | undefined;
   try {
     coordinator = new Coordinator(job, pool, {
       partitions: parallelism * 2,
@@ -61,7 +64,10 @@ export async function runOnPool(
       ...transport,
       ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
     });
-    const result = await coordinator.run();
+    // So that a pool can name a hung task after its steps.
+    forgetNames = nameTasksOf(coordinator.jobId, job.graph);
+    // A coordinator awaiting user code that never settles (a source's split with --taskTimeout 0) fails, not exits 0.
+    const result = await guardEventLoop(coordinator.run(), job.graph);
     if (stats && result.stats) process.stderr.write(`${formatStats(result.stats, result.durationMs)}\n`);
     return result;
   } finally {
@@ -70,5 +76,6 @@ export async function runOnPool(
       await pool.runOnEach(coordinator.teardownEnvelope());
       afterRun?.(coordinator.jobId);
     }
+    forgetNames?.();
   }
 }

@@ -20,6 +20,7 @@ import { rebuildGraph } from "../core/rebuild.js";
 import { readBoundedSplit } from "../core/read-split.js";
 import { toPipelineError } from "../core/user-code-error.js";
 import { IN_WORKER } from "../../sdk/run.js";
+import { taskTimeoutMs } from "../core/liveness.js";
 import { isUnboundedSource } from "../../sdk/model/unbounded-source.js";
 import { decode, decodeBundle, encode, encodeBundle, encodeShuffleRecords, forEachInBundle, forEachShuffleRecord } from "./codec.js";
 import { canGroupWithSpill, groupWithSpill } from "./spilling-grouping.js";
@@ -84,6 +85,7 @@ class WorkerJob {
       metrics: this.metrics,
       sideInputs: this.sideInputs,
       freeze: false,
+      taskTimeoutMs: taskTimeoutMs(this.spec.options.taskTimeout), // liveness hook
       emitBundle: (pcollection, elements) => this.emitBundle(pcollection, elements),
       shuffleWriter: (shuffle) => this.shuffleWriter(shuffle),
     });
@@ -230,7 +232,7 @@ export class WorkerRuntime {
         const read = root.kind === "read" ? root.transform : undefined;
         const source = read?.source;
         if (!read || !source || isUnboundedSource(source)) throw new Error(`internal: stage ${task.stage} is not a bounded Read`);
-        await ex.runBundle(() => readBoundedSplit(read.fullName, source, task.split, ex.rootOutput));
+        await ex.runBundle(() => readBoundedSplit(read.fullName, source, task.split, ex.rootOutput, ex.taskTimeoutMs));
         return undefined;
       }
       case "elements": {

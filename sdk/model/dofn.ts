@@ -47,6 +47,13 @@ export interface FinishBundleContext<O, Tagged extends Record<string, unknown> =
 /**
  * User code applied to every element by ParDo. `process` is synchronous so that a bundle runs as plain function
  * calls; the lifecycle methods may be async (open a file in `setup`, flush it in `finishBundle`).
+ *
+ * An `async process` is refused when the ParDo is applied, and a `process` that returns a promise fails the run at
+ * its first element, naming the step: what it emitted after an `await` would be lost, since the bundle has ended
+ * by then. For asynchronous work per element, buffer the elements in `process` and do the work in an async
+ * `finishBundle` (emitting the results there), or prepare what `process` needs in an async `setup` or
+ * `startBundle`. Each async lifecycle call must settle within `--taskTimeout` seconds (default 600), or the run
+ * fails naming the step and the method.
  * @typeParam I the input element type
  * @typeParam O the main output type
  * @typeParam Tagged the types of the tagged outputs, by tag
@@ -57,13 +64,26 @@ export interface FinishBundleContext<O, Tagged extends Record<string, unknown> =
  *   }
  * }
  * lines.parDo(new SplitWords());
+ * @example
+ * // Asynchronous work per element: buffer in process, await in finishBundle.
+ * class Enrich implements DoFn<string, string> {
+ *   private batch: { id: string; timestamp: number; window: BoundedWindow }[] = [];
+ *   process(id: string, ctx: ProcessContext<string>) {
+ *     this.batch.push({ id, timestamp: ctx.timestamp, window: ctx.window });
+ *   }
+ *   async finishBundle(ctx: FinishBundleContext<string>) {
+ *     const names = await lookUpNames(this.batch.map((e) => e.id)); // one request per bundle
+ *     this.batch.forEach((e, i) => ctx.output(names[i]!, e.timestamp, e.window));
+ *     this.batch = [];
+ *   }
+ * }
  */
 export interface DoFn<I, O, Tagged extends Record<string, unknown> = {}> {
   /** Called once per DoFn instance before any bundle. */
   setup?(): void | Promise<void>;
   /** Called before the first element of each bundle. */
   startBundle?(ctx: StartBundleContext): void | Promise<void>;
-  /** Called for every element (once per window the element is in). */
+  /** Called for every element (once per window the element is in). Synchronous: it must not return a promise. */
   process(element: I, ctx: ProcessContext<O, Tagged>): void;
   /** Called after the last element of each bundle; outputs here need an explicit timestamp and window. */
   finishBundle?(ctx: FinishBundleContext<O, Tagged>): void | Promise<void>;

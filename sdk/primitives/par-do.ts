@@ -9,6 +9,8 @@ import type { ParDoNode } from "../graph.js";
 import type { PCollection } from "../pcollection.js";
 import type { PTransform } from "../ptransform.js";
 import type { ParDoOptions } from "../pcollection.js";
+import { asyncProcessMessage, isAsyncFunction } from "../internal/sync-process.js";
+import { wrappedFunction } from "./element-wise.js";
 
 /** The outputs of a ParDo with tagged outputs: `main` plus one PCollection per tag. */
 export type TaggedOutputs<O, Tagged extends Record<string, unknown>> = {
@@ -24,6 +26,16 @@ function checkDoFn(doFn: unknown): void {
   }
 }
 
+/**
+ * Refuses an async `process` (or an async function given to map, flatMap or filter). Called while the step expands,
+ * so the error is prefixed with the step's full name.
+ */
+function checkSynchronous(doFn: DoFn<unknown, unknown, Record<string, unknown>>): void {
+  const wrapped = wrappedFunction(doFn);
+  if (wrapped && isAsyncFunction(wrapped.fn)) throw new TypeError(asyncProcessMessage(`the function given to ${wrapped.kind}`));
+  if (isAsyncFunction(doFn.process)) throw new TypeError(asyncProcessMessage("DoFn.process"));
+}
+
 function applyParDo(
   input: PCollection<unknown>,
   doFn: DoFn<unknown, unknown, Record<string, unknown>>,
@@ -31,6 +43,7 @@ function applyParDo(
   tags: readonly string[],
   finalizer = false,
 ): Record<string, PCollection<unknown>> {
+  checkSynchronous(doFn);
   const { isBounded, windowing } = input;
   return input.pipeline.applyPrimitive<ParDoNode>({
     node: { kind: "ParDo", doFn, sideInputs, mainTag: "main", ...(finalizer ? { finalizer } : {}) },

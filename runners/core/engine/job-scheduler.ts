@@ -42,6 +42,7 @@ import { sideInputWindowAt } from "../side-input-store.js";
 import type { WindowingStrategy } from "../../../sdk/model/windowing-strategy.js";
 import { checkSourceTimestamp } from "../source-timestamps.js";
 import { userCodeError } from "../user-code-error.js";
+import { settleWithin } from "../liveness.js";
 import type { ProcessingClock } from "../processing-clock.js";
 import { HoldSet } from "./hold-set.js";
 import type { GroupWork, Work, WorkResult } from "./work.js";
@@ -65,6 +66,11 @@ export interface SchedulerOptions<Ref> {
   readonly random?: () => number;
   /** Called with every bundle of a PCollection read as a side input, when the work that made it completes. */
   readonly onSideInputBundle?: (pcollection: string, data: Ref) => void;
+  /**
+   * How long a source's `split`, `estimateSizeBytes`, unbounded `read` and `close` may take to settle, in ms
+   * (`--taskTimeout`, see `liveness.ts`); 0 or absent for no limit.
+   */
+  readonly taskTimeoutMs?: number;
 }
 
 /** One key group of a shuffle-rooted stage. */
@@ -199,13 +205,14 @@ export class JobScheduler<Ref> {
       const root = s.stage.root;
       if (root.kind !== "read") continue;
       const source = root.transform.source;
+      const within = <T>(p: Promise<T>, method = "split") => settleWithin(root.transform.fullName, method, p, this.options.taskTimeoutMs ?? 0);
       try {
         if (isUnboundedSource(source)) {
-          const splits = await source.split(this.options.unboundedSplits);
+          const splits = await within(source.split(this.options.unboundedSplits));
           s.readers = splits.map((split) => source.createReader(split, undefined));
         } else {
-          const size = await source.estimateSizeBytes?.();
-          s.splits = [...(await source.split(this.options.desiredSplitBytes(size)))];
+          const size = source.estimateSizeBytes ? await within(source.estimateSizeBytes(), "estimateSizeBytes") : undefined;
+          s.splits = [...(await within(source.split(this.options.desiredSplitBytes(size))))];
         }
       } catch (e) {
         throw userCodeError(root.transform.fullName, e);
@@ -215,7 +222,10 @@ export class JobScheduler<Ref> {
 
   /** Closes every unbounded reader; never throws. */
   async closeSources(): Promise<void> {
-    for (const s of this.stages) for (const r of s.readers ?? []) await r.close().catch(() => undefined);
+    for (const s of this.stages) {
+      const step = s.stage.root.kind === "read" ? s.stage.root.transform.fullName : s.stage.id;
+      for (const r of s.readers ?? []) await settleWithin(step, "close", r.close(), this.options.taskTimeoutMs ?? 0).catch(() => undefined);
+    }
   }
 
   /** Whether the run reads unbounded sources (only such runs can go on forever: a TestStream ends with its script). */
@@ -480,7 +490,7 @@ export class JobScheduler<Ref> {
         if (reader.done) continue;
         let batch: readonly TimestampedValue<unknown>[];
         try {
-          batch = await reader.read(UNBOUNDED_BATCH);
+          batch = await settleWithin(step, "read", reader.read(UNBOUNDED_BATCH), this.options.taskTimeoutMs ?? 0);
         } catch (e) {
           throw userCodeError(step, e);
         }

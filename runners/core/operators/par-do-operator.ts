@@ -13,6 +13,8 @@ import { formatInstant, isValidTimestamp, type Instant } from "../../../sdk/mode
 import { metricsEnvironment, type MetricsContainer } from "../../../sdk/metrics.js";
 import type { Receiver } from "../receiver.js";
 import { userCodeError, UserCodeError } from "../user-code-error.js";
+import { isThenable, settleWithin, TaskTimeoutError } from "../liveness.js";
+import { PROCESS_RETURNED_PROMISE } from "../../../sdk/internal/sync-process.js";
 import type { Operator } from "./operator.js";
 
 /** Reads side inputs for a window; provided by the runner (the values must be complete for that window). */
@@ -36,6 +38,12 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
   private readonly sideInputViews: ReadonlySet<PCollectionView<unknown>>;
   private readonly skew: number;
   private isSetUp = false;
+  /**
+   * Set for good once user code was abandoned: a `process` that returned a promise, or a lifecycle call that did
+   * not settle in time. Whatever it emits later (the run has failed by then) is refused, so it can neither reach
+   * downstream steps nor leave its metrics container installed.
+   */
+  private abandoned = false;
 
   constructor(
     transform: ParDoNode,
@@ -43,6 +51,8 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
     private readonly outputs: Readonly<Record<string, Receiver>>,
     private readonly metrics: MetricsContainer,
     private readonly sideInputs: SideInputReader,
+    /** How long an async lifecycle method may take to settle (`--taskTimeout`), in ms; 0 for no limit. */
+    private readonly lifecycleTimeoutMs: number,
   ) {
     this.step = transform.fullName;
     this.doFn = transform.doFn;
@@ -72,7 +82,13 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
     this.window = window;
     this.pane = pane;
     try {
-      this.doFn.process(value, this);
+      // process is synchronous by contract; a promise returned here would lose what it emits after an await.
+      const returned: unknown = this.doFn.process(value, this);
+      if (returned !== undefined && isThenable(returned)) {
+        this.abandoned = true;
+        returned.then(undefined, () => undefined); // refused: its own failure must not surface as an unhandled rejection
+        throw new TypeError(PROCESS_RETURNED_PROMISE);
+      }
     } catch (e) {
       throw userCodeError(this.step, e, { value });
     } finally {
@@ -129,11 +145,13 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
   // ---- internals ----
 
   private emit(to: Receiver, value: unknown, timestamp: Instant): void {
+    if (this.abandoned) throw new Error(ABANDONED);
     to.receive(value, timestamp, this.window, this.pane);
     metricsEnvironment.current = this.metrics; // downstream steps set their own container
   }
 
   private emitExplicit(to: Receiver, value: unknown, timestamp: Instant, window: BoundedWindow): void {
+    if (this.abandoned) throw new Error(ABANDONED);
     if (!isValidTimestamp(timestamp)) throw new RangeError(`finishBundle output: invalid timestamp ${String(timestamp)}`);
     if (!window || typeof window.maxTimestamp !== "function") throw new TypeError("finishBundle output needs a window");
     to.receive(value, timestamp, window, NO_FIRING);
@@ -157,8 +175,10 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
     const previous = metricsEnvironment.current;
     metricsEnvironment.current = this.metrics;
     try {
-      await fn();
+      const returned = fn();
+      if (isThenable(returned)) await settleWithin(this.step, method, returned, this.lifecycleTimeoutMs);
     } catch (e) {
+      if (e instanceof TaskTimeoutError) this.abandoned = true;
       throw e instanceof UserCodeError ? e : userCodeError(this.step, withContext(e, method));
     } finally {
       metricsEnvironment.current = previous;
@@ -166,7 +186,10 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
   }
 }
 
+const ABANDONED = "output after the DoFn's call was abandoned (it returned a promise, or did not settle within --taskTimeout)";
+
 function withContext(e: unknown, method: string): unknown {
-  if (e instanceof Error && !e.message.startsWith(`${method}: `)) e.message = `${method}: ${e.message}`;
+  // A timeout's message names the method already.
+  if (e instanceof Error && !(e instanceof TaskTimeoutError) && !e.message.startsWith(`${method}: `)) e.message = `${method}: ${e.message}`;
   return e;
 }
