@@ -9,7 +9,8 @@
  *   the promise: with `--taskTimeout 0` no timer keeps the process alive) {@link guardEventLoop} rejects the run
  *   naming the step and the method it was awaiting, instead of letting the process exit 0 with the run unfinished.
  *
- * A synchronous endless loop cannot be interrupted from its own thread: the parallel runners' pools kill a worker
+ * A synchronous endless loop cannot be interrupted from its own thread: the direct runner's watchdog thread kills
+ * its process (`runners/direct/watchdog.ts`), and the parallel runners' pools kill a worker
  * that does not answer a task in time (`runners/shared/hung-tasks.ts`).
  * @module
  */

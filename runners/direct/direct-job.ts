@@ -31,6 +31,8 @@ import { driveJob, type WorkExecutor } from "../core/engine/drive-job.js";
 import { runGroupWork } from "../core/engine/group-work.js";
 import type { BundleOutput, ShuffleOutput, Work, WorkResult } from "../core/engine/work.js";
 import { seededRandom } from "./seeded-random.js";
+import { Watchdog } from "./watchdog.js";
+import { rootStep } from "../core/engine/job-scheduler.js";
 
 /** In the direct runner a payload is the array itself: a bundle's elements, or a key group's flat records. */
 type Ref = unknown[];
@@ -50,6 +52,8 @@ export class DirectJob implements WorkExecutor<Ref> {
   /** What the running work item has produced so far. */
   private shuffle: ShuffleOutput<Ref>[] = [];
   private bundles: BundleOutput<Ref>[] = [];
+  /** Stops the process if user code never returns (`--taskTimeout`). */
+  private watchdog: Watchdog | undefined;
 
   constructor(
     private readonly graph: PipelineGraph,
@@ -108,6 +112,16 @@ export class DirectJob implements WorkExecutor<Ref> {
 
   async run(): Promise<PipelineResult> {
     const started = Date.now();
+    const timeoutMs = taskTimeoutMs(this.options.taskTimeout);
+    this.watchdog = timeoutMs > 0 ? new Watchdog(timeoutMs) : undefined;
+    try {
+      return await this.runWatched(started);
+    } finally {
+      await this.watchdog?.stop();
+    }
+  }
+
+  private async runWatched(started: number): Promise<PipelineResult> {
     try {
       try {
         await this.scheduler.openSources();
@@ -129,6 +143,15 @@ export class DirectJob implements WorkExecutor<Ref> {
 
   /** Runs one work item here and now (the engine's {@link WorkExecutor}). */
   async runWork(work: Work<Ref>): Promise<WorkResult<Ref>> {
+    this.watchdog?.started(describeWork(work));
+    try {
+      return await this.runWorkNow(work);
+    } finally {
+      this.watchdog?.finished();
+    }
+  }
+
+  private async runWorkNow(work: Work<Ref>): Promise<WorkResult<Ref>> {
     this.shuffle = [];
     this.bundles = [];
     const ex = this.executors.get(work.stage.id)!;
@@ -176,4 +199,11 @@ export class DirectJob implements WorkExecutor<Ref> {
   private async teardown(): Promise<void> {
     for (const ex of this.executors.values()) await ex.teardown();
   }
+}
+
+/** A work item in the watchdog's message: its stage's root step and the steps fused with it. */
+function describeWork(work: Work<Ref>): string {
+  const steps = [rootStep(work.stage), ...work.stage.transforms.map((t) => t.fullName)].filter((s, i, all) => all.indexOf(s) === i);
+  const fused = steps.length > 1 ? ` (fused with ${steps.slice(1).map((s) => `'${s}'`).join(", ")})` : "";
+  return `${work.kind} work of step '${steps[0]}'${fused}`;
 }

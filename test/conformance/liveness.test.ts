@@ -25,7 +25,7 @@ describe("Liveness (--taskTimeout, no async process)", function () {
     readNeverSettles: timedOut(allOf(/step 'Stuck' failed/, /read did not settle within 1 s \(--taskTimeout\)/)),
     processNeverReturns: timedOut(
       allOf(/task of step '[^']+' \(fused with .*'Spin'/, /did not finish within 1 s \(--taskTimeout\)/, /presumed hung/),
-      { direct: "a synchronous endless loop cannot be interrupted on the direct runner's only thread" },
+      { direct: "its watchdog kills the looping process itself, so test/runners/direct/watchdog.test.ts runs this in a process of its own" },
     ),
     asyncProcess: { expectError: allOf(/^Fetch: DoFn\.process is an async function: /, SYNC_ONLY) },
     asyncMap: { expectError: allOf(/^Lookup: the function given to map is an async function: /, SYNC_ONLY) },
