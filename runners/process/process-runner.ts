@@ -11,6 +11,7 @@
  * run removes those of jobs whose process died.
  * @module
  */
+import fs from "node:fs";
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
 import { cleanUpRunDir, makePrivateDir, onInterrupt, removeStaleDirs } from "../../sdk/files/private-dir.js";
 import { rollBackCommit } from "../../sdk/files/file-commit.js";
@@ -52,6 +53,7 @@ export class ProcessRunner implements Runner {
     const { parallelism, memoryMb, tempDir } = job.options;
     // Run directories (and what they hold) of jobs whose process died: a kill -9 leaves them behind.
     removeStaleDirs(tempDir, RUN_DIR_PREFIX, cleanUp);
+    fs.mkdirSync(tempDir, { recursive: true }); // --tempDir itself stays when the run directory goes
     const runDir = makePrivateDir(tempDir, RUN_DIR_PREFIX);
     const key = `${parallelism}/${memoryMb}`;
     const pool = pools.acquire(key);

@@ -23,6 +23,11 @@ export interface CommitPlan {
   readonly deletes: readonly string[];
   /** `[temporary, final]` pairs, renamed in this order. Temporary files must be on the final names' file system. */
   readonly moves: readonly (readonly [string, string])[];
+  /**
+   * The mode final files get, set just before each rename (temporary files are 0600 until then), e.g. `0o666 &
+   * ~umask` for files like any other. Default: left as they are.
+   */
+  readonly finalMode?: number;
 }
 
 const JOURNAL = "commit.json";
@@ -89,6 +94,7 @@ export function resumeCommit(dir: string): string[] | undefined {
   }
   for (const [temp, final] of plan.moves) {
     try {
+      if (plan.finalMode !== undefined) fs.chmodSync(temp, plan.finalMode);
       fs.renameSync(temp, final);
     } catch (e) {
       // Renamed by an earlier attempt: the earlier set was deleted before any rename, so the final file is ours.
@@ -108,8 +114,9 @@ export function resumeCommit(dir: string): string[] | undefined {
 
 /**
  * Rolls back an unfinished commit whose journal is in `dir`: deletes every file it published and every file of
- * the earlier set it replaces (some may be gone already), and its temporary files, so that none of the output
- * is left rather than part of it; then removes the journal. A finished commit (or none) is left alone.
+ * the earlier set it replaces (some may be gone already), so that none of the output is left rather than part of
+ * it; then removes the journal. Temporary files not yet renamed stay (a retry may plan the commit again; their
+ * private directories are removed with the run). A finished commit (or none) is left alone.
  * @returns whether there was an unfinished commit to roll back
  * @example
  * rollBackCommit(tempDir); // a job that failed mid-commit leaves no partial output
@@ -119,10 +126,7 @@ export function rollBackCommit(dir: string): boolean {
   const plan = readCommit(dir);
   if (plan === undefined || fs.existsSync(path.join(dir, DONE))) return false;
   for (const f of plan.deletes) fs.rmSync(f, { force: true });
-  for (const [temp, final] of plan.moves) {
-    fs.rmSync(final, { force: true });
-    fs.rmSync(temp, { force: true });
-  }
+  for (const [, final] of plan.moves) fs.rmSync(final, { force: true });
   for (const f of [DELETED, JOURNAL]) fs.rmSync(path.join(dir, f), { force: true });
   return true;
 }

@@ -39,6 +39,11 @@ export interface PrivateDirOwner {
   readonly uid: number | undefined;
   /** When it was made, in ms since the epoch. */
   readonly created: number;
+  /**
+   * The outermost of the directories above it that were made along with it (its parent did not exist), if any:
+   * they are removed with it when they are empty by then, so a failed run leaves no empty output directory.
+   */
+  readonly madeParent?: string;
 }
 
 /**
@@ -107,10 +112,16 @@ export function writePrivateFile(file: string, data: string | Uint8Array): void 
  * const dir = makePrivateDir(os.tmpdir(), "sluice-run-"); // "/tmp/sluice-run-Xa81Qz"
  */
 export function makePrivateDir(parent: string, prefix: string): string {
-  fs.mkdirSync(parent, { recursive: true });
+  const madeParent = fs.mkdirSync(parent, { recursive: true });
   const dir = fs.mkdtempSync(path.join(path.resolve(parent), prefix));
   fs.chmodSync(dir, 0o700); // mkdtemp makes it 0700 already: say so whatever the platform does
-  const owner: PrivateDirOwner = { pid: jobOwnerPid(), host: os.hostname(), uid: currentUid(), created: Date.now() };
+  const owner: PrivateDirOwner = {
+    pid: jobOwnerPid(),
+    host: os.hostname(),
+    uid: currentUid(),
+    created: Date.now(),
+    ...(madeParent !== undefined ? { madeParent: path.resolve(madeParent) } : {}),
+  };
   writePrivateFile(path.join(dir, OWNER_FILE), JSON.stringify(owner));
   registerWithRun(dir);
   removeOnSignal(dir);
@@ -123,9 +134,23 @@ export function makePrivateDir(parent: string, prefix: string): string {
  * removePrivateDir(dir);
  */
 export function removePrivateDir(dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeWithParents(dir);
   signalDirs.delete(dir);
   updateSignalHandlers();
+}
+
+/** Removes `dir` and its contents, then the directories made along with it, as far as they are empty. */
+function removeWithParents(dir: string): void {
+  const top = readOwner(dir)?.madeParent;
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (top === undefined || !dir.startsWith(top + path.sep)) return;
+  for (let d = path.dirname(dir); d.length >= top.length; d = path.dirname(d)) {
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      return; // not empty (the output is there), or gone
+    }
+  }
 }
 
 /**
@@ -224,7 +249,7 @@ export function removeStaleDirs(parent: string, prefix: string, beforeRemove?: (
     const owner = readOwner(dir);
     if (owner === undefined || owner.host !== os.hostname() || isAlive(owner.pid)) continue;
     beforeRemove?.(dir);
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeWithParents(dir);
     removed++;
   }
   return removed;
@@ -267,8 +292,10 @@ export function cleanUpRunDir(runDir: string, beforeRemove?: (dir: string) => vo
     }
     try {
       beforeRemove?.(dir);
+    } catch {
+      // best effort: the directory goes anyway
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      removeWithParents(dir);
     }
   }
   removePrivateDir(runDir);
@@ -292,7 +319,7 @@ function onSignal(signal: NodeJS.Signals): void {
   interrupted = true;
   const removals = [...signalDirs].map(async ([dir, remove]) => {
     if (remove) await remove();
-    else fs.rmSync(dir, { recursive: true, force: true });
+    else removeWithParents(dir);
   });
   signalDirs.clear();
   void Promise.allSettled(removals).then(() => {

@@ -14,8 +14,9 @@ import {
   type PCollection,
   type PTransform,
 } from "../../../sdk/index.js";
-import { shardOf, tempDirFor, type ShardSpec } from "./shard-names.js";
+import { shardOf, type ShardSpec } from "./shard-names.js";
 import { WriteShardFn, type WrittenShard } from "./write-shard-fn.js";
+import { MakeCommitDirFn, type CommitDir } from "./commit-dir.js";
 import { FinalizeShardsFn } from "./finalize-shards-fn.js";
 import { WritePaneFn, type WrittenPane } from "./write-pane-fn.js";
 import { FinalizePanesFn } from "./finalize-panes-fn.js";
@@ -100,7 +101,6 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
     suffix,
     shards,
     header: options.header,
-    tempDir: tempDirFor(absolutePrefix, suffix),
   });
 
   return {
@@ -111,9 +111,10 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
       const p = lines.pipeline;
       //   lines ─▶ AssignShard ─▶ GroupByShard ─▶ WriteShards ─▶ KeyAll ─┐
       //                                                                    ├▶ Collect ─▶ GroupAll ─▶ Finalize ─▶ paths
-      //   Start (impulse) ─▶ StartMarker ───────────────────────────────────┘
+      //   Start (impulse) ─▶ MakeCommitDir ─────────────────────────────────┘
       // GroupAll holds back Finalize until every shard is written (the global window closes only when all input
-      // is done); the start marker makes Finalize run, and write the empty shards, even when there is no input.
+      // is done). MakeCommitDir makes the private directory Finalize commits from and sends its path along, so
+      // Finalize runs, and writes the empty shards, even when there is no input.
       const written = lines
         .apply("GlobalWindow", windowInto<string>(new GlobalWindows()))
         .map((line) => {
@@ -122,13 +123,11 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
         }, "AssignShard")
         .apply("GroupByShard", groupByKey<number, string>())
         .parDo(new WriteShardFn(spec), { name: "WriteShards" });
-      const all: PCollection<KV<string, WrittenShard | null>> = written.map((w) => kv("", w), "KeyAll");
-      const start: PCollection<KV<string, WrittenShard | null>> = p
-        .apply("Start", impulse())
-        .map(() => kv("", null), "StartMarker");
+      const all: PCollection<KV<string, WrittenShard | CommitDir>> = written.map((w) => kv("", w), "KeyAll");
+      const start = startCommit<WrittenShard>(lines, spec);
       return p
         .apply("Collect", flatten([all, start]))
-        .apply("GroupAll", groupByKey<string, WrittenShard | null>())
+        .apply("GroupAll", groupByKey<string, WrittenShard | CommitDir>())
         .parDo(new FinalizeShardsFn(spec), { name: "Finalize", finalizer: true });
     },
   };
@@ -139,7 +138,8 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
  *
  * ```
  *   lines ─▶ KeyByWindow ─▶ DiscardingPanes ─▶ GroupByWindow ─▶ WritePanes ─┬─ unbounded: renamed there ─▶ paths
- *                                                                            └─ bounded: KeyAll ─▶ GlobalWindow ─▶ GroupAll ─▶ Finalize ─▶ paths
+ *                                                                            └─ bounded: KeyAll ─▶ GlobalWindow ─┐
+ *                                                                       Start ─▶ MakeCommitDir ─────────────┴▶ Collect ─▶ GroupAll ─▶ Finalize ─▶ paths
  * ```
  * KeyByWindow keys each line by its window's id (by one key for merging windows, so that sessions still merge
  * in GroupByWindow). DiscardingPanes keeps every element in its window (KeepWindows reads the window back from
@@ -179,9 +179,16 @@ function writeWindowed(lines: PCollection<string>, spec: ShardSpec): PCollection
   }
   // Without `publish` it emits WrittenPanes, for the finalize step.
   const written = grouped.parDo(new WritePaneFn(spec, false), { name: "WritePanes" }) as PCollection<WrittenPane>;
-  return written
-    .map((pane) => kv("", pane), "KeyAll")
-    .apply("GlobalWindow", windowInto<KV<string, WrittenPane>>(new GlobalWindows()))
-    .apply("GroupAll", groupByKey<string, WrittenPane>())
+  const all = written
+    .map((pane): KV<string, WrittenPane | CommitDir> => kv("", pane), "KeyAll")
+    .apply("GlobalWindow", windowInto<KV<string, WrittenPane | CommitDir>>(new GlobalWindows()));
+  return lines.pipeline
+    .apply("Collect", flatten([all, startCommit<WrittenPane>(lines, spec)]))
+    .apply("GroupAll", groupByKey<string, WrittenPane | CommitDir>())
     .parDo(new FinalizePanesFn(spec), { name: "Finalize", finalizer: true });
+}
+
+/** `Start (impulse) ─▶ MakeCommitDir`: the commit directory's path, keyed for GroupAll. */
+function startCommit<T>(lines: PCollection<string>, spec: ShardSpec): PCollection<KV<string, T | CommitDir>> {
+  return lines.pipeline.apply("Start", impulse()).parDo(new MakeCommitDirFn<T>(spec), { name: "MakeCommitDir" });
 }

@@ -2,14 +2,23 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { GLOBAL_WINDOW, IntervalWindow, NO_FIRING, kv, paneInfo, type BoundedWindow, type ProcessContext } from "../../../../sdk/index.js";
+import {
+  GLOBAL_WINDOW,
+  IntervalWindow,
+  NO_FIRING,
+  kv,
+  paneInfo,
+  setRunDir,
+  type BoundedWindow,
+  type KV,
+  type ProcessContext,
+} from "../../../../sdk/index.js";
 import {
   fileNameInstant,
   fnv1a,
   shardFileName,
   shardFilePattern,
   shardOf,
-  tempDirFor,
   windowFileLabel,
   windowedShardFileName,
   type ShardSpec,
@@ -20,10 +29,24 @@ import { KeepWindows } from "../../../../transforms/io/text/keep-windows.js";
 import { WriteShardFn, type WrittenShard } from "../../../../transforms/io/text/write-shard-fn.js";
 import { FinalizeShardsFn } from "../../../../transforms/io/text/finalize-shards-fn.js";
 import { writeText } from "../../../../transforms/io/text/write-text.js";
+import { MakeCommitDirFn, type CommitDir } from "../../../../transforms/io/text/commit-dir.js";
 
 /** Just enough of a ProcessContext to call `process` by hand: collects the main output. */
 function collectingContext<O>(out: O[], window: BoundedWindow = GLOBAL_WINDOW, pane = NO_FIRING): ProcessContext<O> {
   return { output: (v: O) => out.push(v), window, pane } as unknown as ProcessContext<O>;
+}
+
+/** Runs the write's MakeCommitDir step by hand: the element telling the finalize step where to commit from. */
+function commitDirFor(spec: ShardSpec): CommitDir {
+  const out: KV<string, CommitDir>[] = [];
+  new MakeCommitDirFn<never>(spec).process(null, collectingContext(out));
+  return out[0]!.value;
+}
+
+/** The write's temporary directories next to its output. */
+function tempDirsOf(spec: ShardSpec): string[] {
+  const outputDir = path.dirname(spec.prefix);
+  return fs.existsSync(outputDir) ? fs.readdirSync(outputDir).filter((n) => n.startsWith(".sluice-temp-")).map((n) => path.join(outputDir, n)) : [];
 }
 
 describe("text IO: writeText internals", () => {
@@ -45,14 +68,6 @@ describe("text IO: writeText internals", () => {
       expect(shardFileName("/out/w", 7, 123456, "")).to.equal("/out/w-000007-of-123456");
     });
 
-    it("puts the temporary directory next to the output, under a name every worker derives alike", () => {
-      const dir = tempDirFor("/data/out/words", ".txt");
-      expect(path.dirname(dir)).to.equal("/data/out");
-      expect(path.basename(dir)).to.match(/^\.sluice-temp-[0-9a-f]{16}$/);
-      expect(tempDirFor("/data/out/words", ".txt")).to.equal(dir);
-      expect(tempDirFor("/data/out/words", ".csv")).to.not.equal(dir);
-    });
-
     it("recognises the files of a write, for any shard count, and nothing else", () => {
       const re = shardFilePattern("/out/a.b", ".txt");
       expect(re.test("a.b-00000-of-00001.txt")).to.equal(true);
@@ -69,7 +84,7 @@ describe("text IO: writeText internals", () => {
     beforeEach(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-write-text-"));
       const prefix = path.join(dir, "out", "words");
-      spec = { prefix, suffix: ".txt", shards: 3, header: undefined, tempDir: tempDirFor(prefix, ".txt") };
+      spec = { prefix, suffix: ".txt", shards: 3, header: undefined };
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -93,9 +108,10 @@ describe("text IO: writeText internals", () => {
         [2, ["pear", "apple", "Zebra", "apple", "é"]],
         [0, ["only"]],
       ]);
-      expect(fs.readdirSync(spec.tempDir)).to.have.length(2);
+      const [writerDir] = tempDirsOf(spec);
+      expect(fs.readdirSync(writerDir!).filter((n) => n.endsWith(".tmp"))).to.have.length(2);
       const paths: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", [null, ...written]), collectingContext(paths));
+      new FinalizeShardsFn(spec).process(kv("", [commitDirFor(spec), ...written]), collectingContext(paths));
       fn.teardown(); // after success: nothing left to delete
 
       expect(paths).to.deep.equal([0, 1, 2].map((i) => shardFileName(spec.prefix, i, 3, ".txt")));
@@ -104,7 +120,7 @@ describe("text IO: writeText internals", () => {
       expect(fs.readFileSync(paths[2]!, "utf8")).to.equal("Zebra\napple\napple\npear\né\n");
       expect(fs.existsSync(stale)).to.equal(false);
       expect(fs.existsSync(unrelated)).to.equal(true);
-      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+      expect(tempDirsOf(spec)).to.deep.equal([]);
       expect(fs.readdirSync(path.dirname(spec.prefix)).sort()).to.deep.equal(
         ["words-00000-of-00003.txt", "words-00001-of-00003.txt", "words-00002-of-00003.txt", "words-notes.txt"],
       );
@@ -114,39 +130,45 @@ describe("text IO: writeText internals", () => {
       spec = { ...spec, header: "# words" };
       const written = writeShards(new WriteShardFn(spec), [[1, ["b", "a"]]]);
       const paths: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", [...written, null]), collectingContext(paths));
+      new FinalizeShardsFn(spec).process(kv("", [...written, commitDirFor(spec)]), collectingContext(paths));
       expect(paths.map((p) => fs.readFileSync(p, "utf8"))).to.deep.equal(["# words\n", "# words\na\nb\n", "# words\n"]);
     });
 
     it("writes every empty shard when there is no input at all", () => {
       const paths: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", [null]), collectingContext(paths));
+      new FinalizeShardsFn(spec).process(kv("", [commitDirFor(spec)]), collectingContext(paths));
       expect(paths).to.have.length(3);
       for (const p of paths) expect(fs.readFileSync(p, "utf8")).to.equal("");
-      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+      expect(tempDirsOf(spec)).to.deep.equal([]);
     });
 
-    it("teardown after a failed bundle deletes that bundle's files but keeps finished ones for a retry", () => {
-      const fn = new WriteShardFn(spec);
-      writeShards(fn, [[0, ["a"]]]);
-      fn.startBundle();
-      fn.process(kv(1, ["b"]), collectingContext<WrittenShard>([]));
-      // the bundle fails here; the runner discards the instance
-      fn.teardown();
-      const left = fs.readdirSync(spec.tempDir);
-      expect(left).to.have.length(1);
-      expect(left[0]).to.match(/^shard-0\./);
+    it("teardown in a runner that cleans up after the job deletes a failed bundle's files but keeps finished ones", () => {
+      setRunDir(dir);
+      try {
+        const fn = new WriteShardFn(spec);
+        writeShards(fn, [[0, ["a"]]]);
+        fn.startBundle();
+        fn.process(kv(1, ["b"]), collectingContext<WrittenShard>([]));
+        // the bundle fails here; the runner discards the instance
+        fn.teardown();
+        const left = fs.readdirSync(tempDirsOf(spec)[0]!).filter((n) => n.endsWith(".tmp"));
+        expect(left).to.have.length(1);
+        expect(left[0]).to.match(/^shard-0\./);
+      } finally {
+        setRunDir(undefined);
+      }
     });
 
-    it("teardown at the end of a failed run deletes every temporary file and the temporary directory", () => {
+    it("teardown at the end of a failed run deletes every temporary file and the temporary directories", () => {
       const a = new WriteShardFn(spec);
       const b = new WriteShardFn(spec);
       writeShards(a, [[0, ["a"]]]);
       writeShards(b, [[1, ["b"]], [2, ["c"]]]);
+      expect(tempDirsOf(spec)).to.have.length(2); // one private directory per writer instance
       a.teardown();
-      expect(fs.readdirSync(spec.tempDir)).to.have.length(2); // b's files keep the directory
+      expect(tempDirsOf(spec)).to.have.length(1);
       b.teardown();
-      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+      expect(tempDirsOf(spec)).to.deep.equal([]);
       expect(fs.existsSync(path.dirname(spec.prefix))).to.equal(true); // created for the temporary directory
       expect(fs.readdirSync(path.dirname(spec.prefix))).to.deep.equal([]);
     });
@@ -154,19 +176,21 @@ describe("text IO: writeText internals", () => {
     it("finalize fails loudly when a temporary file has disappeared", () => {
       const written = writeShards(new WriteShardFn(spec), [[0, ["a"]]]);
       fs.rmSync(written[0]!.tempPath);
-      expect(() => new FinalizeShardsFn(spec).process(kv("", [null, ...written]), collectingContext<string>([]))).to.throw(
-        /temporary file .* of shard 0 is missing/,
+      const existing = `${spec.prefix}-00000-of-00003.txt`;
+      fs.writeFileSync(existing, "old\n");
+      expect(() => new FinalizeShardsFn(spec).process(kv("", [commitDirFor(spec), ...written]), collectingContext<string>([]))).to.throw(
+        /temporary file .* is missing/,
       );
-      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+      expect(fs.readFileSync(existing, "utf8"), "nothing was deleted or published").to.equal("old\n");
     });
 
     it("keeps one file when a shard arrives twice", () => {
       const w1 = writeShards(new WriteShardFn(spec), [[0, ["x"]]]);
       const w2 = writeShards(new WriteShardFn(spec), [[0, ["x"]]]);
       const paths: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", [...w2, null, ...w1]), collectingContext(paths));
+      new FinalizeShardsFn(spec).process(kv("", [...w2, commitDirFor(spec), ...w1]), collectingContext(paths));
       expect(fs.readFileSync(paths[0]!, "utf8")).to.equal("x\n");
-      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+      expect(tempDirsOf(spec)).to.deep.equal([]);
     });
   });
 
@@ -213,7 +237,7 @@ describe("text IO: writeText internals", () => {
     beforeEach(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-write-panes-"));
       const prefix = path.join(dir, "w");
-      spec = { prefix, suffix: ".txt", shards: 2, header: "#", tempDir: tempDirFor(prefix, ".txt") };
+      spec = { prefix, suffix: ".txt", shards: 2, header: "#" };
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -256,7 +280,7 @@ describe("text IO: writeText internals", () => {
       expect(first[0]!.pane).to.equal(2);
       expect(first[0]!.tempPaths).to.have.length(2);
       const paths: string[] = [];
-      new FinalizePanesFn(spec).process(kv("", [...again, ...first]), collectingContext(paths));
+      new FinalizePanesFn(spec).process(kv("", [...again, commitDirFor(spec), ...first]), collectingContext(paths));
       expect(paths).to.deep.equal([0, 1].map((i) => windowedShardFileName(spec.prefix, label, 2, i, 2, ".txt")));
       for (const [i, f] of paths.entries()) {
         const expected = ["a", "b"].filter((l) => shardOf(l, 2) === i);
@@ -270,7 +294,7 @@ describe("text IO: writeText internals", () => {
       fn.startBundle();
       fn.process(kv(window.id, ["a"]), collectingContext<WrittenPane | string>([], window, late));
       fn.teardown(); // the bundle never finished
-      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+      expect(tempDirsOf(spec)).to.deep.equal([]);
     });
   });
 
