@@ -101,8 +101,10 @@ function finalMode(): number {
  * 2. if `commitDir` holds a journal (an earlier attempt got that far), finishes it;
  * 3. otherwise `plan()` makes the plan (checking every file it publishes), and it is committed through a journal
  *    in `commitDir` (see `commitFiles`): the earlier set is deleted, then every file renamed;
- * 4. on success removes `commitDir` and the writers' directories `writerDirs`; on an error rolls the commit back,
- *    so that none of the output is left rather than part of it, and rethrows.
+ * 4. on success removes the writers' directories `writerDirs`, and keeps `commitDir` with its finished journal
+ *    (removed with the run: by `MakeCommitDirFn`'s teardown, or by the runner), so that an attempt killed after
+ *    the commit, before the runner heard of it, is retried with the same result; on an error rolls the commit
+ *    back, so that none of the output is left rather than part of it, and rethrows.
  * @returns the final paths
  */
 export function commitWrite(
@@ -129,7 +131,6 @@ export function commitWrite(
     }
     removePrivateDir(dir);
   }
-  removePrivateDir(commitDir);
   return finals;
 }
 

@@ -36,11 +36,21 @@ function collectingContext<O>(out: O[], window: BoundedWindow = GLOBAL_WINDOW, p
   return { output: (v: O) => out.push(v), window, pane } as unknown as ProcessContext<O>;
 }
 
+/** MakeCommitDir instances made by {@link commitDirFor}, torn down by {@link endRun}. */
+const startFns: MakeCommitDirFn<never>[] = [];
+
 /** Runs the write's MakeCommitDir step by hand: the element telling the finalize step where to commit from. */
 function commitDirFor(spec: ShardSpec): CommitDir {
   const out: KV<string, CommitDir>[] = [];
-  new MakeCommitDirFn<never>(spec).process(null, collectingContext(out));
+  const fn = new MakeCommitDirFn<never>(spec);
+  startFns.push(fn);
+  fn.process(null, collectingContext(out));
   return out[0]!.value;
+}
+
+/** The end of the run: MakeCommitDir's teardown removes the commit directory. */
+function endRun(): void {
+  for (const fn of startFns.splice(0)) fn.teardown();
 }
 
 /** The write's temporary directories next to its output. */
@@ -120,6 +130,7 @@ describe("text IO: writeText internals", () => {
       expect(fs.readFileSync(paths[2]!, "utf8")).to.equal("Zebra\napple\napple\npear\né\n");
       expect(fs.existsSync(stale)).to.equal(false);
       expect(fs.existsSync(unrelated)).to.equal(true);
+      endRun();
       expect(tempDirsOf(spec)).to.deep.equal([]);
       expect(fs.readdirSync(path.dirname(spec.prefix)).sort()).to.deep.equal(
         ["words-00000-of-00003.txt", "words-00001-of-00003.txt", "words-00002-of-00003.txt", "words-notes.txt"],
@@ -139,6 +150,7 @@ describe("text IO: writeText internals", () => {
       new FinalizeShardsFn(spec).process(kv("", [commitDirFor(spec)]), collectingContext(paths));
       expect(paths).to.have.length(3);
       for (const p of paths) expect(fs.readFileSync(p, "utf8")).to.equal("");
+      endRun();
       expect(tempDirsOf(spec)).to.deep.equal([]);
     });
 
@@ -190,6 +202,7 @@ describe("text IO: writeText internals", () => {
       const paths: string[] = [];
       new FinalizeShardsFn(spec).process(kv("", [...w2, commitDirFor(spec), ...w1]), collectingContext(paths));
       expect(fs.readFileSync(paths[0]!, "utf8")).to.equal("x\n");
+      endRun();
       expect(tempDirsOf(spec)).to.deep.equal([]);
     });
   });
@@ -286,7 +299,8 @@ describe("text IO: writeText internals", () => {
         const expected = ["a", "b"].filter((l) => shardOf(l, 2) === i);
         expect(fs.readFileSync(f, "utf8")).to.equal(["#", ...expected].map((l) => `${l}\n`).join(""));
       }
-      expect(fs.readdirSync(dir).sort(), "the duplicate's files and the temporary directory are gone").to.deep.equal(paths.map((f) => path.basename(f)).sort());
+      endRun();
+      expect(fs.readdirSync(dir).sort(), "the duplicate's files and the temporary directories are gone").to.deep.equal(paths.map((f) => path.basename(f)).sort());
     });
 
     it("teardown after a failed bundle deletes the pane's temporary files", () => {
@@ -294,6 +308,7 @@ describe("text IO: writeText internals", () => {
       fn.startBundle();
       fn.process(kv(window.id, ["a"]), collectingContext<WrittenPane | string>([], window, late));
       fn.teardown(); // the bundle never finished
+      endRun();
       expect(tempDirsOf(spec)).to.deep.equal([]);
     });
   });
