@@ -207,6 +207,121 @@ describe("text IO: writeText internals", () => {
     });
   });
 
+  describe("temporary files are private and checked before they are published", () => {
+    let dir: string;
+    let spec: ShardSpec;
+    let outputDir: string;
+    let earlier: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-write-private-"));
+      outputDir = path.join(dir, "out");
+      fs.mkdirSync(outputDir);
+      spec = { prefix: path.join(outputDir, "words"), suffix: ".txt", shards: 1, header: undefined };
+      earlier = shardFileName(spec.prefix, 0, 1, ".txt");
+      fs.writeFileSync(earlier, "earlier\n");
+    });
+    afterEach(() => {
+      endRun();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const write = (lines: string[]): WrittenShard[] => {
+      const fn = new WriteShardFn(spec);
+      const out: WrittenShard[] = [];
+      fn.startBundle();
+      fn.process(kv(0, lines), collectingContext(out));
+      fn.finishBundle();
+      return out;
+    };
+    const finalize = (elements: (WrittenShard | CommitDir)[]) => {
+      const out: string[] = [];
+      new FinalizeShardsFn(spec).process(kv("", elements), collectingContext(out));
+      return out;
+    };
+
+    it("writes 0600 files in a fresh 0700 directory, never in one someone made beforehand; published files get the usual mode", () => {
+      const planted = [1, 2, 3].map((i) => {
+        const d = path.join(outputDir, `.sluice-temp-planted${i}`);
+        fs.mkdirSync(d, { mode: 0o777 });
+        return d;
+      });
+      const [w] = write(["b", "a"]);
+      const writerDir = path.dirname(w!.tempPath);
+      expect(planted).to.not.include(writerDir);
+      expect(path.basename(writerDir)).to.match(/^\.sluice-temp-[A-Za-z0-9]{6}$/);
+      expect(fs.statSync(writerDir).mode & 0o777).to.equal(0o700);
+      expect(fs.statSync(w!.tempPath).mode & 0o777).to.equal(0o600);
+      const start = commitDirFor(spec);
+      expect(fs.statSync(start.commitDir).mode & 0o777).to.equal(0o700);
+      const [final] = finalize([start, w!]);
+      expect(fs.readFileSync(final!, "utf8")).to.equal("a\nb\n");
+      expect(fs.statSync(final!).mode & 0o777).to.equal(0o666 & ~process.umask());
+    });
+
+    it("refuses shards in a directory someone else made (too open), publishing nothing and keeping the earlier output", () => {
+      const evil = path.join(outputDir, ".sluice-temp-evil00");
+      fs.mkdirSync(evil, { mode: 0o755 });
+      fs.chmodSync(evil, 0o755);
+      fs.writeFileSync(path.join(evil, "shard-0.tmp"), "swapped\n");
+      expect(() => finalize([commitDirFor(spec), { shard: 0, tempPath: path.join(evil, "shard-0.tmp") }])).to.throw(
+        /refusing to use temporary directory .*\.sluice-temp-evil00.*mode 0755/,
+      );
+      expect(fs.readFileSync(earlier, "utf8")).to.equal("earlier\n");
+    });
+
+    it("refuses shards in a 0700 directory of another user", function () {
+      if (typeof process.getuid !== "function" || process.getuid() !== 0) this.skip(); // needs root to chown
+      const [w] = write(["x"]);
+      fs.chownSync(path.dirname(w!.tempPath), 65534, 65534);
+      expect(() => finalize([commitDirFor(spec), w!])).to.throw(/owned by uid 65534/);
+      expect(fs.readFileSync(earlier, "utf8")).to.equal("earlier\n");
+    });
+
+    it("refuses a temporary directory swapped for a symbolic link, and a temporary file that is one", () => {
+      const [w] = write(["x"]);
+      const writerDir = path.dirname(w!.tempPath);
+      const moved = path.join(dir, "moved");
+      fs.renameSync(writerDir, moved);
+      fs.symlinkSync(moved, writerDir);
+      expect(() => finalize([commitDirFor(spec), w!])).to.throw(/symbolic link/);
+      fs.rmSync(writerDir);
+      fs.renameSync(moved, writerDir);
+      fs.rmSync(w!.tempPath);
+      fs.symlinkSync("/etc/hostname", w!.tempPath);
+      expect(() => finalize([commitDirFor(spec), w!])).to.throw(/not a regular file/);
+      expect(fs.readFileSync(earlier, "utf8")).to.equal("earlier\n");
+    });
+
+    it("refuses a commit directory swapped for a symbolic link", () => {
+      const [w] = write(["x"]);
+      const start = commitDirFor(spec);
+      const moved = path.join(dir, "moved");
+      fs.renameSync(start.commitDir, moved);
+      fs.symlinkSync(moved, start.commitDir);
+      expect(() => finalize([start, w!])).to.throw(/refusing to use temporary directory .* symbolic link/);
+      expect(fs.readFileSync(earlier, "utf8")).to.equal("earlier\n");
+    });
+
+    it("a Finalize that fails before its commit keeps the earlier output; its retry commits; a retry after that changes nothing", () => {
+      spec = { ...spec, shards: 4 };
+      const fn = new WriteShardFn(spec);
+      const written: WrittenShard[] = [];
+      fn.startBundle();
+      for (let shard = 0; shard < 4; shard++) fn.process(kv(shard, [`line ${shard}`]), collectingContext(written));
+      fn.finishBundle();
+      const start = commitDirFor(spec);
+      const hidden = path.join(dir, "hidden");
+      fs.renameSync(written[2]!.tempPath, hidden); // away for a moment
+      expect(() => finalize([start, ...written])).to.throw(/temporary file .* is missing/);
+      expect(fs.readdirSync(outputDir).filter((n) => !n.startsWith("."))).to.deep.equal([path.basename(earlier)]);
+      fs.renameSync(hidden, written[2]!.tempPath);
+      const paths = finalize([start, ...[...written].reverse()]);
+      expect(paths.map((p) => fs.readFileSync(p, "utf8"))).to.deep.equal([0, 1, 2, 3].map((i) => `line ${i}\n`));
+      expect(fs.existsSync(earlier), "the earlier set (another shard count) is gone").to.equal(false);
+      expect(finalize([start, ...written]), "a retry after success").to.deep.equal(paths);
+    });
+  });
+
   describe("windowed file names", () => {
     it("shows instants in ISO 8601 basic format: no ':', fixed width, in time order", () => {
       expect(fileNameInstant(0)).to.equal("19700101T000000.000Z");
