@@ -35,7 +35,9 @@ const REGISTRY = "registered";
 export interface PrivateDirOwner {
   /** The process owning the job that made it (not a worker, which may die and be replaced while the job runs). */
   readonly pid: number;
+  /** The host that process runs on: a pid means nothing on another host (a shared output directory). */
   readonly host: string;
+  /** The user it ran as (undefined where the platform has no uids). */
   readonly uid: number | undefined;
   /** When it was made, in ms since the epoch. */
   readonly created: number;
