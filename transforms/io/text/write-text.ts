@@ -54,9 +54,17 @@ export interface WriteTextOptions {
  * **Complete**: all `shards` files are written, empty (or just the header) when no line falls into them; files
  * of an earlier run with the same prefix and suffix but another shard count are deleted.
  *
- * **Atomic**: shards are written to temporary files in `<dir of prefix>/.sluice-temp-<hash>/` and renamed to
- * their final names in one final step, after every shard is written; a failed run leaves no output files and no
- * temporary directory.
+ * **Atomic**: shards are written to temporary files (0600) in private directories next to the output
+ * (`<dir of prefix>/.sluice-temp-XXXXXX/`, made with `mkdtemp`: unguessable, created exclusively, mode 0700; each
+ * writer has its own, and tells the final step its files' paths as elements) and renamed to their final names in
+ * one final step (a finalizer), after every shard is written. That step first checks that each directory is
+ * still this run's own (a directory, not a symlink, owned by this user, mode 0700) and refuses to publish
+ * otherwise; then it commits through a journal: the earlier files of the prefix are deleted, then every file is
+ * renamed (and given the usual mode, `0666` less the umask). If its worker is killed anywhere in there, the
+ * runner's retry finishes the journal; a run that fails in the commit rolls it back. So the output is the
+ * complete new set of files or none of it, never partial and never mixed with an earlier run's files. A failed or
+ * interrupted (SIGINT, SIGTERM) run leaves no output files and no temporary directory; one killed with `kill -9`
+ * leaves its temporary directories to the next run writing there, which removes them.
  *
  * **Windowed** (the default for input that is not in the global window, or is unbounded; `windowed` overrides):
  * one set of shards for every pane of every window, named
@@ -67,7 +75,8 @@ export interface WriteTextOptions {
  * written twice. Each set is complete (every shard, empty ones included) and deterministic like unwindowed output.
  * On bounded input every set is renamed in the final step, as above; on unbounded input, which may never end, a
  * set is renamed as soon as its pane is written, so a streaming run publishes its results window by window (a
- * stopped or failed run keeps the panes it already published). A window's lines are written by one worker.
+ * stopped or failed run keeps the panes it already published; a pane is published by plain renames, not through
+ * the journal, and a retried pane publishes again). A window's lines are written by one worker.
  * @param prefix path prefix of the files; its directory is created if needed
  * @example
  * p.apply(readText("input/*.txt"))
