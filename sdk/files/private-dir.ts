@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 
 /** The file in a private directory that says who made it (JSON: {@link PrivateDirOwner}). */
 const OWNER_FILE = "owner.json";
@@ -116,7 +116,13 @@ export function writePrivateFile(file: string, data: string | Uint8Array): void 
 export function makePrivateDir(parent: string, prefix: string): string {
   const madeParent = fs.mkdirSync(parent, { recursive: true });
   const dir = fs.mkdtempSync(path.join(path.resolve(parent), prefix));
-  fs.chmodSync(dir, 0o700); // mkdtemp makes it 0700 already: say so whatever the platform does
+  initPrivateDir(dir, madeParent);
+  return dir;
+}
+
+/** Mode, owner record, registration with the run and for signals, of a directory just made. */
+function initPrivateDir(dir: string, madeParent: string | undefined): void {
+  fs.chmodSync(dir, 0o700); // mkdtemp and mkdir make it 0700 already: say so whatever the platform or umask does
   const owner: PrivateDirOwner = {
     pid: jobOwnerPid(),
     host: os.hostname(),
@@ -127,7 +133,45 @@ export function makePrivateDir(parent: string, prefix: string): string {
   writePrivateFile(path.join(dir, OWNER_FILE), JSON.stringify(owner));
   registerWithRun(dir);
   removeOnSignal(dir);
-  return dir;
+}
+
+/**
+ * A name for a private directory to be made later by {@link makeNamedPrivateDir}: `parent/<prefix>` and 128
+ * random bits. Nobody can guess it, so as long as it travels only inside the job (as an element, say), nobody
+ * else can make a directory of that name first.
+ * @example
+ * privateDirName("/out", ".sluice-temp-"); // "/out/.sluice-temp-Pq3...": nothing made yet
+ */
+export function privateDirName(parent: string, prefix: string): string {
+  return path.join(path.resolve(parent), `${prefix}${randomBytes(16).toString("base64url")}`);
+}
+
+/**
+ * Makes the private directory `dir` (named by {@link privateDirName}) exclusively, mode 0700, recording its owner
+ * and registering it like {@link makePrivateDir}; if it exists already (an earlier attempt of the same step made
+ * it), checks that it is still ours ({@link checkPrivateDir}) and uses it. Its parent is created if missing.
+ * @returns whether it was made now
+ * @throws Error if it exists and is not a private directory of ours
+ * @example
+ * makeNamedPrivateDir(commitDir); // true the first time, false on a retry
+ */
+export function makeNamedPrivateDir(dir: string): boolean {
+  const madeParent = fs.mkdirSync(path.dirname(dir), { recursive: true });
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    checkPrivateDir(dir);
+    // An earlier attempt may have died before recording the owner; this process may be another worker.
+    if (!fs.existsSync(path.join(dir, OWNER_FILE))) initPrivateDir(dir, undefined);
+    else {
+      registerWithRun(dir);
+      removeOnSignal(dir);
+    }
+    return false;
+  }
+  initPrivateDir(dir, madeParent);
+  return true;
 }
 
 /**

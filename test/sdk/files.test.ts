@@ -6,7 +6,9 @@ import { expect } from "chai";
 import {
   checkPrivateDir,
   commitFiles,
+  makeNamedPrivateDir,
   makePrivateDir,
+  privateDirName,
   readCommit,
   removePrivateDir,
   removeStaleDirs,
@@ -45,6 +47,18 @@ describe("sdk files: private directories", () => {
     writePrivateFile(path.join(a, "x"), "data");
     expect(fs.statSync(path.join(a, "x")).mode & 0o777).to.equal(0o600);
     expect(() => writePrivateFile(path.join(a, "x"), "again"), "never overwrites").to.throw(/EEXIST/);
+  });
+
+  it("makes a named directory exclusively; an existing one is used only if it is still ours", () => {
+    const name = privateDirName(path.join(dir, "later"), ".t-");
+    expect(path.basename(name)).to.match(/^\.t-[A-Za-z0-9_-]{22}$/);
+    expect(fs.existsSync(name)).to.equal(false);
+    expect(makeNamedPrivateDir(name)).to.equal(true);
+    expect(fs.statSync(name).mode & 0o777).to.equal(0o700);
+    expect(makeNamedPrivateDir(name), "a retry uses it").to.equal(false);
+    const planted = privateDirName(dir, ".t-");
+    fs.symlinkSync(name, planted);
+    expect(() => makeNamedPrivateDir(planted)).to.throw(/symbolic link/);
   });
 
   it("refuses a directory that is a symlink, too open, not a directory or someone else's", () => {

@@ -10,7 +10,8 @@ import {
   checkPrivateFile,
   commitFiles,
   kv,
-  makePrivateDir,
+  makeNamedPrivateDir,
+  privateDirName,
   removePrivateDir,
   removeStaleDirs,
   resumeCommit,
@@ -34,26 +35,38 @@ export function isCommitDir(x: unknown): x is CommitDir {
 }
 
 /**
- * Runs once per run (on the write's Start impulse): makes the private directory (`mkdtemp` next to the output,
- * 0700) that the finalize step writes its empty shards and its commit journal to, and outputs its path. Because
- * the path travels as an element, a retried finalize step (on any worker) gets the same directory and finds the
- * journal of the attempt that died. Torn down at the end of a run in a runner that does not clean up after the
- * job itself, it removes the directory if the finalize step has not (a failed run).
+ * Runs once per run (on the write's Start impulse): names the private directory that the finalize step writes
+ * its empty shards and its commit journal to (`<dir of prefix>/.sluice-temp-<128 random bits>`) and outputs the
+ * name. The finalize step makes it, exclusively (see `makeNamedPrivateDir`), so a run that fails before its
+ * commit never made it. Because the name travels as an element, a retried finalize step (on any worker) gets the
+ * same directory and finds the journal of the attempt that died; and since nobody outside the job can know the
+ * name, nobody can make it first.
  */
 export class MakeCommitDirFn<T> implements DoFn<unknown, KV<string, T | CommitDir>> {
-  private readonly made: string[] = [];
-
   constructor(private readonly spec: ShardSpec) {}
 
   process(_: unknown, ctx: ProcessContext<KV<string, T | CommitDir>>): void {
-    const commitDir = makePrivateDir(path.dirname(this.spec.prefix), TEMP_DIR_PREFIX);
-    this.made.push(commitDir);
-    ctx.output(kv("", { commitDir }));
+    ctx.output(kv("", { commitDir: privateDirName(path.dirname(this.spec.prefix), TEMP_DIR_PREFIX) }));
+  }
+}
+
+/**
+ * The commit directories a finalize DoFn instance used, removed when it is torn down (at the end of the run) in a
+ * runner that does not clean up after the job itself; a runner that does removes them with the run.
+ */
+export class CommitDirs {
+  private readonly used = new Set<string>();
+
+  /** Makes `dir` (or checks that the one an earlier attempt made is ours) and remembers it. */
+  open(dir: string): void {
+    makeNamedPrivateDir(dir);
+    this.used.add(dir);
   }
 
   teardown(): void {
     if (runCleansUp()) return;
-    for (const dir of this.made.splice(0)) removePrivateDir(dir);
+    for (const dir of this.used) removePrivateDir(dir);
+    this.used.clear();
   }
 }
 
@@ -96,25 +109,27 @@ function finalMode(): number {
 
 /**
  * The commit of a bounded write, in its finalize step (which runners may run again after a crash):
+ * 0. makes `commitDir` (exclusively; a retry checks that the one an earlier attempt made is ours);
  * 1. removes the temporary directories of dead jobs next to the output, rolling back a commit one of them left
  *    half done (its partial output goes);
  * 2. if `commitDir` holds a journal (an earlier attempt got that far), finishes it;
  * 3. otherwise `plan()` makes the plan (checking every file it publishes), and it is committed through a journal
  *    in `commitDir` (see `commitFiles`): the earlier set is deleted, then every file renamed;
  * 4. on success removes the writers' directories `writerDirs`, and keeps `commitDir` with its finished journal
- *    (removed with the run: by `MakeCommitDirFn`'s teardown, or by the runner), so that an attempt killed after
+ *    (removed with the run: by the finalize DoFn's teardown, see {@link CommitDirs}, or by the runner), so that an attempt killed after
  *    the commit, before the runner heard of it, is retried with the same result; on an error rolls the commit
  *    back, so that none of the output is left rather than part of it, and rethrows.
  * @returns the final paths
  */
 export function commitWrite(
   spec: ShardSpec,
+  dirs: CommitDirs,
   commitDir: string,
   plan: () => Omit<CommitPlan, "finalMode">,
   writerDirs: () => Iterable<string>,
 ): string[] {
   const outputDir = path.dirname(spec.prefix);
-  checkPrivateDir(commitDir);
+  dirs.open(commitDir);
   removeStaleDirs(outputDir, TEMP_DIR_PREFIX, (dir) => void rollBackCommit(dir));
   let finals: string[];
   try {

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { DoFn, KV, ProcessContext } from "../../../sdk/index.js";
 import { shardFilePattern, windowedShardFileName, type ShardSpec } from "./shard-names.js";
 import type { WrittenPane } from "./write-pane-fn.js";
-import { checkTempFiles, commitDirOf, commitWrite, isCommitDir, type CommitDir } from "./commit-dir.js";
+import { CommitDirs, checkTempFiles, commitDirOf, commitWrite, isCommitDir, type CommitDir } from "./commit-dir.js";
 
 /**
  * Receives every pane written by the run in one group, plus the {@link CommitDir} made at the start of the run,
@@ -19,13 +19,20 @@ import { checkTempFiles, commitDirOf, commitWrite, isCommitDir, type CommitDir }
  * order. No panes (no input) means no files: there is no window to name them by.
  */
 export class FinalizePanesFn implements DoFn<KV<string, readonly (WrittenPane | CommitDir)[]>, string> {
+  private readonly dirs = new CommitDirs();
+
   constructor(private readonly spec: ShardSpec) {}
+
+  teardown(): void {
+    this.dirs.teardown();
+  }
 
   process({ value }: KV<string, readonly (WrittenPane | CommitDir)[]>, ctx: ProcessContext<string>): void {
     const commitDir = commitDirOf(value);
     const panes = value.filter((v): v is WrittenPane => !isCommitDir(v));
     const finals = commitWrite(
       this.spec,
+      this.dirs,
       commitDir,
       () => this.plan(panes),
       () => new Set(panes.flatMap((p) => p.tempPaths.map((f) => path.dirname(f)))),

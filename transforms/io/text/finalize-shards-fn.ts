@@ -7,7 +7,7 @@ import path from "node:path";
 import type { DoFn, KV, ProcessContext } from "../../../sdk/index.js";
 import { shardFileName, shardFilePattern, type ShardSpec } from "./shard-names.js";
 import { writeLinesSync, type WrittenShard } from "./write-shard-fn.js";
-import { checkTempFiles, commitDirOf, commitWrite, existingFiles, isCommitDir, type CommitDir } from "./commit-dir.js";
+import { CommitDirs, checkTempFiles, commitDirOf, commitWrite, existingFiles, isCommitDir, type CommitDir } from "./commit-dir.js";
 
 /**
  * Receives every written shard of the run in one group, plus the {@link CommitDir} made at the start of the run
@@ -23,13 +23,20 @@ import { checkTempFiles, commitDirOf, commitWrite, existingFiles, isCommitDir, t
  * rolls the commit back. A missing temporary file fails the step loudly rather than leaving a partial set.
  */
 export class FinalizeShardsFn implements DoFn<KV<string, readonly (WrittenShard | CommitDir)[]>, string> {
+  private readonly dirs = new CommitDirs();
+
   constructor(private readonly spec: ShardSpec) {}
+
+  teardown(): void {
+    this.dirs.teardown();
+  }
 
   process({ value }: KV<string, readonly (WrittenShard | CommitDir)[]>, ctx: ProcessContext<string>): void {
     const commitDir = commitDirOf(value);
     const written = value.filter((v): v is WrittenShard => !isCommitDir(v));
     const finals = commitWrite(
       this.spec,
+      this.dirs,
       commitDir,
       () => this.plan(commitDir, written),
       () => new Set(written.map((w) => path.dirname(w.tempPath))),

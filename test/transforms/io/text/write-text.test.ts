@@ -36,21 +36,23 @@ function collectingContext<O>(out: O[], window: BoundedWindow = GLOBAL_WINDOW, p
   return { output: (v: O) => out.push(v), window, pane } as unknown as ProcessContext<O>;
 }
 
-/** MakeCommitDir instances made by {@link commitDirFor}, torn down by {@link endRun}. */
-const startFns: MakeCommitDirFn<never>[] = [];
-
 /** Runs the write's MakeCommitDir step by hand: the element telling the finalize step where to commit from. */
 function commitDirFor(spec: ShardSpec): CommitDir {
   const out: KV<string, CommitDir>[] = [];
-  const fn = new MakeCommitDirFn<never>(spec);
-  startFns.push(fn);
-  fn.process(null, collectingContext(out));
+  new MakeCommitDirFn<never>(spec).process(null, collectingContext(out));
   return out[0]!.value;
 }
 
-/** The end of the run: MakeCommitDir's teardown removes the commit directory. */
+/** Finalize DoFns made by the tests, torn down by {@link endRun}. */
+const finalizers: { teardown(): void }[] = [];
+function tracked<T extends { teardown(): void }>(fn: T): T {
+  finalizers.push(fn);
+  return fn;
+}
+
+/** The end of the run: the finalize DoFns' teardown removes their commit directories. */
 function endRun(): void {
-  for (const fn of startFns.splice(0)) fn.teardown();
+  for (const fn of finalizers.splice(0)) fn.teardown();
 }
 
 /** The write's temporary directories next to its output. */
@@ -121,7 +123,7 @@ describe("text IO: writeText internals", () => {
       const [writerDir] = tempDirsOf(spec);
       expect(fs.readdirSync(writerDir!).filter((n) => n.endsWith(".tmp"))).to.have.length(2);
       const paths: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", [commitDirFor(spec), ...written]), collectingContext(paths));
+      tracked(new FinalizeShardsFn(spec)).process(kv("", [commitDirFor(spec), ...written]), collectingContext(paths));
       fn.teardown(); // after success: nothing left to delete
 
       expect(paths).to.deep.equal([0, 1, 2].map((i) => shardFileName(spec.prefix, i, 3, ".txt")));
@@ -141,13 +143,13 @@ describe("text IO: writeText internals", () => {
       spec = { ...spec, header: "# words" };
       const written = writeShards(new WriteShardFn(spec), [[1, ["b", "a"]]]);
       const paths: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", [...written, commitDirFor(spec)]), collectingContext(paths));
+      tracked(new FinalizeShardsFn(spec)).process(kv("", [...written, commitDirFor(spec)]), collectingContext(paths));
       expect(paths.map((p) => fs.readFileSync(p, "utf8"))).to.deep.equal(["# words\n", "# words\na\nb\n", "# words\n"]);
     });
 
     it("writes every empty shard when there is no input at all", () => {
       const paths: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", [commitDirFor(spec)]), collectingContext(paths));
+      tracked(new FinalizeShardsFn(spec)).process(kv("", [commitDirFor(spec)]), collectingContext(paths));
       expect(paths).to.have.length(3);
       for (const p of paths) expect(fs.readFileSync(p, "utf8")).to.equal("");
       endRun();
@@ -190,7 +192,7 @@ describe("text IO: writeText internals", () => {
       fs.rmSync(written[0]!.tempPath);
       const existing = `${spec.prefix}-00000-of-00003.txt`;
       fs.writeFileSync(existing, "old\n");
-      expect(() => new FinalizeShardsFn(spec).process(kv("", [commitDirFor(spec), ...written]), collectingContext<string>([]))).to.throw(
+      expect(() => tracked(new FinalizeShardsFn(spec)).process(kv("", [commitDirFor(spec), ...written]), collectingContext<string>([]))).to.throw(
         /temporary file .* is missing/,
       );
       expect(fs.readFileSync(existing, "utf8"), "nothing was deleted or published").to.equal("old\n");
@@ -200,7 +202,7 @@ describe("text IO: writeText internals", () => {
       const w1 = writeShards(new WriteShardFn(spec), [[0, ["x"]]]);
       const w2 = writeShards(new WriteShardFn(spec), [[0, ["x"]]]);
       const paths: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", [...w2, commitDirFor(spec), ...w1]), collectingContext(paths));
+      tracked(new FinalizeShardsFn(spec)).process(kv("", [...w2, commitDirFor(spec), ...w1]), collectingContext(paths));
       expect(fs.readFileSync(paths[0]!, "utf8")).to.equal("x\n");
       endRun();
       expect(tempDirsOf(spec)).to.deep.equal([]);
@@ -235,7 +237,7 @@ describe("text IO: writeText internals", () => {
     };
     const finalize = (elements: (WrittenShard | CommitDir)[]) => {
       const out: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", elements), collectingContext(out));
+      tracked(new FinalizeShardsFn(spec)).process(kv("", elements), collectingContext(out));
       return out;
     };
 
@@ -252,8 +254,10 @@ describe("text IO: writeText internals", () => {
       expect(fs.statSync(writerDir).mode & 0o777).to.equal(0o700);
       expect(fs.statSync(w!.tempPath).mode & 0o777).to.equal(0o600);
       const start = commitDirFor(spec);
-      expect(fs.statSync(start.commitDir).mode & 0o777).to.equal(0o700);
+      expect(fs.existsSync(start.commitDir), "named, not made, before the commit").to.equal(false);
+      expect(path.basename(start.commitDir)).to.match(/^\.sluice-temp-[A-Za-z0-9_-]{22}$/);
       const [final] = finalize([start, w!]);
+      expect(fs.lstatSync(start.commitDir).mode & 0o777).to.equal(0o700);
       expect(fs.readFileSync(final!, "utf8")).to.equal("a\nb\n");
       expect(fs.statSync(final!).mode & 0o777).to.equal(0o666 & ~process.umask());
     });
@@ -292,13 +296,15 @@ describe("text IO: writeText internals", () => {
       expect(fs.readFileSync(earlier, "utf8")).to.equal("earlier\n");
     });
 
-    it("refuses a commit directory swapped for a symbolic link", () => {
+    it("refuses a commit directory that exists as a symbolic link or someone else's directory when Finalize makes it", () => {
       const [w] = write(["x"]);
       const start = commitDirFor(spec);
-      const moved = path.join(dir, "moved");
-      fs.renameSync(start.commitDir, moved);
-      fs.symlinkSync(moved, start.commitDir);
+      fs.symlinkSync(path.dirname(w!.tempPath), start.commitDir); // to a private directory of ours, even
       expect(() => finalize([start, w!])).to.throw(/refusing to use temporary directory .* symbolic link/);
+      fs.rmSync(start.commitDir);
+      fs.mkdirSync(start.commitDir, { mode: 0o755 });
+      fs.chmodSync(start.commitDir, 0o755);
+      expect(() => finalize([start, w!])).to.throw(/refusing to use temporary directory .* mode 0755/);
       expect(fs.readFileSync(earlier, "utf8")).to.equal("earlier\n");
     });
 
@@ -408,7 +414,7 @@ describe("text IO: writeText internals", () => {
       expect(first[0]!.pane).to.equal(2);
       expect(first[0]!.tempPaths).to.have.length(2);
       const paths: string[] = [];
-      new FinalizePanesFn(spec).process(kv("", [...again, commitDirFor(spec), ...first]), collectingContext(paths));
+      tracked(new FinalizePanesFn(spec)).process(kv("", [...again, commitDirFor(spec), ...first]), collectingContext(paths));
       expect(paths).to.deep.equal([0, 1].map((i) => windowedShardFileName(spec.prefix, label, 2, i, 2, ".txt")));
       for (const [i, f] of paths.entries()) {
         const expected = ["a", "b"].filter((l) => shardOf(l, 2) === i);
