@@ -71,11 +71,11 @@ describe("process runner: writeText's commit when every worker is killed during 
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("ends with the complete new output, or the earlier one untouched, or none: never a mix or a partial set (8 seeded trials)", async () => {
+  it("ends with the complete new output, or the earlier one untouched, or none: never a mix or a partial set (6 seeded trials)", async () => {
     const random = seededRandom(8);
     const outcomes = { complete: 0, untouched: 0, none: 0 };
     let killsDuringCommit = 0;
-    for (let trial = 0; trial < 8; trial++) {
+    for (let trial = 0; trial < 6; trial++) {
       // Over an earlier run's complete set of the same prefix and shard count.
       const outDir = path.join(dir, `trial-${trial}`);
       fs.mkdirSync(outDir);
@@ -113,8 +113,8 @@ describe("process runner: writeText's commit when every worker is killed during 
       }
       expect(fs.readdirSync(tempDir), `${label}: run directories`).to.deep.equal([]);
     }
-    expect(killsDuringCommit, `kills that landed during a commit (${JSON.stringify(outcomes)})`).to.be.greaterThanOrEqual(5);
-    expect(outcomes.complete, JSON.stringify(outcomes)).to.be.greaterThanOrEqual(4);
+    expect(killsDuringCommit, `kills that landed during a commit (${JSON.stringify(outcomes)})`).to.be.greaterThanOrEqual(4);
+    expect(outcomes.complete, JSON.stringify(outcomes)).to.be.greaterThanOrEqual(3);
     expect(outcomes.none + outcomes.untouched, `failed runs that rolled back (${JSON.stringify(outcomes)})`).to.be.greaterThanOrEqual(1);
   });
 });

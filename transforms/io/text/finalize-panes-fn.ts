@@ -11,7 +11,7 @@ import type { WrittenPane } from "./write-pane-fn.js";
 import { CommitDirs, checkTempFiles, commitDirOf, commitWrite, isCommitDir, type CommitDir } from "./commit-dir.js";
 
 /**
- * Receives every pane written by the run in one group, plus the {@link CommitDir} made at the start of the run,
+ * Receives every pane written by the run in one group, plus the {@link CommitDir} named at the start of the run,
  * and commits them all at once like `FinalizeShardsFn` (see `commitWrite`): through a journal, deletes every file
  * of an earlier run for the same windows and panes (any shard count, the same names included), then renames
  * every pane's files; emits the final paths. A pane that arrives twice (a retried bundle; same contents) is

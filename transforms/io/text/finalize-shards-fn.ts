@@ -10,7 +10,7 @@ import { writeLinesSync, type WrittenShard } from "./write-shard-fn.js";
 import { CommitDirs, checkTempFiles, commitDirOf, commitWrite, existingFiles, isCommitDir, type CommitDir } from "./commit-dir.js";
 
 /**
- * Receives every written shard of the run in one group, plus the {@link CommitDir} made at the start of the run
+ * Receives every written shard of the run in one group, plus the {@link CommitDir} named at the start of the run
  * (so that it runs even when no shard was written), and commits (see `commitWrite`):
  * 1. writes an empty file (just the header, if any) for each shard that received no line, into the commit
  *    directory, so the set of files is always complete: `-of-00003` always means three files;

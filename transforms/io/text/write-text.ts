@@ -122,7 +122,7 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
       //                                                                    ├▶ Collect ─▶ GroupAll ─▶ Finalize ─▶ paths
       //   Start (impulse) ─▶ MakeCommitDir ─────────────────────────────────┘
       // GroupAll holds back Finalize until every shard is written (the global window closes only when all input
-      // is done). MakeCommitDir makes the private directory Finalize commits from and sends its path along, so
+      // is done). MakeCommitDir names the private directory Finalize commits from and sends the name along, so
       // Finalize runs, and writes the empty shards, even when there is no input.
       const written = lines
         .apply("GlobalWindow", windowInto<string>(new GlobalWindows()))
@@ -197,7 +197,7 @@ function writeWindowed(lines: PCollection<string>, spec: ShardSpec): PCollection
     .parDo(new FinalizePanesFn(spec), { name: "Finalize", finalizer: true });
 }
 
-/** `Start (impulse) ─▶ MakeCommitDir`: the commit directory's path, keyed for GroupAll. */
+/** `Start (impulse) ─▶ MakeCommitDir`: the commit directory's name, keyed for GroupAll. */
 function startCommit<T>(lines: PCollection<string>, spec: ShardSpec): PCollection<KV<string, T | CommitDir>> {
   return lines.pipeline.apply("Start", impulse()).parDo(new MakeCommitDirFn<T>(spec), { name: "MakeCommitDir" });
 }
