@@ -1,6 +1,6 @@
 /**
- * The commit side of a bounded write: the private directory its finalize step commits from, made at the start of
- * the run and handed to the finalize step as an element, and the commit itself.
+ * The commit side of a bounded write: the private directory its finalize step commits from, named at the start
+ * of the run and handed to the finalize step as an element, and the commit itself.
  * @module
  */
 import fs from "node:fs";
