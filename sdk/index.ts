@@ -46,6 +46,24 @@ export {
   type MetricResult,
   type MetricResults,
 } from "./metrics.js";
+export {
+  checkPrivateDir,
+  checkPrivateFile,
+  cleanUpRunDir,
+  jobOwnerPid,
+  makeNamedPrivateDir,
+  makePrivateDir,
+  onInterrupt,
+  privateDirName,
+  removePrivateDir,
+  removeStaleDirs,
+  runCleansUp,
+  runnerEnvironment,
+  setRunDir,
+  writePrivateFile,
+  type PrivateDirOwner,
+} from "./files/private-dir.js";
+export { commitFiles, readCommit, resumeCommit, rollBackCommit, type CommitPlan } from "./files/file-commit.js";
 export { graphFingerprint, primitives, consumersOf } from "./graph.js";
 export type * from "./graph.js";
 

@@ -4,7 +4,6 @@
  * @module
  */
 import os from "node:os";
-import path from "node:path";
 import { UsageError } from "./usage-error.js";
 import type { Options as YargsOption, InferredOptionTypes } from "yargs";
 
@@ -19,7 +18,10 @@ export interface StandardOptions {
    * process runners) or its user code threw (process runner).
    */
   maxAttempts: number;
-  /** Where the process runner puts temporary files (shuffle and spill). */
+  /**
+   * Where the process runner makes each run's private directory (mode 0700) for its temporary files (shuffle and
+   * spill). Default: the OS temp directory.
+   */
   tempDir: string;
   /**
    * The process runner's memory budget per worker, in MiB: grouping spills to disk past it, and each worker's heap
@@ -79,8 +81,8 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
   },
   tempDir: {
     type: "string",
-    default: path.join(os.tmpdir(), "sluice"),
-    describe: "process runner: directory for shuffle and spill files",
+    default: os.tmpdir(),
+    describe: "process runner: each run makes a private directory (0700) here for its shuffle and spill files",
     group: "Parallel runner options:",
   },
   memoryMb: {

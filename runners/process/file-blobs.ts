@@ -9,7 +9,10 @@ import { randomUUID } from "node:crypto";
 import type { BlobRef } from "../shared/protocol.js";
 import type { BlobIo } from "../shared/worker-runtime.js";
 
-/** Reads and writes blobs as whole files in `dir` (created on first write). */
+/**
+ * Reads and writes blobs as whole files in `dir` (created on first write, mode 0700, inside the run's private
+ * directory; not recursively, so a run directory that was removed is not made again). Each file is 0600.
+ */
 export class FileBlobs implements BlobIo {
   private created = false;
 
@@ -34,11 +37,15 @@ export class FileBlobs implements BlobIo {
 
   write(bytes: Uint8Array): BlobRef {
     if (!this.created) {
-      fs.mkdirSync(this.dir, { recursive: true });
+      try {
+        fs.mkdirSync(this.dir, { mode: 0o700 });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      }
       this.created = true;
     }
     const file = path.join(this.dir, `${randomUUID()}.blob`);
-    fs.writeFileSync(file, bytes);
+    fs.writeFileSync(file, bytes, { flag: "wx", mode: 0o600 });
     return { file, offset: 0, length: bytes.byteLength };
   }
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import type { TaskEnvelope, TaskResult } from "../shared/protocol.js";
 import { WorkerLostError, type WorkerPool } from "../shared/worker-pool.js";
 import { hungTaskResult, taskDeadlineMs, TaskLine } from "../shared/hung-tasks.js";
+import { runnerEnvironment } from "../../sdk/files/private-dir.js";
 
 const ENTRY = fileURLToPath(new URL("./process-worker.mjs", import.meta.url));
 
@@ -83,6 +84,22 @@ class Slot {
     if (this.worker) this.discard(this.worker);
   }
 
+  /** Kills the worker process, if any, and waits (at most 2 s) until it has exited. */
+  async kill(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    const { child } = worker;
+    const exited =
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            child.once("exit", () => resolve());
+            setTimeout(resolve, 2000).unref();
+          });
+    this.discard(worker);
+    await exited;
+  }
+
   /** Forgets a worker whose channel is closed or that must go, so the next task starts a new process. */
   private discard(worker: Worker): void {
     if (this.worker === worker) this.worker = undefined;
@@ -95,7 +112,7 @@ class Slot {
     const child = fork(ENTRY, [], {
       serialization: "advanced",
       execArgv: [`--max-old-space-size=${this.heapMb}`],
-      env: { ...process.env, SLUICE_WORKER: "1" },
+      env: { ...process.env, SLUICE_WORKER: "1", ...runnerEnvironment(process.pid) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     const pending = new Map<number, Pending>();
@@ -166,5 +183,10 @@ export class ProcessWorkerPool implements WorkerPool {
 
   async close(): Promise<void> {
     for (const s of this.slots) s.stop();
+  }
+
+  /** Kills every worker process and waits until they have exited (an interrupted run, before it cleans up). */
+  async kill(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.kill()));
   }
 }

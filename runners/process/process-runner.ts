@@ -3,11 +3,18 @@
  * coordinator; shuffle data, bundles and side inputs live in files under `--tempDir`, so a job's data need not
  * fit in memory, and a worker that dies (crash, `kill -9`, out of memory) costs only its bundle, which is re-run
  * from its inputs while the outputs of finished bundles are kept, as in MapReduce.
+ *
+ * Each run keeps its files in a private directory of its own under `--tempDir` (`sluice-run-XXXXXX`, made with
+ * `mkdtemp`: mode 0700, files 0600), so no other user can read the shuffle and two users' jobs never share a
+ * directory. It is removed when the run ends (success, failure, SIGINT, SIGTERM), together with the private
+ * directories its workers' sinks registered there (an unfinished commit in them is rolled back first); a later
+ * run removes those of jobs whose process died.
  * @module
  */
 import fs from "node:fs";
-import path from "node:path";
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
+import { cleanUpRunDir, makePrivateDir, onInterrupt, removeStaleDirs } from "../../sdk/files/private-dir.js";
+import { rollBackCommit } from "../../sdk/files/file-commit.js";
 import { PoolCache, runOnPool } from "../shared/run-on-pool.js";
 import { parallelRunnerUnsupportedFeatures } from "../shared/unsupported.js";
 import { releaseFileBlob } from "./file-blobs.js";
@@ -24,6 +31,14 @@ export function closeIdlePools(): Promise<void> {
   return pools.closeAll();
 }
 
+/** How the private run directories under `--tempDir` are named. */
+export const RUN_DIR_PREFIX = "sluice-run-";
+
+/** Removes a run directory and what its workers registered there, rolling back their unfinished commits. */
+function cleanUp(runDir: string): void {
+  cleanUpRunDir(runDir, (dir) => void rollBackCommit(dir));
+}
+
 /** The pool the last run used, for fault-injection tests that kill its workers. */
 export let lastPool: ProcessWorkerPool | undefined;
 
@@ -36,13 +51,23 @@ export class ProcessRunner implements Runner {
 
   async run(job: Job): Promise<PipelineResult> {
     const { parallelism, memoryMb, tempDir } = job.options;
+    // Run directories (and what they hold) of jobs whose process died: a kill -9 leaves them behind.
+    removeStaleDirs(tempDir, RUN_DIR_PREFIX, cleanUp);
+    fs.mkdirSync(tempDir, { recursive: true }); // --tempDir itself stays when the run directory goes
+    const runDir = makePrivateDir(tempDir, RUN_DIR_PREFIX);
     const key = `${parallelism}/${memoryMb}`;
     const pool = pools.acquire(key);
     lastPool = pool;
+    // Interrupted: the workers go first, so that nothing writes (or renames) while the run is cleaned up.
+    onInterrupt(runDir, async () => {
+      await pool.kill();
+      cleanUp(runDir);
+    });
+    // Workers see the run directory as their --tempDir.
+    const options = { ...job.options, tempDir: runDir };
+    const runJob: Job = { ...job, options, ...(job.source ? { source: { ...job.source, options: { ...job.source.options, tempDir: runDir } } } : {}) };
     try {
-      return await runOnPool(job, pool, { retryUserErrors: true, release: releaseFileBlob }, (jobId) =>
-        fs.rmSync(path.join(tempDir, `job-${jobId}`), { recursive: true, force: true }),
-      );
+      return await runOnPool(runJob, pool, { retryUserErrors: true, release: releaseFileBlob }, () => cleanUp(runDir));
     } finally {
       pools.release(key, pool);
     }

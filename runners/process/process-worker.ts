@@ -4,8 +4,10 @@
  * watching thread (`parent-watch.mjs`) when busy.
  * @module
  */
+import fs from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { setRunDir } from "../../sdk/files/private-dir.js";
 import { WorkerRuntime } from "../shared/worker-runtime.js";
 import type { TaskEnvelope } from "../shared/protocol.js";
 import { FileBlobs } from "./file-blobs.js";
@@ -18,12 +20,32 @@ export interface TaskRequest {
 
 const runtimes = new Map<string, WorkerRuntime>();
 
-/** One runtime per job directory, so a job's blobs land in its own folder. */
+/**
+ * One runtime per run, so a run's blobs land in its own folder: `worker-<pid>` in the run's private directory
+ * (the runner passes it as `--tempDir`), where this worker's sinks also register their private directories.
+ */
 function runtimeFor(envelope: TaskEnvelope): WorkerRuntime {
-  const dir = path.join(envelope.job.options.tempDir, `job-${envelope.job.jobId}`, `worker-${process.pid}`);
+  const runDir = envelope.job.options.tempDir;
+  setRunDir(runDir);
+  const dir = path.join(runDir, `worker-${process.pid}`);
   let runtime = runtimes.get(dir);
-  if (!runtime) runtimes.set(dir, (runtime = new WorkerRuntime(new FileBlobs(dir), { spillDir: () => path.join(dir, "spill") })));
+  if (!runtime) {
+    const spillDir = () => {
+      ensureDir(dir);
+      return path.join(dir, "spill");
+    };
+    runtimes.set(dir, (runtime = new WorkerRuntime(new FileBlobs(dir), { spillDir })));
+  }
   return runtime;
+}
+
+/** Makes `dir` (0700) unless it exists; its parent, the run directory, must exist: a finished run's stays gone. */
+export function ensureDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
 }
 
 process.on("message", (message: TaskRequest) => {

@@ -461,7 +461,7 @@ export class ExternalGrouper {
 
   /** A writer for a new run file (created on its first flush; listed for {@link close} from now on). */
   private createRun(): RunWriter {
-    if (this.fileSeq === 0) fs.mkdirSync(this.dir, { recursive: true });
+    if (this.fileSeq === 0) fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const file = path.join(this.dir, `${this.filePrefix}-${this.fileSeq++}.run`);
     this.files.add(file);
     return new RunWriter(file, this.writeBuffer);

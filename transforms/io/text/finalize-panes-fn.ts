@@ -4,38 +4,62 @@
  * @module
  */
 import fs from "node:fs";
+import path from "node:path";
 import type { DoFn, KV, ProcessContext } from "../../../sdk/index.js";
-import type { ShardSpec } from "./shard-names.js";
-import { publishPane, type WrittenPane } from "./write-pane-fn.js";
+import { shardFilePattern, windowedShardFileName, type ShardSpec } from "./shard-names.js";
+import type { WrittenPane } from "./write-pane-fn.js";
+import { CommitDirs, checkTempFiles, commitDirOf, commitWrite, isCommitDir, type CommitDir } from "./commit-dir.js";
 
 /**
- * Receives every pane written by the run in one group and publishes each (see `publishPane`), then removes the
- * temporary directory and emits the final paths. A pane that arrives twice (a retried bundle; same contents)
- * is published once: the copy whose first file has the smallest path, the other's files deleted, so the choice
- * does not depend on arrival order. No panes (no input) means no files: there is no window to name them by.
+ * Receives every pane written by the run in one group, plus the {@link CommitDir} named at the start of the run,
+ * and commits them all at once like `FinalizeShardsFn` (see `commitWrite`): through a journal, deletes every file
+ * of an earlier run for the same windows and panes (any shard count, the same names included), then renames
+ * every pane's files; emits the final paths. A pane that arrives twice (a retried bundle; same contents) is
+ * published once: the copy whose first file has the smallest path, so the choice does not depend on arrival
+ * order. No panes (no input) means no files: there is no window to name them by.
  */
-export class FinalizePanesFn implements DoFn<KV<string, readonly WrittenPane[]>, string> {
+export class FinalizePanesFn implements DoFn<KV<string, readonly (WrittenPane | CommitDir)[]>, string> {
+  private readonly dirs = new CommitDirs();
+
   constructor(private readonly spec: ShardSpec) {}
 
-  process({ value: panes }: KV<string, readonly WrittenPane[]>, ctx: ProcessContext<string>): void {
+  teardown(): void {
+    this.dirs.teardown();
+  }
+
+  process({ value }: KV<string, readonly (WrittenPane | CommitDir)[]>, ctx: ProcessContext<string>): void {
+    const commitDir = commitDirOf(value);
+    const panes = value.filter((v): v is WrittenPane => !isCommitDir(v));
+    const finals = commitWrite(
+      this.spec,
+      this.dirs,
+      commitDir,
+      () => this.plan(panes),
+      () => new Set(panes.flatMap((p) => p.tempPaths.map((f) => path.dirname(f)))),
+    );
+    for (const f of finals) ctx.output(f);
+  }
+
+  private plan(panes: readonly WrittenPane[]) {
+    const { prefix, suffix, shards } = this.spec;
+    const outputDir = path.dirname(prefix);
     const chosen = new Map<string, WrittenPane>();
     for (const p of panes) {
       const key = `${p.window}/${p.pane}`;
       const seen = chosen.get(key);
-      if (seen === undefined || p.tempPaths[0]! < seen.tempPaths[0]!) {
-        if (seen !== undefined) deleteFiles(seen);
-        chosen.set(key, p);
-      } else if (p.tempPaths[0] !== seen.tempPaths[0]) {
-        deleteFiles(p);
-      }
+      if (seen === undefined || p.tempPaths[0]! < seen.tempPaths[0]!) chosen.set(key, p);
     }
     // Sorted, so the paths come out in the same order on every runner.
-    const keys = [...chosen.keys()].sort();
-    for (const key of keys) for (const f of publishPane(this.spec, chosen.get(key)!)) ctx.output(f);
-    fs.rmSync(this.spec.tempDir, { recursive: true, force: true });
+    const sets = [...chosen.keys()].sort().map((key) => chosen.get(key)!);
+    checkTempFiles(outputDir, sets.flatMap((p) => p.tempPaths));
+    const deletes: string[] = [];
+    const moves: [string, string][] = [];
+    const names = fs.readdirSync(outputDir); // once: a run may write thousands of panes
+    for (const p of sets) {
+      const isSetFile = shardFilePattern(`${prefix}-${p.window}-${p.pane}`, suffix);
+      for (const name of names) if (isSetFile.test(name)) deletes.push(path.join(outputDir, name));
+      p.tempPaths.forEach((tempPath, shard) => moves.push([tempPath, windowedShardFileName(prefix, p.window, p.pane, shard, shards, suffix)]));
+    }
+    return { deletes, moves };
   }
-}
-
-function deleteFiles(p: WrittenPane): void {
-  for (const f of p.tempPaths) fs.rmSync(f, { force: true });
 }

@@ -6,72 +6,63 @@ import fs from "node:fs";
 import path from "node:path";
 import type { DoFn, KV, ProcessContext } from "../../../sdk/index.js";
 import { shardFileName, shardFilePattern, type ShardSpec } from "./shard-names.js";
-import { removeDirIfEmpty, writeLinesSync, type WrittenShard } from "./write-shard-fn.js";
-import { renameShard } from "./write-pane-fn.js";
+import { writeLinesSync, type WrittenShard } from "./write-shard-fn.js";
+import { CommitDirs, checkTempFiles, commitDirOf, commitWrite, existingFiles, isCommitDir, type CommitDir } from "./commit-dir.js";
 
 /**
- * Receives every written shard of the run in one group (plus a `null` start marker, so that it runs even when
- * no shard was written) and:
- * 1. writes an empty file (just the header, if any) for each shard that received no line, so the set of files
- *    is always complete: `-of-00003` always means three files;
- * 2. deletes the files of an earlier run with the same prefix and suffix but another shard count, so stale
- *    shards never mix with new ones (files with this run's names are replaced atomically by the rename);
- * 3. renames every temporary file to its final name, and removes the temporary directory;
- * 4. emits the final paths.
+ * Receives every written shard of the run in one group, plus the {@link CommitDir} named at the start of the run
+ * (so that it runs even when no shard was written), and commits (see `commitWrite`):
+ * 1. writes an empty file (just the header, if any) for each shard that received no line, into the commit
+ *    directory, so the set of files is always complete: `-of-00003` always means three files;
+ * 2. checks that every temporary file is ours (a regular file in a private directory of ours);
+ * 3. through a journal, deletes every file of an earlier run with the same prefix and suffix (any shard count,
+ *    the same names included), then renames every temporary file to its final name;
+ * 4. removes the temporary directories and emits the final paths.
  *
- * A missing temporary file fails the step loudly rather than leaving an older file of the same name in place.
+ * A retry after a crash at any point finishes the journal (or, before there is one, starts again); a failure
+ * rolls the commit back. A missing temporary file fails the step loudly rather than leaving a partial set.
  */
-export class FinalizeShardsFn implements DoFn<KV<string, readonly (WrittenShard | null)[]>, string> {
+export class FinalizeShardsFn implements DoFn<KV<string, readonly (WrittenShard | CommitDir)[]>, string> {
+  private readonly dirs = new CommitDirs();
+
   constructor(private readonly spec: ShardSpec) {}
 
-  process({ value }: KV<string, readonly (WrittenShard | null)[]>, ctx: ProcessContext<string>): void {
-    const created: string[] = [];
-    try {
-      this.finalize(value, created, ctx);
-    } catch (e) {
-      // The run fails: the writers' teardown deletes their files; these are ours.
-      for (const f of created) fs.rmSync(f, { force: true });
-      removeDirIfEmpty(this.spec.tempDir);
-      throw e;
-    }
+  teardown(): void {
+    this.dirs.teardown();
   }
 
-  private finalize(value: readonly (WrittenShard | null)[], created: string[], ctx: ProcessContext<string>): void {
-    const { prefix, suffix, shards, header, tempDir } = this.spec;
-    const byShard = new Map<number, string>();
-    // Order-independent choice if a shard ever arrives twice (identical contents): keep the smallest path.
-    for (const w of value) {
-      if (w === null) continue;
-      const seen = byShard.get(w.shard);
-      if (seen === undefined || w.tempPath < seen) {
-        if (seen !== undefined) fs.rmSync(seen, { force: true });
-        byShard.set(w.shard, w.tempPath);
-      } else if (w.tempPath !== seen) {
-        fs.rmSync(w.tempPath, { force: true });
-      }
-    }
+  process({ value }: KV<string, readonly (WrittenShard | CommitDir)[]>, ctx: ProcessContext<string>): void {
+    const commitDir = commitDirOf(value);
+    const written = value.filter((v): v is WrittenShard => !isCommitDir(v));
+    const finals = commitWrite(
+      this.spec,
+      this.dirs,
+      commitDir,
+      () => this.plan(commitDir, written),
+      () => new Set(written.map((w) => path.dirname(w.tempPath))),
+    );
+    for (const f of finals) ctx.output(f);
+  }
 
-    const finals: string[] = [];
-    for (let shard = 0; shard < shards; shard++) finals.push(shardFileName(prefix, shard, shards, suffix));
+  private plan(commitDir: string, written: readonly WrittenShard[]) {
+    const { prefix, suffix, shards, header } = this.spec;
+    const outputDir = path.dirname(prefix);
+    // Order-independent choice if a shard ever arrives twice (identical contents): keep the smallest path.
+    const byShard = new Map<number, string>();
+    for (const w of written) {
+      const seen = byShard.get(w.shard);
+      if (seen === undefined || w.tempPath < seen) byShard.set(w.shard, w.tempPath);
+    }
+    checkTempFiles(outputDir, byShard.values());
     for (let shard = 0; shard < shards; shard++) {
       if (byShard.has(shard)) continue;
-      fs.mkdirSync(tempDir, { recursive: true });
-      const tempPath = path.join(tempDir, `shard-${shard}.empty.tmp`);
+      const tempPath = path.join(commitDir, `shard-${shard}.empty.tmp`);
       fs.rmSync(tempPath, { force: true }); // left by an earlier attempt
-      created.push(tempPath);
       writeLinesSync(tempPath, header, []);
       byShard.set(shard, tempPath);
     }
-
-    const outputDir = path.dirname(prefix);
-    const keep = new Set(finals.map((f) => path.basename(f)));
-    const isShardFile = shardFilePattern(prefix, suffix);
-    for (const name of fs.readdirSync(outputDir)) {
-      if (isShardFile.test(name) && !keep.has(name)) fs.rmSync(path.join(outputDir, name), { force: true });
-    }
-
-    for (let shard = 0; shard < shards; shard++) renameShard(byShard.get(shard)!, finals[shard]!, shard);
-    fs.rmSync(tempDir, { recursive: true, force: true });
-    for (const f of finals) ctx.output(f);
+    const moves: [string, string][] = [];
+    for (let shard = 0; shard < shards; shard++) moves.push([byShard.get(shard)!, shardFileName(prefix, shard, shards, suffix)]);
+    return { deletes: existingFiles(outputDir, shardFilePattern(prefix, suffix)), moves };
   }
 }

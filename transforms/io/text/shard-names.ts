@@ -1,10 +1,8 @@
 /**
- * Names and numbers of output shards: which shard a line goes to, what the shard's file is called, and where its
- * temporary file lives until the write is finalised. Pure functions of their arguments, so every worker computes
- * the same answers.
+ * Names and numbers of output shards: which shard a line goes to and what the shard's file is called. Pure
+ * functions of their arguments, so every worker computes the same answers.
  * @module
  */
-import { createHash } from "node:crypto";
 import path from "node:path";
 
 /** Where one write of text files goes, as every step of the write sees it. Plain data. */
@@ -15,9 +13,15 @@ export interface ShardSpec {
   readonly shards: number;
   /** A first line written at the top of every file (also of empty shards), if any. */
   readonly header: string | undefined;
-  /** The directory temporary files are written to before they are renamed to their final names. */
-  readonly tempDir: string;
 }
+
+/**
+ * How a write's temporary directories are named: `<dir of prefix>/.sluice-temp-XXXXXX`, made by `mkdtemp` (see
+ * `makePrivateDir`) next to the output, so that renaming a temporary file to its final name never crosses file
+ * systems (a rename within one file system is atomic). The random part is not derived from anything: steps
+ * that run on other workers learn a directory's name from the elements they receive, never by computing it.
+ */
+export const TEMP_DIR_PREFIX = ".sluice-temp-";
 
 /**
  * 32-bit FNV-1a over the string's UTF-16 code units. Fast, and the same on every runtime: unlike a hash of an
@@ -52,18 +56,6 @@ function pad(n: number, width: number): string {
 export function shardFileName(prefix: string, index: number, shards: number, suffix: string): string {
   const width = Math.max(5, String(shards).length);
   return `${prefix}-${pad(index, width)}-of-${pad(shards, width)}${suffix}`;
-}
-
-/**
- * The temporary directory of a write: next to the output, so that renaming a temporary file to its final name
- * never crosses file systems (a rename within one file system is atomic). Its name is derived from the output
- * prefix and suffix rather than random, so every worker of a run (each rebuilding the pipeline by re-importing
- * its module) agrees on it. The price: two concurrent runs writing the same prefix share it, which is
- * unsupported anyway since they would overwrite each other's output.
- */
-export function tempDirFor(absolutePrefix: string, suffix: string): string {
-  const hash = createHash("sha256").update(`${absolutePrefix}\0${suffix}`).digest("hex").slice(0, 16);
-  return path.join(path.dirname(absolutePrefix), `.sluice-temp-${hash}`);
 }
 
 /**

@@ -4,10 +4,11 @@
  * @module
  */
 import fs from "node:fs";
+import path from "node:path";
 import type { DoFn, KV, ProcessContext } from "../../../sdk/index.js";
 import { shardFilePattern, shardOf, windowedShardFileName, windowFileLabel, type ShardSpec } from "./shard-names.js";
-import { removeDirIfEmpty, sortedLines, TempFiles, writeLinesSync } from "./write-shard-fn.js";
-import path from "node:path";
+import { TempFiles } from "./write-shard-fn.js";
+import { checkTempFiles } from "./commit-dir.js";
 
 /** The shards of one pane of one window, written to temporary files and waiting for their final names. Plain data. */
 export interface WrittenPane {
@@ -15,7 +16,7 @@ export interface WrittenPane {
   readonly window: string;
   /** The pane's index among the window's panes (of the write's grouping). */
   readonly pane: number;
-  /** The temporary file of each shard, by shard number: every shard, empty ones included. */
+  /** The temporary file of each shard, by shard number: every shard, empty ones included (in the writer's private directory). */
   readonly tempPaths: readonly string[];
 }
 
@@ -30,62 +31,65 @@ export interface WrittenPane {
  * {@link TempFiles}' rules.
  */
 export class WritePaneFn implements DoFn<KV<string, readonly string[]>, WrittenPane | string> {
-  private readonly files = new TempFiles();
+  private readonly files: TempFiles;
 
   constructor(
     private readonly spec: ShardSpec,
     private readonly publish: boolean,
-  ) {}
+  ) {
+    this.files = new TempFiles(path.dirname(spec.prefix), spec.header);
+  }
 
   startBundle(): void {
     this.files.startBundle();
   }
 
   process({ value: lines }: KV<string, readonly string[]>, ctx: ProcessContext<WrittenPane | string>): void {
-    const { shards, tempDir, header } = this.spec;
+    const { shards } = this.spec;
     const window = windowFileLabel(ctx.window.id);
     const byShard: string[][] = Array.from({ length: shards }, () => []);
     for (const line of lines) byShard[shardOf(line, shards)]!.push(line);
-    const tempPaths = byShard.map((shardLines, shard) => {
-      const tempPath = this.files.create(tempDir, `pane-${ctx.pane.index}-shard-${shard}`);
-      writeLinesSync(tempPath, header, sortedLines(shardLines));
-      return tempPath;
-    });
+    const tempPaths = byShard.map((shardLines, shard) => this.files.write(`pane-${ctx.pane.index}-shard-${shard}`, shardLines));
     const written: WrittenPane = { window, pane: ctx.pane.index, tempPaths };
     if (!this.publish) {
       ctx.output(written);
       return;
     }
     for (const f of publishPane(this.spec, written)) ctx.output(f);
-    removeDirIfEmpty(tempDir);
   }
 
   finishBundle(): void {
-    // Published files were renamed in `process`: nothing is left for teardown to clean up.
-    this.files.finishBundle(!this.publish);
+    this.files.finishBundle();
   }
 
   teardown(): void {
-    this.files.teardown(this.spec.tempDir);
+    this.files.teardown();
   }
 }
 
 /**
- * Gives a pane's shards their final names: first deletes the files of an earlier run for the same window and
- * pane but another shard count (files with this run's names are replaced by the rename itself, atomically), then
- * renames every temporary file. Returns the final paths, by shard.
- * @throws Error naming the file when a temporary file is missing or cannot be renamed
+ * Gives a streaming pane's shards their final names at once (unbounded input has no end to wait for, so no
+ * finalize step): checks that the temporary files are ours, deletes the files of an earlier run for the same
+ * window and pane but another shard count (files with this run's names are replaced by the rename itself,
+ * atomically), then renames every temporary file. A retried bundle writes and publishes the pane again.
+ * Returns the final paths, by shard.
+ * @throws Error naming the file when a temporary file is missing, not ours, or cannot be renamed
  */
 export function publishPane(spec: ShardSpec, written: WrittenPane): string[] {
   const { prefix, suffix, shards } = spec;
   const finals = written.tempPaths.map((_, shard) => windowedShardFileName(prefix, written.window, written.pane, shard, shards, suffix));
   const outputDir = path.dirname(prefix);
+  checkTempFiles(outputDir, written.tempPaths);
+  const mode = 0o666 & ~process.umask();
   const keep = new Set(finals.map((f) => path.basename(f)));
   const isSetFile = shardFilePattern(`${prefix}-${written.window}-${written.pane}`, suffix);
   for (const name of fs.readdirSync(outputDir)) {
     if (isSetFile.test(name) && !keep.has(name)) fs.rmSync(path.join(outputDir, name), { force: true });
   }
-  written.tempPaths.forEach((tempPath, shard) => renameShard(tempPath, finals[shard]!, shard));
+  written.tempPaths.forEach((tempPath, shard) => {
+    fs.chmodSync(tempPath, mode);
+    renameShard(tempPath, finals[shard]!, shard);
+  });
   return finals;
 }
 

@@ -5,12 +5,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import type { DoFn, KV, ProcessContext } from "../../../sdk/index.js";
-import type { ShardSpec } from "./shard-names.js";
+import { makePrivateDir, removePrivateDir, runCleansUp, type DoFn, type KV, type ProcessContext } from "../../../sdk/index.js";
+import { TEMP_DIR_PREFIX, type ShardSpec } from "./shard-names.js";
 
-/** A shard written to its temporary file, waiting to be renamed by the finalize step. */
+/** A shard written to its temporary file, waiting to be renamed by the finalize step. Plain data. */
 export interface WrittenShard {
   readonly shard: number;
+  /** In a private directory of the writer (`<dir of prefix>/.sluice-temp-XXXXXX/`). */
   readonly tempPath: string;
 }
 
@@ -19,86 +20,96 @@ const WRITE_CHARS = 1 << 20;
 
 /**
  * Writes the lines of a shard (all of them: its input is grouped by shard) to a fresh temporary file, sorted, so
- * that a file's bytes do not depend on the order the runner delivered the lines in.
+ * that a file's bytes do not depend on the order the runner delivered the lines in, and outputs where: the
+ * finalize step learns every temporary file from these elements (as in Beam's WriteFiles), never by computing
+ * a shared name.
  *
  * Files are written synchronously in `process`, which must be synchronous; a shard is written whole by one call,
- * so this is one blocking write per shard, not per line.
- *
- * Cleanup of temporary files (owned by this instance; runners call `teardown` when an instance is discarded):
- * - files of a bundle that did not finish are always deleted: the runner drops that bundle's outputs, and a
- *   retry writes its own file under another random name;
- * - files of finished bundles are deleted when the instance is torn down outside a bundle, i.e. at the end of
- *   the run. After a successful run the finalize step has already renamed them (nothing left to delete); after a
- *   failed run this is what leaves no temporary files behind. This relies on runners tearing an instance down
- *   only at the end of the run or after a failed bundle, never between a finished bundle and the finalize step.
+ * so this is one blocking write per shard, not per line. Temporary files follow {@link TempFiles}' rules.
  */
 export class WriteShardFn implements DoFn<KV<number, readonly string[]>, WrittenShard> {
-  private readonly files = new TempFiles();
+  private readonly files: TempFiles;
 
-  constructor(private readonly spec: ShardSpec) {}
+  constructor(spec: ShardSpec) {
+    this.files = new TempFiles(path.dirname(spec.prefix), spec.header);
+  }
 
   startBundle(): void {
     this.files.startBundle();
   }
 
   process({ key: shard, value: lines }: KV<number, readonly string[]>, ctx: ProcessContext<WrittenShard>): void {
-    const tempPath = this.files.create(this.spec.tempDir, `shard-${shard}`);
-    writeLinesSync(tempPath, this.spec.header, sortedLines(lines));
-    ctx.output({ shard, tempPath });
+    ctx.output({ shard, tempPath: this.files.write(`shard-${shard}`, lines) });
   }
 
   finishBundle(): void {
-    this.files.finishBundle(true);
+    this.files.finishBundle();
   }
 
   teardown(): void {
-    this.files.teardown(this.spec.tempDir);
+    this.files.teardown();
   }
 }
 
 /**
- * The temporary files one writer DoFn instance created, and when they are deleted (the rules of
- * {@link WriteShardFn}): files of a bundle that did not finish always; files of finished bundles that were handed
- * on (`keep`) when the instance is torn down outside a bundle, i.e. at the end of the run, by which time a
- * successful run has renamed them.
+ * The temporary files one writer DoFn instance created, in a private directory of its own (`mkdtemp` next to
+ * the output: mode 0700, files 0600), made when the instance writes its first file, and when they are deleted:
+ * - files of a bundle that did not finish always (the runner drops that bundle's outputs; a retry writes its own
+ *   file under another random name);
+ * - files of finished bundles, handed on to the finalize step, when the instance is torn down outside a bundle
+ *   in a runner that does not clean up after the job itself (direct, threads): there that happens only at the end
+ *   of the run, by which time a successful run has renamed them, and the whole directory goes. A runner that
+ *   cleans up after the job (the process runner, see `runCleansUp`) may discard DoFns in mid-run (a worker drops
+ *   them after any failed bundle), so there finished files stay until the finalize step or the runner removes
+ *   the directory.
  */
 export class TempFiles {
+  /** This instance's private directory, once made. */
+  private dir: string | undefined;
   /** Files created by the bundle in progress: outputs the runner may still drop. Emptied when it finishes. */
   private pending: string[] = [];
-  /** Files of finished bundles handed to a later step, which renames them. */
-  private finished: string[] = [];
   /** Whether a bundle has started and not finished (teardown then means that bundle failed). */
   private inBundle = false;
+
+  constructor(
+    /** Where the private directory is made: the output's directory. */
+    private readonly outputDir: string,
+    private readonly header: string | undefined,
+  ) {}
 
   startBundle(): void {
     this.inBundle = true;
   }
 
   /**
-   * A fresh temporary path in `dir` (created if need be), owned by the bundle in progress. The name is random
-   * per attempt, so a retried bundle never collides with a file a failed attempt is deleting.
+   * Writes `header` and the sorted lines to a fresh temporary file (0600) in this instance's private directory,
+   * owned by the bundle in progress, and returns its path. The name is random per attempt, so a retried bundle
+   * never collides with a file a failed attempt is deleting.
    */
-  create(dir: string, stem: string): string {
-    // Created here rather than in `setup`, so a run that fails before any file is written leaves no directory.
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${stem}.${randomUUID()}.tmp`);
+  write(stem: string, lines: readonly string[]): string {
+    // Made here rather than in `setup`, so a run that fails before any file is written leaves no directory.
+    this.dir ??= makePrivateDir(this.outputDir, TEMP_DIR_PREFIX);
+    const file = path.join(this.dir, `${stem}.${randomUUID()}.tmp`);
     this.pending.push(file);
+    writeLinesSync(file, this.header, sortedLines(lines));
     return file;
   }
 
-  /** The bundle finished: its files were handed on (`keep`) or already renamed (nothing left to track). */
-  finishBundle(keep: boolean): void {
-    if (keep) this.finished.push(...this.pending);
+  /** The bundle finished: its files were handed on or already renamed; either way, no longer the bundle's. */
+  finishBundle(): void {
     this.pending = [];
     this.inBundle = false;
   }
 
-  teardown(dir: string): void {
-    const doomed = this.inBundle ? this.pending : [...this.pending, ...this.finished];
-    for (const file of doomed) fs.rmSync(file, { force: true });
-    this.pending = [];
-    if (!this.inBundle) this.finished = [];
-    removeDirIfEmpty(dir);
+  teardown(): void {
+    if (this.dir === undefined) return;
+    if (this.inBundle || runCleansUp()) {
+      for (const file of this.pending) fs.rmSync(file, { force: true });
+      this.pending = [];
+      if (runCleansUp()) return;
+    }
+    removePrivateDir(this.dir);
+    this.dir = undefined;
   }
 }
 
@@ -109,8 +120,8 @@ export function sortedLines(lines: readonly string[]): string[] {
 
 /** Writes `header` (if any) and each line followed by `\n`, in writes of about {@link WRITE_CHARS} characters. */
 export function writeLinesSync(file: string, header: string | undefined, lines: readonly string[]): void {
-  // "wx": the name is fresh; failing beats silently overwriting someone else's file.
-  const fd = fs.openSync(file, "wx");
+  // "wx": the name is fresh; failing beats silently overwriting someone else's file. 0600 until renamed.
+  const fd = fs.openSync(file, "wx", 0o600);
   try {
     let buffer = header === undefined ? "" : `${header}\n`;
     for (let i = 0; i < lines.length; i++) {
@@ -130,14 +141,4 @@ export function writeLinesSync(file: string, header: string | undefined, lines: 
 function writeAllSync(fd: number, text: string): void {
   const bytes = Buffer.from(text);
   for (let off = 0; off < bytes.length; ) off += fs.writeSync(fd, bytes, off);
-}
-
-/** Removes a directory if it exists and is empty; another instance's files keep it alive until its own teardown. */
-export function removeDirIfEmpty(dir: string): void {
-  try {
-    fs.rmdirSync(dir);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT" && code !== "ENOTEMPTY" && code !== "EEXIST") throw e;
-  }
 }

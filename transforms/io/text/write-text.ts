@@ -14,8 +14,9 @@ import {
   type PCollection,
   type PTransform,
 } from "../../../sdk/index.js";
-import { shardOf, tempDirFor, type ShardSpec } from "./shard-names.js";
+import { shardOf, type ShardSpec } from "./shard-names.js";
 import { WriteShardFn, type WrittenShard } from "./write-shard-fn.js";
+import { MakeCommitDirFn, type CommitDir } from "./commit-dir.js";
 import { FinalizeShardsFn } from "./finalize-shards-fn.js";
 import { WritePaneFn, type WrittenPane } from "./write-pane-fn.js";
 import { FinalizePanesFn } from "./finalize-panes-fn.js";
@@ -53,9 +54,17 @@ export interface WriteTextOptions {
  * **Complete**: all `shards` files are written, empty (or just the header) when no line falls into them; files
  * of an earlier run with the same prefix and suffix but another shard count are deleted.
  *
- * **Atomic**: shards are written to temporary files in `<dir of prefix>/.sluice-temp-<hash>/` and renamed to
- * their final names in one final step, after every shard is written; a failed run leaves no output files and no
- * temporary directory.
+ * **Atomic**: shards are written to temporary files (0600) in private directories next to the output
+ * (`<dir of prefix>/.sluice-temp-XXXXXX/`, made with `mkdtemp`: unguessable, created exclusively, mode 0700; each
+ * writer has its own, and tells the final step its files' paths as elements) and renamed to their final names in
+ * one final step (a finalizer), after every shard is written. That step first checks that each directory is
+ * still this run's own (a directory, not a symlink, owned by this user, mode 0700) and refuses to publish
+ * otherwise; then it commits through a journal: the earlier files of the prefix are deleted, then every file is
+ * renamed (and given the usual mode, `0666` less the umask). If its worker is killed anywhere in there, the
+ * runner's retry finishes the journal; a run that fails in the commit rolls it back. So the output is the
+ * complete new set of files or none of it, never partial and never mixed with an earlier run's files. A failed or
+ * interrupted (SIGINT, SIGTERM) run leaves no output files and no temporary directory; one killed with `kill -9`
+ * leaves its temporary directories to the next run writing there, which removes them.
  *
  * **Windowed** (the default for input that is not in the global window, or is unbounded; `windowed` overrides):
  * one set of shards for every pane of every window, named
@@ -66,7 +75,8 @@ export interface WriteTextOptions {
  * written twice. Each set is complete (every shard, empty ones included) and deterministic like unwindowed output.
  * On bounded input every set is renamed in the final step, as above; on unbounded input, which may never end, a
  * set is renamed as soon as its pane is written, so a streaming run publishes its results window by window (a
- * stopped or failed run keeps the panes it already published). A window's lines are written by one worker.
+ * stopped or failed run keeps the panes it already published; a pane is published by plain renames, not through
+ * the journal, and a retried pane publishes again). A window's lines are written by one worker.
  * @param prefix path prefix of the files; its directory is created if needed
  * @example
  * p.apply(readText("input/*.txt"))
@@ -100,7 +110,6 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
     suffix,
     shards,
     header: options.header,
-    tempDir: tempDirFor(absolutePrefix, suffix),
   });
 
   return {
@@ -111,9 +120,10 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
       const p = lines.pipeline;
       //   lines ─▶ AssignShard ─▶ GroupByShard ─▶ WriteShards ─▶ KeyAll ─┐
       //                                                                    ├▶ Collect ─▶ GroupAll ─▶ Finalize ─▶ paths
-      //   Start (impulse) ─▶ StartMarker ───────────────────────────────────┘
+      //   Start (impulse) ─▶ MakeCommitDir ─────────────────────────────────┘
       // GroupAll holds back Finalize until every shard is written (the global window closes only when all input
-      // is done); the start marker makes Finalize run, and write the empty shards, even when there is no input.
+      // is done). MakeCommitDir names the private directory Finalize commits from and sends the name along, so
+      // Finalize runs, and writes the empty shards, even when there is no input.
       const written = lines
         .apply("GlobalWindow", windowInto<string>(new GlobalWindows()))
         .map((line) => {
@@ -122,13 +132,11 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
         }, "AssignShard")
         .apply("GroupByShard", groupByKey<number, string>())
         .parDo(new WriteShardFn(spec), { name: "WriteShards" });
-      const all: PCollection<KV<string, WrittenShard | null>> = written.map((w) => kv("", w), "KeyAll");
-      const start: PCollection<KV<string, WrittenShard | null>> = p
-        .apply("Start", impulse())
-        .map(() => kv("", null), "StartMarker");
+      const all: PCollection<KV<string, WrittenShard | CommitDir>> = written.map((w) => kv("", w), "KeyAll");
+      const start = startCommit<WrittenShard>(lines, spec);
       return p
         .apply("Collect", flatten([all, start]))
-        .apply("GroupAll", groupByKey<string, WrittenShard | null>())
+        .apply("GroupAll", groupByKey<string, WrittenShard | CommitDir>())
         .parDo(new FinalizeShardsFn(spec), { name: "Finalize", finalizer: true });
     },
   };
@@ -139,7 +147,8 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
  *
  * ```
  *   lines ─▶ KeyByWindow ─▶ DiscardingPanes ─▶ GroupByWindow ─▶ WritePanes ─┬─ unbounded: renamed there ─▶ paths
- *                                                                            └─ bounded: KeyAll ─▶ GlobalWindow ─▶ GroupAll ─▶ Finalize ─▶ paths
+ *                                                                            └─ bounded: KeyAll ─▶ GlobalWindow ─┐
+ *                                                                       Start ─▶ MakeCommitDir ─────────────┴▶ Collect ─▶ GroupAll ─▶ Finalize ─▶ paths
  * ```
  * KeyByWindow keys each line by its window's id (by one key for merging windows, so that sessions still merge
  * in GroupByWindow). DiscardingPanes keeps every element in its window (KeepWindows reads the window back from
@@ -179,9 +188,16 @@ function writeWindowed(lines: PCollection<string>, spec: ShardSpec): PCollection
   }
   // Without `publish` it emits WrittenPanes, for the finalize step.
   const written = grouped.parDo(new WritePaneFn(spec, false), { name: "WritePanes" }) as PCollection<WrittenPane>;
-  return written
-    .map((pane) => kv("", pane), "KeyAll")
-    .apply("GlobalWindow", windowInto<KV<string, WrittenPane>>(new GlobalWindows()))
-    .apply("GroupAll", groupByKey<string, WrittenPane>())
+  const all = written
+    .map((pane): KV<string, WrittenPane | CommitDir> => kv("", pane), "KeyAll")
+    .apply("GlobalWindow", windowInto<KV<string, WrittenPane | CommitDir>>(new GlobalWindows()));
+  return lines.pipeline
+    .apply("Collect", flatten([all, startCommit<WrittenPane>(lines, spec)]))
+    .apply("GroupAll", groupByKey<string, WrittenPane | CommitDir>())
     .parDo(new FinalizePanesFn(spec), { name: "Finalize", finalizer: true });
+}
+
+/** `Start (impulse) ─▶ MakeCommitDir`: the commit directory's name, keyed for GroupAll. */
+function startCommit<T>(lines: PCollection<string>, spec: ShardSpec): PCollection<KV<string, T | CommitDir>> {
+  return lines.pipeline.apply("Start", impulse()).parDo(new MakeCommitDirFn<T>(spec), { name: "MakeCommitDir" });
 }

@@ -2,14 +2,23 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { GLOBAL_WINDOW, IntervalWindow, NO_FIRING, kv, paneInfo, type BoundedWindow, type ProcessContext } from "../../../../sdk/index.js";
+import {
+  GLOBAL_WINDOW,
+  IntervalWindow,
+  NO_FIRING,
+  kv,
+  paneInfo,
+  setRunDir,
+  type BoundedWindow,
+  type KV,
+  type ProcessContext,
+} from "../../../../sdk/index.js";
 import {
   fileNameInstant,
   fnv1a,
   shardFileName,
   shardFilePattern,
   shardOf,
-  tempDirFor,
   windowFileLabel,
   windowedShardFileName,
   type ShardSpec,
@@ -20,10 +29,36 @@ import { KeepWindows } from "../../../../transforms/io/text/keep-windows.js";
 import { WriteShardFn, type WrittenShard } from "../../../../transforms/io/text/write-shard-fn.js";
 import { FinalizeShardsFn } from "../../../../transforms/io/text/finalize-shards-fn.js";
 import { writeText } from "../../../../transforms/io/text/write-text.js";
+import { MakeCommitDirFn, type CommitDir } from "../../../../transforms/io/text/commit-dir.js";
 
 /** Just enough of a ProcessContext to call `process` by hand: collects the main output. */
 function collectingContext<O>(out: O[], window: BoundedWindow = GLOBAL_WINDOW, pane = NO_FIRING): ProcessContext<O> {
   return { output: (v: O) => out.push(v), window, pane } as unknown as ProcessContext<O>;
+}
+
+/** Runs the write's MakeCommitDir step by hand: the element telling the finalize step where to commit from. */
+function commitDirFor(spec: ShardSpec): CommitDir {
+  const out: KV<string, CommitDir>[] = [];
+  new MakeCommitDirFn<never>(spec).process(null, collectingContext(out));
+  return out[0]!.value;
+}
+
+/** Finalize DoFns made by the tests, torn down by {@link endRun}. */
+const finalizers: { teardown(): void }[] = [];
+function tracked<T extends { teardown(): void }>(fn: T): T {
+  finalizers.push(fn);
+  return fn;
+}
+
+/** The end of the run: the finalize DoFns' teardown removes their commit directories. */
+function endRun(): void {
+  for (const fn of finalizers.splice(0)) fn.teardown();
+}
+
+/** The write's temporary directories next to its output. */
+function tempDirsOf(spec: ShardSpec): string[] {
+  const outputDir = path.dirname(spec.prefix);
+  return fs.existsSync(outputDir) ? fs.readdirSync(outputDir).filter((n) => n.startsWith(".sluice-temp-")).map((n) => path.join(outputDir, n)) : [];
 }
 
 describe("text IO: writeText internals", () => {
@@ -45,14 +80,6 @@ describe("text IO: writeText internals", () => {
       expect(shardFileName("/out/w", 7, 123456, "")).to.equal("/out/w-000007-of-123456");
     });
 
-    it("puts the temporary directory next to the output, under a name every worker derives alike", () => {
-      const dir = tempDirFor("/data/out/words", ".txt");
-      expect(path.dirname(dir)).to.equal("/data/out");
-      expect(path.basename(dir)).to.match(/^\.sluice-temp-[0-9a-f]{16}$/);
-      expect(tempDirFor("/data/out/words", ".txt")).to.equal(dir);
-      expect(tempDirFor("/data/out/words", ".csv")).to.not.equal(dir);
-    });
-
     it("recognises the files of a write, for any shard count, and nothing else", () => {
       const re = shardFilePattern("/out/a.b", ".txt");
       expect(re.test("a.b-00000-of-00001.txt")).to.equal(true);
@@ -69,7 +96,7 @@ describe("text IO: writeText internals", () => {
     beforeEach(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-write-text-"));
       const prefix = path.join(dir, "out", "words");
-      spec = { prefix, suffix: ".txt", shards: 3, header: undefined, tempDir: tempDirFor(prefix, ".txt") };
+      spec = { prefix, suffix: ".txt", shards: 3, header: undefined };
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -93,9 +120,10 @@ describe("text IO: writeText internals", () => {
         [2, ["pear", "apple", "Zebra", "apple", "é"]],
         [0, ["only"]],
       ]);
-      expect(fs.readdirSync(spec.tempDir)).to.have.length(2);
+      const [writerDir] = tempDirsOf(spec);
+      expect(fs.readdirSync(writerDir!).filter((n) => n.endsWith(".tmp"))).to.have.length(2);
       const paths: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", [null, ...written]), collectingContext(paths));
+      tracked(new FinalizeShardsFn(spec)).process(kv("", [commitDirFor(spec), ...written]), collectingContext(paths));
       fn.teardown(); // after success: nothing left to delete
 
       expect(paths).to.deep.equal([0, 1, 2].map((i) => shardFileName(spec.prefix, i, 3, ".txt")));
@@ -104,7 +132,8 @@ describe("text IO: writeText internals", () => {
       expect(fs.readFileSync(paths[2]!, "utf8")).to.equal("Zebra\napple\napple\npear\né\n");
       expect(fs.existsSync(stale)).to.equal(false);
       expect(fs.existsSync(unrelated)).to.equal(true);
-      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+      endRun();
+      expect(tempDirsOf(spec)).to.deep.equal([]);
       expect(fs.readdirSync(path.dirname(spec.prefix)).sort()).to.deep.equal(
         ["words-00000-of-00003.txt", "words-00001-of-00003.txt", "words-00002-of-00003.txt", "words-notes.txt"],
       );
@@ -114,39 +143,46 @@ describe("text IO: writeText internals", () => {
       spec = { ...spec, header: "# words" };
       const written = writeShards(new WriteShardFn(spec), [[1, ["b", "a"]]]);
       const paths: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", [...written, null]), collectingContext(paths));
+      tracked(new FinalizeShardsFn(spec)).process(kv("", [...written, commitDirFor(spec)]), collectingContext(paths));
       expect(paths.map((p) => fs.readFileSync(p, "utf8"))).to.deep.equal(["# words\n", "# words\na\nb\n", "# words\n"]);
     });
 
     it("writes every empty shard when there is no input at all", () => {
       const paths: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", [null]), collectingContext(paths));
+      tracked(new FinalizeShardsFn(spec)).process(kv("", [commitDirFor(spec)]), collectingContext(paths));
       expect(paths).to.have.length(3);
       for (const p of paths) expect(fs.readFileSync(p, "utf8")).to.equal("");
-      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+      endRun();
+      expect(tempDirsOf(spec)).to.deep.equal([]);
     });
 
-    it("teardown after a failed bundle deletes that bundle's files but keeps finished ones for a retry", () => {
-      const fn = new WriteShardFn(spec);
-      writeShards(fn, [[0, ["a"]]]);
-      fn.startBundle();
-      fn.process(kv(1, ["b"]), collectingContext<WrittenShard>([]));
-      // the bundle fails here; the runner discards the instance
-      fn.teardown();
-      const left = fs.readdirSync(spec.tempDir);
-      expect(left).to.have.length(1);
-      expect(left[0]).to.match(/^shard-0\./);
+    it("teardown in a runner that cleans up after the job deletes a failed bundle's files but keeps finished ones", () => {
+      setRunDir(dir);
+      try {
+        const fn = new WriteShardFn(spec);
+        writeShards(fn, [[0, ["a"]]]);
+        fn.startBundle();
+        fn.process(kv(1, ["b"]), collectingContext<WrittenShard>([]));
+        // the bundle fails here; the runner discards the instance
+        fn.teardown();
+        const left = fs.readdirSync(tempDirsOf(spec)[0]!).filter((n) => n.endsWith(".tmp"));
+        expect(left).to.have.length(1);
+        expect(left[0]).to.match(/^shard-0\./);
+      } finally {
+        setRunDir(undefined);
+      }
     });
 
-    it("teardown at the end of a failed run deletes every temporary file and the temporary directory", () => {
+    it("teardown at the end of a failed run deletes every temporary file and the temporary directories", () => {
       const a = new WriteShardFn(spec);
       const b = new WriteShardFn(spec);
       writeShards(a, [[0, ["a"]]]);
       writeShards(b, [[1, ["b"]], [2, ["c"]]]);
+      expect(tempDirsOf(spec)).to.have.length(2); // one private directory per writer instance
       a.teardown();
-      expect(fs.readdirSync(spec.tempDir)).to.have.length(2); // b's files keep the directory
+      expect(tempDirsOf(spec)).to.have.length(1);
       b.teardown();
-      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+      expect(tempDirsOf(spec)).to.deep.equal([]);
       expect(fs.existsSync(path.dirname(spec.prefix))).to.equal(true); // created for the temporary directory
       expect(fs.readdirSync(path.dirname(spec.prefix))).to.deep.equal([]);
     });
@@ -154,19 +190,141 @@ describe("text IO: writeText internals", () => {
     it("finalize fails loudly when a temporary file has disappeared", () => {
       const written = writeShards(new WriteShardFn(spec), [[0, ["a"]]]);
       fs.rmSync(written[0]!.tempPath);
-      expect(() => new FinalizeShardsFn(spec).process(kv("", [null, ...written]), collectingContext<string>([]))).to.throw(
-        /temporary file .* of shard 0 is missing/,
+      const existing = `${spec.prefix}-00000-of-00003.txt`;
+      fs.writeFileSync(existing, "old\n");
+      expect(() => tracked(new FinalizeShardsFn(spec)).process(kv("", [commitDirFor(spec), ...written]), collectingContext<string>([]))).to.throw(
+        /temporary file .* is missing/,
       );
-      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+      expect(fs.readFileSync(existing, "utf8"), "nothing was deleted or published").to.equal("old\n");
     });
 
     it("keeps one file when a shard arrives twice", () => {
       const w1 = writeShards(new WriteShardFn(spec), [[0, ["x"]]]);
       const w2 = writeShards(new WriteShardFn(spec), [[0, ["x"]]]);
       const paths: string[] = [];
-      new FinalizeShardsFn(spec).process(kv("", [...w2, null, ...w1]), collectingContext(paths));
+      tracked(new FinalizeShardsFn(spec)).process(kv("", [...w2, commitDirFor(spec), ...w1]), collectingContext(paths));
       expect(fs.readFileSync(paths[0]!, "utf8")).to.equal("x\n");
-      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+      endRun();
+      expect(tempDirsOf(spec)).to.deep.equal([]);
+    });
+  });
+
+  describe("temporary files are private and checked before they are published", () => {
+    let dir: string;
+    let spec: ShardSpec;
+    let outputDir: string;
+    let earlier: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-write-private-"));
+      outputDir = path.join(dir, "out");
+      fs.mkdirSync(outputDir);
+      spec = { prefix: path.join(outputDir, "words"), suffix: ".txt", shards: 1, header: undefined };
+      earlier = shardFileName(spec.prefix, 0, 1, ".txt");
+      fs.writeFileSync(earlier, "earlier\n");
+    });
+    afterEach(() => {
+      endRun();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const write = (lines: string[]): WrittenShard[] => {
+      const fn = new WriteShardFn(spec);
+      const out: WrittenShard[] = [];
+      fn.startBundle();
+      fn.process(kv(0, lines), collectingContext(out));
+      fn.finishBundle();
+      return out;
+    };
+    const finalize = (elements: (WrittenShard | CommitDir)[]) => {
+      const out: string[] = [];
+      tracked(new FinalizeShardsFn(spec)).process(kv("", elements), collectingContext(out));
+      return out;
+    };
+
+    it("writes 0600 files in a fresh 0700 directory, never in one someone made beforehand; published files get the usual mode", () => {
+      const planted = [1, 2, 3].map((i) => {
+        const d = path.join(outputDir, `.sluice-temp-planted${i}`);
+        fs.mkdirSync(d, { mode: 0o777 });
+        return d;
+      });
+      const [w] = write(["b", "a"]);
+      const writerDir = path.dirname(w!.tempPath);
+      expect(planted).to.not.include(writerDir);
+      expect(path.basename(writerDir)).to.match(/^\.sluice-temp-[A-Za-z0-9]{6}$/);
+      expect(fs.statSync(writerDir).mode & 0o777).to.equal(0o700);
+      expect(fs.statSync(w!.tempPath).mode & 0o777).to.equal(0o600);
+      const start = commitDirFor(spec);
+      expect(fs.existsSync(start.commitDir), "named, not made, before the commit").to.equal(false);
+      expect(path.basename(start.commitDir)).to.match(/^\.sluice-temp-[A-Za-z0-9_-]{22}$/);
+      const [final] = finalize([start, w!]);
+      expect(fs.lstatSync(start.commitDir).mode & 0o777).to.equal(0o700);
+      expect(fs.readFileSync(final!, "utf8")).to.equal("a\nb\n");
+      expect(fs.statSync(final!).mode & 0o777).to.equal(0o666 & ~process.umask());
+    });
+
+    it("refuses shards in a directory someone else made (too open), publishing nothing and keeping the earlier output", () => {
+      const evil = path.join(outputDir, ".sluice-temp-evil00");
+      fs.mkdirSync(evil, { mode: 0o755 });
+      fs.chmodSync(evil, 0o755);
+      fs.writeFileSync(path.join(evil, "shard-0.tmp"), "swapped\n");
+      expect(() => finalize([commitDirFor(spec), { shard: 0, tempPath: path.join(evil, "shard-0.tmp") }])).to.throw(
+        /refusing to use temporary directory .*\.sluice-temp-evil00.*mode 0755/,
+      );
+      expect(fs.readFileSync(earlier, "utf8")).to.equal("earlier\n");
+    });
+
+    it("refuses shards in a 0700 directory of another user", function () {
+      if (typeof process.getuid !== "function" || process.getuid() !== 0) this.skip(); // needs root to chown
+      const [w] = write(["x"]);
+      fs.chownSync(path.dirname(w!.tempPath), 65534, 65534);
+      expect(() => finalize([commitDirFor(spec), w!])).to.throw(/owned by uid 65534/);
+      expect(fs.readFileSync(earlier, "utf8")).to.equal("earlier\n");
+    });
+
+    it("refuses a temporary directory swapped for a symbolic link, and a temporary file that is one", () => {
+      const [w] = write(["x"]);
+      const writerDir = path.dirname(w!.tempPath);
+      const moved = path.join(dir, "moved");
+      fs.renameSync(writerDir, moved);
+      fs.symlinkSync(moved, writerDir);
+      expect(() => finalize([commitDirFor(spec), w!])).to.throw(/symbolic link/);
+      fs.rmSync(writerDir);
+      fs.renameSync(moved, writerDir);
+      fs.rmSync(w!.tempPath);
+      fs.symlinkSync("/etc/hostname", w!.tempPath);
+      expect(() => finalize([commitDirFor(spec), w!])).to.throw(/not a regular file/);
+      expect(fs.readFileSync(earlier, "utf8")).to.equal("earlier\n");
+    });
+
+    it("refuses a commit directory that exists as a symbolic link or someone else's directory when Finalize makes it", () => {
+      const [w] = write(["x"]);
+      const start = commitDirFor(spec);
+      fs.symlinkSync(path.dirname(w!.tempPath), start.commitDir); // to a private directory of ours, even
+      expect(() => finalize([start, w!])).to.throw(/refusing to use temporary directory .* symbolic link/);
+      fs.rmSync(start.commitDir);
+      fs.mkdirSync(start.commitDir, { mode: 0o755 });
+      fs.chmodSync(start.commitDir, 0o755);
+      expect(() => finalize([start, w!])).to.throw(/refusing to use temporary directory .* mode 0755/);
+      expect(fs.readFileSync(earlier, "utf8")).to.equal("earlier\n");
+    });
+
+    it("a Finalize that fails before its commit keeps the earlier output; its retry commits; a retry after that changes nothing", () => {
+      spec = { ...spec, shards: 4 };
+      const fn = new WriteShardFn(spec);
+      const written: WrittenShard[] = [];
+      fn.startBundle();
+      for (let shard = 0; shard < 4; shard++) fn.process(kv(shard, [`line ${shard}`]), collectingContext(written));
+      fn.finishBundle();
+      const start = commitDirFor(spec);
+      const hidden = path.join(dir, "hidden");
+      fs.renameSync(written[2]!.tempPath, hidden); // away for a moment
+      expect(() => finalize([start, ...written])).to.throw(/temporary file .* is missing/);
+      expect(fs.readdirSync(outputDir).filter((n) => !n.startsWith("."))).to.deep.equal([path.basename(earlier)]);
+      fs.renameSync(hidden, written[2]!.tempPath);
+      const paths = finalize([start, ...[...written].reverse()]);
+      expect(paths.map((p) => fs.readFileSync(p, "utf8"))).to.deep.equal([0, 1, 2, 3].map((i) => `line ${i}\n`));
+      expect(fs.existsSync(earlier), "the earlier set (another shard count) is gone").to.equal(false);
+      expect(finalize([start, ...written]), "a retry after success").to.deep.equal(paths);
     });
   });
 
@@ -213,7 +371,7 @@ describe("text IO: writeText internals", () => {
     beforeEach(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-write-panes-"));
       const prefix = path.join(dir, "w");
-      spec = { prefix, suffix: ".txt", shards: 2, header: "#", tempDir: tempDirFor(prefix, ".txt") };
+      spec = { prefix, suffix: ".txt", shards: 2, header: "#" };
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -256,13 +414,14 @@ describe("text IO: writeText internals", () => {
       expect(first[0]!.pane).to.equal(2);
       expect(first[0]!.tempPaths).to.have.length(2);
       const paths: string[] = [];
-      new FinalizePanesFn(spec).process(kv("", [...again, ...first]), collectingContext(paths));
+      tracked(new FinalizePanesFn(spec)).process(kv("", [...again, commitDirFor(spec), ...first]), collectingContext(paths));
       expect(paths).to.deep.equal([0, 1].map((i) => windowedShardFileName(spec.prefix, label, 2, i, 2, ".txt")));
       for (const [i, f] of paths.entries()) {
         const expected = ["a", "b"].filter((l) => shardOf(l, 2) === i);
         expect(fs.readFileSync(f, "utf8")).to.equal(["#", ...expected].map((l) => `${l}\n`).join(""));
       }
-      expect(fs.readdirSync(dir).sort(), "the duplicate's files and the temporary directory are gone").to.deep.equal(paths.map((f) => path.basename(f)).sort());
+      endRun();
+      expect(fs.readdirSync(dir).sort(), "the duplicate's files and the temporary directories are gone").to.deep.equal(paths.map((f) => path.basename(f)).sort());
     });
 
     it("teardown after a failed bundle deletes the pane's temporary files", () => {
@@ -270,7 +429,8 @@ describe("text IO: writeText internals", () => {
       fn.startBundle();
       fn.process(kv(window.id, ["a"]), collectingContext<WrittenPane | string>([], window, late));
       fn.teardown(); // the bundle never finished
-      expect(fs.existsSync(spec.tempDir)).to.equal(false);
+      endRun();
+      expect(tempDirsOf(spec)).to.deep.equal([]);
     });
   });
 
