@@ -14,8 +14,10 @@
  *
  * Rules every implementation keeps, so that a spilling one can slot in:
  * - Every access goes through the store: callers get cells from {@link StateInternals.state} and never see the
- *   containers behind them. A cell handle is meant for the operation at hand; a caller that keeps one across
- *   `clear` still reads and writes the live cell (a cleared handle re-attaches on its next write).
+ *   containers behind them. A handle is valid until the next `state()` call *for the same tag*, which may re-point
+ *   it at another address (as Flink's keyed state objects follow the current key): get it again for each access,
+ *   and never hold two addresses of one tag at once. A handle kept across `clear` still reads and writes the
+ *   live cell.
  * - What `read()` returns belongs to the store until the next write or clear of that cell; a caller that keeps or
  *   mutates it copies it first. After `clear()` the caller may keep what it read before.
  * - Empty cells are not state: a namespace or key with only empty cells is not listed, is not snapshotted, and a
