@@ -149,8 +149,9 @@ export class ReduceFnRunner implements GroupingSide {
       return;
     }
     this.active?.add(key, target);
+    // A window with elements in its pane already has its garbage-collection timer (it goes only with the window).
+    if (this.nonEmpty.count(key, target) === 0) this.setGarbageCollectionTimer(key, target);
     this.nonEmpty.recordElement(key, target);
-    this.timers.setTimer(key, target, "gc", "", "EVENT_TIME", this.holds.gcTime(target));
     this.holds.addHolds(key, target, timestamp);
     this.buffer(key, target, value);
     this.triggers.onElement(key, target, timestamp);
@@ -348,6 +349,11 @@ export class ReduceFnRunner implements GroupingSide {
     }
   }
 
+  /** The window's garbage-collection timer, at end + allowed lateness (setting it again is a no-op). */
+  private setGarbageCollectionTimer(key: unknown, window: BoundedWindow): void {
+    this.timers.setTimer(key, window, "gc", "", "EVENT_TIME", this.holds.gcTime(window));
+  }
+
   /** Garbage collection (Beam's `clearAllState`): everything of the window goes, and the key with its last window. */
   private removeWindow(key: unknown, window: BoundedWindow): void {
     this.state.clear(key, window);
@@ -390,6 +396,7 @@ export class ReduceFnRunner implements GroupingSide {
     }
     this.holds.onMerge(key, sources, result);
     this.triggers.onMerge(key, result, wasOpen, mergingTriggers);
+    this.setGarbageCollectionTimer(key, result);
     // Merged-away windows: their timers and pane history go; the merged window keeps its own.
     for (const s of sources) if (s.id !== result.id) this.removeWindow(key, s);
     return true;

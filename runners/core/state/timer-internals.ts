@@ -87,13 +87,17 @@ class Entry implements TimerData {
     readonly firingTime: Instant,
     readonly outputTimestamp: Instant | undefined,
     readonly seq: number,
-    /** Its address within its (key, namespace). */
-    readonly address: string,
   ) {}
 }
 
-/** A key's timers: per namespace id, its timers by address. */
-type KeyTimers = Map<string, Map<string, Entry>>;
+/** A namespace's timers: per domain (event time, processing time), per family, by id. */
+type NamespaceTimers = [Map<string, Map<string, Entry>>, Map<string, Map<string, Entry>>];
+/** A key's timers: per namespace id. */
+type KeyTimers = Map<string, NamespaceTimers>;
+
+const domainIndex = (d: TimeDomain): 0 | 1 => (d === "EVENT_TIME" ? 0 : 1);
+
+const NO_KEY = Symbol("none");
 
 const earlier = (a: Entry, b: Entry): boolean => a.firingTime < b.firingTime || (a.firingTime === b.firingTime && a.seq < b.seq);
 
@@ -108,6 +112,10 @@ export class InMemoryTimerInternals implements TimerInternals {
   private readonly outputHolds = new InMemoryHolds<Entry>();
   private seq = 0;
   private live = 0;
+  /** The last (key, namespace) a timer was set for, and its timers (a one-entry cache; reset when they go). */
+  private lastKey: unknown = NO_KEY;
+  private lastNs: StateNamespace | undefined;
+  private lastTimers: NamespaceTimers | undefined;
   inputWatermark: Instant = TIMESTAMP_MIN_VALUE;
   outputWatermark: Instant = TIMESTAMP_MIN_VALUE;
   processingTime: Instant = TIMESTAMP_MIN_VALUE;
@@ -126,33 +134,44 @@ export class InMemoryTimerInternals implements TimerInternals {
   }
 
   setTimer(key: unknown, namespace: StateNamespace, family: string, id: string, domain: TimeDomain, firingTime: Instant, outputTimestamp?: Instant): void {
-    const address = (domain === "EVENT_TIME" ? "E" : "P") + family + "\u0000" + id;
-    let kt = this.byKey.get(key);
-    if (!kt) this.byKey.set(key, (kt = new Map()));
-    let nt = kt.get(namespace.id);
-    if (!nt) kt.set(namespace.id, (nt = new Map()));
-    const old = nt.get(address);
+    let nt: NamespaceTimers | undefined;
+    if (key === this.lastKey && namespace === this.lastNs) {
+      nt = this.lastTimers!;
+    } else {
+      let kt = this.byKey.get(key);
+      if (!kt) this.byKey.set(key, (kt = new Map()));
+      nt = kt.get(namespace.id);
+      if (!nt) kt.set(namespace.id, (nt = [new Map(), new Map()]));
+      this.lastKey = key;
+      this.lastNs = namespace;
+      this.lastTimers = nt;
+    }
+    const families = nt[domainIndex(domain)];
+    let ids = families.get(family);
+    if (!ids) families.set(family, (ids = new Map()));
+    const old = ids.get(id);
     if (old) {
       if (old.firingTime === firingTime && old.outputTimestamp === outputTimestamp) return;
       this.kill(old);
     }
-    const e = new Entry(key, namespace, family, id, domain, firingTime, outputTimestamp, this.seq++, address);
-    nt.set(address, e);
+    const e = new Entry(key, namespace, family, id, domain, firingTime, outputTimestamp, this.seq++);
+    ids.set(id, e);
     this.live++;
     this.heaps[domain].push(e);
     if (outputTimestamp !== undefined) this.outputHolds.set(e, outputTimestamp);
   }
 
   deleteTimer(key: unknown, namespace: StateNamespace, family: string, id: string, domain: TimeDomain): void {
-    const address = (domain === "EVENT_TIME" ? "E" : "P") + family + "\u0000" + id;
-    const e = this.byKey.get(key)?.get(namespace.id)?.get(address);
+    const e = this.byKey.get(key)?.get(namespace.id)?.[domainIndex(domain)].get(family)?.get(id);
     if (e) this.remove(e);
   }
 
   deleteTimers(key: unknown, namespace: StateNamespace, domain?: TimeDomain): void {
     const nt = this.byKey.get(key)?.get(namespace.id);
     if (!nt) return;
-    for (const e of [...nt.values()]) if (domain === undefined || e.domain === domain) this.remove(e);
+    const doomed: Entry[] = [];
+    for (const d of domain === undefined ? [0, 1] : [domainIndex(domain)]) for (const ids of nt[d]!.values()) for (const e of ids.values()) doomed.push(e);
+    for (const e of doomed) this.remove(e);
   }
 
   nextFiringTime(domain: TimeDomain): Instant | undefined {
@@ -188,9 +207,10 @@ export class InMemoryTimerInternals implements TimerInternals {
     const live: Entry[] = [];
     for (const kt of this.byKey.values()) {
       for (const nt of kt.values()) {
-        for (const e of nt.values()) {
-          if (select && keyHash(e.key) % select.keyGroups !== select.keyGroup) continue;
-          live.push(e);
+        for (const families of nt) {
+          for (const ids of families.values()) {
+            for (const e of ids.values()) if (!select || keyHash(e.key) % select.keyGroups === select.keyGroup) live.push(e);
+          }
         }
       }
     }
@@ -216,10 +236,20 @@ export class InMemoryTimerInternals implements TimerInternals {
   private remove(e: Entry): void {
     const kt = this.byKey.get(e.key)!;
     const nt = kt.get(e.namespace.id)!;
-    nt.delete(e.address);
-    if (nt.size === 0) {
-      kt.delete(e.namespace.id);
-      if (kt.size === 0) this.byKey.delete(e.key);
+    const families = nt[domainIndex(e.domain)];
+    const ids = families.get(e.family)!;
+    ids.delete(e.id);
+    if (ids.size === 0) {
+      families.delete(e.family);
+      if (nt[0].size === 0 && nt[1].size === 0) {
+        kt.delete(e.namespace.id);
+        if (this.lastTimers === nt) {
+          this.lastKey = NO_KEY;
+          this.lastNs = undefined;
+          this.lastTimers = undefined;
+        }
+        if (kt.size === 0) this.byKey.delete(e.key);
+      }
     }
     this.kill(e);
   }
