@@ -90,12 +90,21 @@ class Entry implements TimerData {
   ) {}
 }
 
-/** A namespace's timers: per domain (event time, processing time), per family, by id. */
-type NamespaceTimers = [Map<string, Map<string, Entry>>, Map<string, Map<string, Entry>>];
+/**
+ * A namespace's live timers. A window has a handful (end of window, garbage collection, a trigger deadline), so a
+ * small array searched by address beats maps of maps.
+ */
+type NamespaceTimers = Entry[];
 /** A key's timers: per namespace id. */
 type KeyTimers = Map<string, NamespaceTimers>;
 
-const domainIndex = (d: TimeDomain): 0 | 1 => (d === "EVENT_TIME" ? 0 : 1);
+function find(nt: NamespaceTimers, family: string, id: string, domain: TimeDomain): number {
+  for (let i = 0; i < nt.length; i++) {
+    const e = nt[i]!;
+    if (e.domain === domain && e.id === id && e.family === family) return i;
+  }
+  return -1;
+}
 
 const NO_KEY = Symbol("none");
 
@@ -141,37 +150,35 @@ export class InMemoryTimerInternals implements TimerInternals {
       let kt = this.byKey.get(key);
       if (!kt) this.byKey.set(key, (kt = new Map()));
       nt = kt.get(namespace.id);
-      if (!nt) kt.set(namespace.id, (nt = [new Map(), new Map()]));
+      if (!nt) kt.set(namespace.id, (nt = []));
       this.lastKey = key;
       this.lastNs = namespace;
       this.lastTimers = nt;
     }
-    const families = nt[domainIndex(domain)];
-    let ids = families.get(family);
-    if (!ids) families.set(family, (ids = new Map()));
-    const old = ids.get(id);
-    if (old) {
-      if (old.firingTime === firingTime && old.outputTimestamp === outputTimestamp) return;
-      this.kill(old);
-    }
+    const i = find(nt, family, id, domain);
+    if (i >= 0 && nt[i]!.firingTime === firingTime && nt[i]!.outputTimestamp === outputTimestamp) return;
     const e = new Entry(key, namespace, family, id, domain, firingTime, outputTimestamp, this.seq++);
-    ids.set(id, e);
+    if (i >= 0) {
+      this.kill(nt[i]!);
+      nt[i] = e;
+    } else {
+      nt.push(e);
+    }
     this.live++;
     this.heaps[domain].push(e);
     if (outputTimestamp !== undefined) this.outputHolds.set(e, outputTimestamp);
   }
 
   deleteTimer(key: unknown, namespace: StateNamespace, family: string, id: string, domain: TimeDomain): void {
-    const e = this.byKey.get(key)?.get(namespace.id)?.[domainIndex(domain)].get(family)?.get(id);
-    if (e) this.remove(e);
+    const nt = this.byKey.get(key)?.get(namespace.id);
+    const i = nt ? find(nt, family, id, domain) : -1;
+    if (i >= 0) this.remove(nt![i]!);
   }
 
   deleteTimers(key: unknown, namespace: StateNamespace, domain?: TimeDomain): void {
     const nt = this.byKey.get(key)?.get(namespace.id);
     if (!nt) return;
-    const doomed: Entry[] = [];
-    for (const d of domain === undefined ? [0, 1] : [domainIndex(domain)]) for (const ids of nt[d]!.values()) for (const e of ids.values()) doomed.push(e);
-    for (const e of doomed) this.remove(e);
+    for (const e of nt.filter((t) => domain === undefined || t.domain === domain)) this.remove(e);
   }
 
   nextFiringTime(domain: TimeDomain): Instant | undefined {
@@ -207,11 +214,7 @@ export class InMemoryTimerInternals implements TimerInternals {
     const live: Entry[] = [];
     for (const kt of this.byKey.values()) {
       for (const nt of kt.values()) {
-        for (const families of nt) {
-          for (const ids of families.values()) {
-            for (const e of ids.values()) if (!select || keyHash(e.key) % select.keyGroups === select.keyGroup) live.push(e);
-          }
-        }
+        for (const e of nt) if (!select || keyHash(e.key) % select.keyGroups === select.keyGroup) live.push(e);
       }
     }
     live.sort((a, b) => a.seq - b.seq);
@@ -236,20 +239,15 @@ export class InMemoryTimerInternals implements TimerInternals {
   private remove(e: Entry): void {
     const kt = this.byKey.get(e.key)!;
     const nt = kt.get(e.namespace.id)!;
-    const families = nt[domainIndex(e.domain)];
-    const ids = families.get(e.family)!;
-    ids.delete(e.id);
-    if (ids.size === 0) {
-      families.delete(e.family);
-      if (nt[0].size === 0 && nt[1].size === 0) {
-        kt.delete(e.namespace.id);
-        if (this.lastTimers === nt) {
-          this.lastKey = NO_KEY;
-          this.lastNs = undefined;
-          this.lastTimers = undefined;
-        }
-        if (kt.size === 0) this.byKey.delete(e.key);
+    nt.splice(nt.indexOf(e), 1);
+    if (nt.length === 0) {
+      kt.delete(e.namespace.id);
+      if (this.lastTimers === nt) {
+        this.lastKey = NO_KEY;
+        this.lastNs = undefined;
+        this.lastTimers = undefined;
       }
+      if (kt.size === 0) this.byKey.delete(e.key);
     }
     this.kill(e);
   }
