@@ -12,60 +12,47 @@ import { kv } from "../../sdk/model/kv.js";
 import type { BoundedWindow } from "../../sdk/model/window.js";
 import { ON_TIME_AND_ONLY_FIRING } from "../../sdk/model/pane.js";
 import { TIMESTAMP_MIN_VALUE, type Instant, TIMESTAMP_MAX_VALUE } from "../../sdk/model/time.js";
-import { KeyedMap } from "./key-encoding.js";
+import type { CombineFn } from "../../sdk/model/combine-fn.js";
 import type { Receiver } from "./receiver.js";
 import { deepFreeze } from "./immutability.js";
 import { userCodeError } from "./user-code-error.js";
 import type { GroupingSide, GroupingSpec } from "./grouping-side.js";
-import { decodeWindowData, encodeWindowData, type WindowData } from "./state/window-codec.js";
-import { InMemoryHolds } from "./state/holds.js";
+import { InMemoryStateInternals } from "./state/in-memory-state-internals.js";
+import type { BagState, CombiningState, StateSnapshot } from "./state/state-internals.js";
+import { StateTags, type BagTag, type CombiningTag, type WatermarkHoldTag } from "./state/state-tags.js";
 
 export type { GroupingSpec } from "./grouping-side.js";
-
-/**
- * The state of one key in one window. Lifetime: from the key's first record in the window until the window fires.
- */
-interface KeyState {
-  readonly key: unknown;
-  /** Bag of values; unused for combines. */
-  readonly values: unknown[];
-  /** Merged accumulator; `undefined` until the first one arrives (combines only). */
-  accumulator: unknown;
-  /**
-   * The combined timestamp (EARLIEST: min, LATEST: max) of the records that could hold the watermark, i.e. that
-   * were not behind the output watermark when they arrived (Beam's element holds); `undefined` when none could,
-   * and then the output is stamped at the end of the window. Unused for END_OF_WINDOW.
-   */
-  timestamp: Instant | undefined;
-}
-
-/** The state of one window: its keys. Lives from the window's first record until it fires. */
-interface WindowState {
-  readonly window: BoundedWindow;
-  readonly keys: KeyedMap<KeyState>;
-  /**
-   * The window's watermark hold (Beam's, exactly): the minimum over its keys of each key's hold, which is the
-   * key's combined held timestamp, or the end of the window when none of its records could hold.
-   */
-  hold: Instant;
-  /** LATEST only: each key's hold (it rises as later records arrive, so the minimum needs a heap). */
-  readonly keyHolds: InMemoryHolds<KeyState> | undefined;
-}
 
 /** Snapshot format of {@link GroupAlsoByWindow}. */
 interface FastSnapshot {
   readonly kind: "GroupAlsoByWindow";
-  readonly version: 1;
+  readonly version: 2;
   readonly inputWatermark: Instant;
   readonly outputWatermark: Instant;
   readonly droppedLate: number;
-  /** Per window: its data, its hold, and per key `[key, values, accumulator, timestamp | null]`. */
-  readonly windows: [WindowData, Instant, [unknown, unknown[], unknown, Instant | null][]][];
+  readonly state: StateSnapshot;
 }
 
+/**
+ * The lean driver. All its per-key state is in a {@link InMemoryStateInternals}, in the namespace of the window,
+ * under these tags (each cell lives from the key's first record in the window until the window fires, when the
+ * window's namespace is cleared; windows never merge on this path):
+ * - `buffer`: a bag of the values, or for a lifted combine a combining cell merging the accumulators
+ *   (`addAccum`: the first accumulator is kept as it is).
+ * - `hold`: the key's watermark hold (Beam's element hold), and its output timestamp. END_OF_WINDOW: the end of the
+ *   window, set by the first record. EARLIEST: the earliest record that could hold (was not behind the output
+ *   watermark when it arrived), capped at the end of the window; a record that could not hold adds the end of the
+ *   window instead (Beam's garbage-collection hold, at the end since there is no lateness). LATEST: the latest
+ *   record that could hold (capped at the end).
+ * - `endHold` (LATEST only): the end of the window, set by a record that could not hold (for EARLIEST and
+ *   END_OF_WINDOW that is `hold` itself, whose minimum it cannot lower past).
+ * The store's minimum hold is then the driver's hold: per window, the minimum over its keys of each key's hold.
+ */
 export class GroupAlsoByWindow implements GroupingSide {
-  /** Windows with buffered data, by window id. A window leaves this map when it fires. */
-  private readonly windows = new Map<string, WindowState>();
+  private state: InMemoryStateInternals;
+  private readonly buffer: BagTag<unknown> | CombiningTag<unknown, unknown, unknown>;
+  private readonly holdTag: WatermarkHoldTag;
+  private readonly endHoldTag: WatermarkHoldTag;
   /** The input watermark last seen; data for windows it has passed is late. */
   private inputWatermark: Instant = TIMESTAMP_MIN_VALUE;
   /**
@@ -74,46 +61,37 @@ export class GroupAlsoByWindow implements GroupingSide {
    * timestamp (Beam's element-hold rule). Stays at -∞ in batch until the end.
    */
   private outputWatermark: Instant = TIMESTAMP_MIN_VALUE;
-  /** The smallest window end among `windows` (+∞ when none): nothing can fire before the watermark passes it. */
+  /**
+   * At most the smallest end among the windows with state (+∞ when none): nothing can fire before the watermark
+   * passes it. Lowered by every record, recomputed after firing.
+   */
   private minEnd: Instant = TIMESTAMP_MAX_VALUE;
-  /** The smallest window hold among `windows` (+∞ when none). Only decreases between firings. */
-  private minHold: Instant = TIMESTAMP_MAX_VALUE;
   private readonly endOfWindowStamps: boolean;
-  private readonly earliest: boolean;
-  /** LATEST only: the windows' holds, which can rise, so their minimum needs a heap (else `minHold` suffices). */
-  private readonly windowHolds: InMemoryHolds<WindowState> | undefined;
   /** Elements dropped because their window had already closed. */
   droppedLate = 0;
   /** Always 0: the default trigger never closes a window before it expires. */
   readonly droppedClosedWindow = 0;
 
   constructor(private readonly spec: GroupingSpec) {
-    this.endOfWindowStamps = spec.windowing.timestampCombiner === "END_OF_WINDOW";
-    this.earliest = spec.windowing.timestampCombiner === "EARLIEST";
-    this.windowHolds = spec.windowing.timestampCombiner === "LATEST" ? new InMemoryHolds() : undefined;
+    const combiner = spec.windowing.timestampCombiner;
+    this.endOfWindowStamps = combiner === "END_OF_WINDOW";
+    this.buffer = spec.combineFn ? StateTags.combining("buffer", spec.combineFn as CombineFn<unknown, unknown, unknown>) : StateTags.bag("buffer");
+    this.holdTag = StateTags.watermarkHold("hold", combiner === "LATEST" ? "LATEST" : "EARLIEST");
+    this.endHoldTag = combiner === "LATEST" ? StateTags.watermarkHold("endHold", "EARLIEST") : this.holdTag;
+    this.state = new InMemoryStateInternals({ step: spec.step, windowFn: spec.windowing.windowFn });
   }
 
   /** Rebuilds a grouping side from {@link GroupAlsoByWindow.snapshot}. */
   static restore(spec: GroupingSpec, snapshot: unknown): GroupAlsoByWindow {
     const s = snapshot as FastSnapshot;
-    if (s?.kind !== "GroupAlsoByWindow" || s.version !== 1) throw new Error(`internal: not a GroupAlsoByWindow snapshot for ${spec.step}`);
+    if (s?.kind !== "GroupAlsoByWindow" || s.version !== 2) throw new Error(`internal: not a GroupAlsoByWindow snapshot for ${spec.step}`);
     const g = new GroupAlsoByWindow(spec);
     g.inputWatermark = s.inputWatermark;
     g.outputWatermark = s.outputWatermark;
     g.droppedLate = s.droppedLate;
-    for (const [data, hold, keys] of s.windows) {
-      const window = decodeWindowData(data, spec.windowing.windowFn);
-      const w: WindowState = { window, keys: new KeyedMap(), hold, keyHolds: g.windowHolds ? new InMemoryHolds() : undefined };
-      for (const [key, values, accumulator, timestamp] of keys) {
-        const state: KeyState = { key, values, accumulator, timestamp: timestamp ?? undefined };
-        w.keys.set(key, state);
-        w.keyHolds?.set(state, state.timestamp ?? window.maxTimestamp());
-      }
-      g.windowHolds?.set(w, hold);
-      g.windows.set(window.id, w);
-      g.minEnd = Math.min(g.minEnd, window.maxTimestamp());
-      g.minHold = Math.min(g.minHold, hold);
-    }
+    const tags = [g.buffer, g.holdTag, g.endHoldTag];
+    g.state = InMemoryStateInternals.restore(s.state, { step: spec.step, windowFn: spec.windowing.windowFn, tags });
+    g.recomputeMinEnd();
     return g;
   }
 
@@ -124,38 +102,22 @@ export class GroupAlsoByWindow implements GroupingSide {
       this.droppedLate++;
       return;
     }
-    let w = this.windows.get(window.id);
-    if (!w) {
-      this.windows.set(window.id, (w = { window, keys: new KeyedMap(), hold: end, keyHolds: this.windowHolds ? new InMemoryHolds() : undefined }));
-      if (end < this.minEnd) this.minEnd = end;
-      if (end < this.minHold) this.minHold = end;
+    if (end < this.minEnd) this.minEnd = end;
+    const state = this.state;
+    const buffer = state.state(key, window, this.buffer);
+    if (this.endOfWindowStamps) {
+      if (buffer.isEmpty()) state.state(key, window, this.holdTag).add(end);
+    } else if (timestamp >= this.outputWatermark) {
+      // Beam's element hold: only a record not behind the output watermark may hold it (and stamp the output).
+      state.state(key, window, this.holdTag).add(timestamp < end ? timestamp : end);
+    } else {
+      state.state(key, window, this.endHoldTag).add(end);
     }
-    // Beam's element hold: only a record not behind the output watermark may hold it (and stamp the output).
-    const held = !this.endOfWindowStamps && timestamp >= this.outputWatermark;
-    let state = w.keys.get(key);
-    let holdMoved = false;
-    if (!state) {
-      state = { key, values: [], accumulator: undefined, timestamp: held ? timestamp : undefined };
-      w.keys.set(key, state);
-      holdMoved = true;
-    } else if (held && (state.timestamp === undefined || (this.earliest ? timestamp < state.timestamp : timestamp > state.timestamp))) {
-      state.timestamp = timestamp;
-      holdMoved = true;
-    }
-    if (w.keyHolds) {
-      if (holdMoved) this.updateLatestHold(w, state);
-    } else if (held && timestamp < w.hold) {
-      w.hold = timestamp;
-      if (timestamp < this.minHold) this.minHold = timestamp;
-    }
-    const combineFn = this.spec.combineFn;
-    if (!combineFn) {
-      state.values.push(value);
-    } else if (state.accumulator === undefined) {
-      state.accumulator = value;
+    if (!this.spec.combineFn) {
+      (buffer as BagState<unknown>).add(value);
     } else {
       try {
-        state.accumulator = combineFn.mergeAccumulators([state.accumulator, value]);
+        (buffer as CombiningState<unknown, unknown, unknown>).addAccum(value);
       } catch (e) {
         throw userCodeError(this.spec.step, e, { value: kv(key, value) });
       }
@@ -171,23 +133,20 @@ export class GroupAlsoByWindow implements GroupingSide {
     this.updateOutputWatermark();
     if (!(this.minEnd < this.inputWatermark)) return 0;
     let emitted = 0;
-    for (const [id, w] of this.windows) {
-      if (!(w.window.maxTimestamp() < this.inputWatermark)) continue;
-      this.windows.delete(id);
-      this.windowHolds?.set(w, undefined);
-      const states = [...w.keys.values()];
-      if (this.spec.random) shuffle(states, this.spec.random);
-      for (const s of states) {
-        out.receive(this.output(s), this.outputTimestamp(w.window, s), w.window, ON_TIME_AND_ONLY_FIRING);
+    for (const ns of this.state.namespaces()) {
+      const window = ns as BoundedWindow;
+      const end = window.maxTimestamp();
+      if (!(end < this.inputWatermark)) continue;
+      const keys = this.state.keysIn(window);
+      if (this.spec.random) shuffle(keys, this.spec.random);
+      for (const key of keys) {
+        const held = this.state.state(key, window, this.holdTag).read();
+        out.receive(this.output(key, window), held ?? end, window, ON_TIME_AND_ONLY_FIRING);
         emitted++;
       }
+      this.state.clearNamespace(window);
     }
-    this.minEnd = TIMESTAMP_MAX_VALUE;
-    this.minHold = TIMESTAMP_MAX_VALUE;
-    for (const w of this.windows.values()) {
-      if (w.window.maxTimestamp() < this.minEnd) this.minEnd = w.window.maxTimestamp();
-      if (w.hold < this.minHold) this.minHold = w.hold;
-    }
+    this.recomputeMinEnd();
     this.updateOutputWatermark();
     return emitted;
   }
@@ -212,35 +171,32 @@ export class GroupAlsoByWindow implements GroupingSide {
    * EARLIEST at the earliest held record; LATEST at the earliest among the keys' latest held records.
    */
   hold(): Instant {
-    return this.windowHolds ? this.windowHolds.min() : this.minHold;
+    return this.state.minimumHold();
   }
 
   /** Whether any window still holds data. */
   get hasPending(): boolean {
-    return this.windows.size > 0;
+    return !this.state.isEmpty;
   }
 
   snapshot(): FastSnapshot {
-    const windowFn = this.spec.windowing.windowFn;
     return {
       kind: "GroupAlsoByWindow",
-      version: 1,
+      version: 2,
       inputWatermark: this.inputWatermark,
       outputWatermark: this.outputWatermark,
       droppedLate: this.droppedLate,
-      windows: [...this.windows.values()].map((w) => [
-        encodeWindowData(w.window, windowFn),
-        w.hold,
-        [...w.keys.values()].map((s): [unknown, unknown[], unknown, Instant | null] => [s.key, s.values, s.accumulator, s.timestamp ?? null]),
-      ]),
+      state: this.state.snapshot(),
     };
   }
 
-  /** LATEST: a key's hold (its latest held record, else the window's end) moved; so may the window's. */
-  private updateLatestHold(w: WindowState, state: KeyState): void {
-    w.keyHolds!.set(state, state.timestamp ?? w.window.maxTimestamp());
-    w.hold = w.keyHolds!.min();
-    this.windowHolds!.set(w, w.hold);
+  private recomputeMinEnd(): void {
+    let minEnd = TIMESTAMP_MAX_VALUE;
+    for (const ns of this.state.namespaces()) {
+      const end = (ns as BoundedWindow).maxTimestamp();
+      if (end < minEnd) minEnd = end;
+    }
+    this.minEnd = minEnd;
   }
 
   private updateOutputWatermark(): void {
@@ -248,28 +204,23 @@ export class GroupAlsoByWindow implements GroupingSide {
     if (candidate > this.outputWatermark) this.outputWatermark = candidate;
   }
 
-  private output(s: KeyState): unknown {
-    const combineFn = this.spec.combineFn;
+  /** The group of a key: `KV(key, values)` (the bag, which the caller then owns) or `KV(key, extractOutput(acc))`. */
+  private output(key: unknown, window: BoundedWindow): unknown {
     let value: unknown;
-    if (combineFn) {
+    if (this.spec.combineFn) {
+      const cell = this.state.state(key, window, this.buffer as CombiningTag<unknown, unknown, unknown>);
       try {
-        value = combineFn.extractOutput(s.accumulator);
+        value = cell.read();
       } catch (e) {
-        throw userCodeError(this.spec.step, e, { value: kv(s.key, s.accumulator) });
+        throw userCodeError(this.spec.step, e, { value: kv(key, cell.readAccum()) });
       }
     } else {
-      if (this.spec.random) shuffle(s.values, this.spec.random);
-      value = s.values;
+      const values = this.state.state(key, window, this.buffer as BagTag<unknown>).read() as unknown[];
+      if (this.spec.random) shuffle(values, this.spec.random);
+      value = values;
     }
-    const group = kv(s.key, value);
+    const group = kv(key, value);
     return this.spec.freeze ? deepFreeze(group) : group;
-  }
-
-  private outputTimestamp(window: BoundedWindow, s: KeyState): Instant {
-    const end = window.maxTimestamp();
-    if (this.endOfWindowStamps || s.timestamp === undefined) return end;
-    // A custom WindowFn may put an element after its window's end; outputs never leave the window.
-    return s.timestamp > end ? end : s.timestamp;
   }
 }
 

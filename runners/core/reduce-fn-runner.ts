@@ -25,212 +25,158 @@
  */
 import { kv } from "../../sdk/model/kv.js";
 import type { BoundedWindow } from "../../sdk/model/window.js";
-import { paneInfo, type PaneInfo, type PaneTiming } from "../../sdk/model/pane.js";
-import { END_OF_GLOBAL_WINDOW, TIMESTAMP_MIN_VALUE, type Instant } from "../../sdk/model/time.js";
+import type { Instant } from "../../sdk/model/time.js";
+import type { CombineFn } from "../../sdk/model/combine-fn.js";
 import type { WindowFn } from "../../sdk/model/window-fn.js";
 import type { Receiver } from "./receiver.js";
 import { deepFreeze } from "./immutability.js";
 import { userCodeError } from "./user-code-error.js";
 import { shuffle } from "./group-also-by-window.js";
 import type { GroupingSide, GroupingSpec } from "./grouping-side.js";
-import { TriggerRunner } from "./triggers/trigger-runner.js";
-import type { MergeContext, TimeDomain, TriggerState } from "./triggers/trigger-state-machine.js";
-import { InMemoryTimers, type Timers } from "./state/timer-queue.js";
-import { InMemoryHolds, type Holds } from "./state/holds.js";
 import { KeyedMap } from "./key-encoding.js";
+import { TriggerStateMachineRunner } from "./triggers/trigger-runner.js";
+import { InMemoryStateInternals } from "./state/in-memory-state-internals.js";
+import { InMemoryTimerInternals, type TimeDomain, type TimerSnapshot } from "./state/timer-internals.js";
+import type { BagState, CombiningState, StateSnapshot } from "./state/state-internals.js";
+import { StateTags, type BagTag, type CombiningTag, type StateTag } from "./state/state-tags.js";
 import { decodeWindowData, encodeWindowData, type WindowData } from "./state/window-codec.js";
-
-/** A key's windows. Lives while the key has any window state; released with its last window. */
-interface KeyState {
-  readonly key: unknown;
-  /** The key's windows by id: open ones (trigger running) and closed ones (waiting for garbage collection). */
-  readonly windows: Map<string, WindowState>;
-}
-
-/**
- * The state of one key in one window. Created by the first element; released at garbage collection (the input
- * watermark passing end of window + allowed lateness) or when merged into another window.
- */
-interface WindowState {
-  window: BoundedWindow;
-  readonly keyState: KeyState;
-  /**
-   * The buffered values (no combine). Cleared when a pane fires in DISCARDING mode or the trigger finishes;
-   * merging concatenates.
-   */
-  values: unknown[];
-  /** The merged accumulator (lifted combine), valid when `hasAccumulator`. Same lifetime and merging as `values`. */
-  accumulator: unknown;
-  hasAccumulator: boolean;
-  /**
-   * Elements added since the last pane (Beam's `NonEmptyPanes`): an empty pane is emitted only where Beam emits
-   * one. Cleared when a pane fires; merging sums.
-   */
-  nonEmpty: number;
-  /**
-   * The element hold (Beam's `WatermarkHold`): the combined (per timestamp combiner) timestamp of the elements
-   * that arrived in time to hold the output watermark. Released when a pane fires; recomputed when windows merge.
-   */
-  elementHold: Instant | undefined;
-  /**
-   * The garbage-collection hold (Beam's "extra" hold) at end of window + allowed lateness: placed by elements too
-   * late for an element hold (so the late pane is not dropped downstream), after merges, and after a pane under
-   * `closingBehavior: FIRE_ALWAYS` (for the final empty pane). Released when a pane fires.
-   */
-  extraHold: Instant | undefined;
-  /** The last pane emitted (Beam's `PaneInfoTracker`); cleared when the trigger closes or the window merges away. */
-  lastPane: PaneInfo | undefined;
-  /** Trigger state (finished bits and per-node data); see `TriggerState`. */
-  trigger: TriggerState;
-  /** The trigger finished: the window drops new data and waits for garbage collection. */
-  closed: boolean;
-  /** Merged away or garbage collected: entries still referring to it in queues are ignored. */
-  removed: boolean;
-  /** Listed in `dirty`: got elements since the last check whether its trigger should fire. */
-  dirty: boolean;
-}
-
-/** One window of a {@link RunnerSnapshot}. */
-interface WindowSnapshot {
-  readonly w: WindowData;
-  readonly values: unknown[];
-  readonly acc: unknown;
-  readonly hasAcc: boolean;
-  readonly nonEmpty: number;
-  readonly eh: Instant | null;
-  readonly xh: Instant | null;
-  /** `[isFirst, isLast, timing, index, nonSpeculativeIndex]` of the last pane, or null. */
-  readonly pane: [boolean, boolean, PaneTiming, number, number] | null;
-  readonly finished: boolean[];
-  readonly data: unknown[];
-  readonly closed: boolean;
-  readonly dirty: boolean;
-  /** Pending event-time and processing-time timers. */
-  readonly et: Instant[];
-  readonly pt: Instant[];
-}
+import { WatermarkHold } from "./reduce-fn/watermark-hold.js";
+import { PaneInfoTracker } from "./reduce-fn/pane-info-tracker.js";
+import { NonEmptyPanes } from "./reduce-fn/non-empty-panes.js";
+import { MergingActiveWindowSet } from "./reduce-fn/merging-active-window-set.js";
 
 /** Snapshot format of {@link ReduceFnRunner}. */
 interface RunnerSnapshot {
   readonly kind: "ReduceFnRunner";
-  readonly version: 1;
-  readonly inputWatermark: Instant;
-  readonly outputWatermark: Instant;
-  readonly processingTime: Instant;
+  readonly version: 2;
   readonly droppedLate: number;
   readonly droppedClosedWindow: number;
-  readonly keys: [unknown, WindowSnapshot[]][];
+  readonly state: StateSnapshot;
+  /** Timers and clocks (input and output watermark, processing time). */
+  readonly timers: TimerSnapshot;
+  /** Windows that got elements since the last firing check, in order. */
+  readonly dirty: [unknown, WindowData][];
 }
 
-/** The context trigger state machines run in, re-pointed at one window at a time. */
-class WindowContext implements MergeContext {
-  window!: BoundedWindow;
-  state!: TriggerState;
-  ws!: WindowState;
-  merging: readonly TriggerState[] = [];
-
-  constructor(private readonly runner: ReduceFnRunner) {}
-
-  get inputWatermark(): Instant {
-    return this.runner.currentInputWatermark;
-  }
-  get processingTime(): Instant {
-    return this.runner.currentProcessingTime;
-  }
-  get isMerging(): boolean {
-    return this.runner.isMerging;
-  }
-  setTimer(domain: TimeDomain, time: Instant): void {
-    this.runner.setTimer(this.ws, domain, time);
-  }
+/** A (key, window) to look at. */
+interface KeyWindow {
+  readonly key: unknown;
+  readonly window: BoundedWindow;
 }
 
-/** The general grouping driver; see the module documentation. */
+/**
+ * The general grouping driver; see the module documentation. Every per-key piece of state is in one
+ * {@link InMemoryStateInternals} and every timer in one {@link InMemoryTimerInternals}, owned by these parts
+ * (each file documents its state: cells, lifetime, merging):
+ *
+ * | part | file | state |
+ * | --- | --- | --- |
+ * | the buffer (Beam's `SystemReduceFn`) | here | `buffer`: bag of values, or combining cell of accumulators (lifted combine); cleared when a pane fires in DISCARDING mode or the trigger finishes; merging concatenates / merges accumulators |
+ * | {@link NonEmptyPanes} | `reduce-fn/non-empty-panes.ts` | `nonEmpty` count |
+ * | {@link WatermarkHold} | `reduce-fn/watermark-hold.ts` | `elementHold`, `extraHold` |
+ * | {@link PaneInfoTracker} | `reduce-fn/pane-info-tracker.ts` | `pane` |
+ * | {@link TriggerStateMachineRunner} | `triggers/trigger-runner.ts` | `trigger`, `closed`; timers of family `trigger` |
+ * | {@link MergingActiveWindowSet} (merging windows only) | `reduce-fn/merging-active-window-set.ts` | `activeWindows` (key namespace) |
+ * | garbage collection | here | an event-time timer of family `gc` per window at end + allowed lateness |
+ *
+ * Driver-level fields: the drop counters and `dirty`, the windows that got elements since the last firing check
+ * (cleared at every check; snapshotted).
+ */
 export class ReduceFnRunner implements GroupingSide {
-  private readonly triggers: TriggerRunner;
   private readonly windowFn: WindowFn;
   private readonly lateness: number;
   private readonly discarding: boolean;
   private readonly fireEmptyFinal: boolean;
   private readonly fireEmptyOnTime: boolean;
-  /** @internal Whether windows merge (read by trigger contexts). */
-  readonly isMerging: boolean;
-  private readonly keys = new KeyedMap<KeyState>();
-  /** Event-time timers: end-of-window timers from triggers and the garbage-collection timer of every window. */
-  private readonly eventTimers: Timers<WindowState> = new InMemoryTimers();
-  /** Processing-time timers from `AfterProcessingTime` triggers. */
-  private readonly processingTimers: Timers<WindowState> = new InMemoryTimers();
-  private readonly holds: Holds<WindowState> = new InMemoryHolds();
-  /** Windows that got elements since the last firing check, in arrival order. */
-  private dirty: WindowState[] = [];
-  private inputWatermark: Instant = TIMESTAMP_MIN_VALUE;
-  /** The output watermark as the runner computes it: monotone `min(input watermark, hold)`. */
-  private outputWatermark: Instant = TIMESTAMP_MIN_VALUE;
-  private processingTime: Instant = TIMESTAMP_MIN_VALUE;
-  private readonly ctx = new WindowContext(this);
+  private readonly isMerging: boolean;
+  private readonly state: InMemoryStateInternals;
+  private readonly timers: InMemoryTimerInternals;
+  private readonly bufferTag: BagTag<unknown> | CombiningTag<unknown, unknown, unknown>;
+  private readonly triggers: TriggerStateMachineRunner;
+  private readonly holds: WatermarkHold;
+  private readonly panes: PaneInfoTracker;
+  private readonly nonEmpty: NonEmptyPanes;
+  private readonly active: MergingActiveWindowSet | undefined;
+  /** Windows that got elements since the last firing check, in arrival order, and their ids per key. */
+  private dirty: KeyWindow[] = [];
+  private dirtyIds = new KeyedMap<Set<string>>();
   droppedLate = 0;
   droppedClosedWindow = 0;
 
-  constructor(private readonly spec: GroupingSpec) {
+  constructor(
+    private readonly spec: GroupingSpec,
+    restored?: { state: StateSnapshot; timers: TimerSnapshot },
+  ) {
     const w = spec.windowing;
-    this.triggers = new TriggerRunner(w.trigger);
     this.windowFn = w.windowFn;
     this.isMerging = w.windowFn.isMerging === true;
     this.lateness = w.allowedLateness;
     this.discarding = w.accumulationMode === "DISCARDING";
     this.fireEmptyFinal = w.closingBehavior === "FIRE_ALWAYS";
     this.fireEmptyOnTime = w.onTimeBehavior !== "FIRE_IF_NON_EMPTY";
-  }
-
-  /** @internal */
-  get currentInputWatermark(): Instant {
-    return this.inputWatermark;
-  }
-  /** @internal */
-  get currentProcessingTime(): Instant {
-    return this.processingTime;
+    this.bufferTag = spec.combineFn ? StateTags.combining("buffer", spec.combineFn as CombineFn<unknown, unknown, unknown>) : StateTags.bag("buffer");
+    // Tags are objects of the parts, so the parts are made on the stores they then read.
+    const state = new InMemoryStateInternals({ step: spec.step, windowFn: w.windowFn });
+    const timers = restored ? InMemoryTimerInternals.restore(restored.timers, w.windowFn) : new InMemoryTimerInternals(w.windowFn);
+    const parts = (s: InMemoryStateInternals) => ({
+      triggers: new TriggerStateMachineRunner(w.trigger, s, timers, this.isMerging),
+      holds: new WatermarkHold(s, timers, w),
+      panes: new PaneInfoTracker(s, timers),
+      nonEmpty: new NonEmptyPanes(s),
+      active: this.isMerging ? new MergingActiveWindowSet(s, w.windowFn, spec.step) : undefined,
+    });
+    let p = parts(state);
+    let store = state;
+    if (restored) {
+      const tags: StateTag[] = [this.bufferTag, p.nonEmpty.tag, p.panes.tag, ...p.holds.tags, ...p.triggers.tags, ...(p.active ? [p.active.tag] : [])];
+      store = InMemoryStateInternals.restore(restored.state, { step: spec.step, windowFn: w.windowFn, tags });
+      p = parts(store);
+    }
+    this.state = store;
+    this.timers = timers;
+    ({ triggers: this.triggers, holds: this.holds, panes: this.panes, nonEmpty: this.nonEmpty, active: this.active } = p);
   }
 
   add(key: unknown, window: BoundedWindow, timestamp: Instant, value: unknown): void {
     // Beam's LateDataDroppingDoFnRunner: judged on the element's own window, before any merging.
-    if (window.maxTimestamp() + this.lateness < this.inputWatermark) {
+    if (window.maxTimestamp() + this.lateness < this.timers.inputWatermark) {
       this.droppedLate++;
       return;
     }
-    let ks = this.keys.get(key);
-    if (!ks) this.keys.set(key, (ks = { key, windows: new Map() }));
-    const target = this.isMerging ? this.mergeNewWindow(ks, window) : window;
-    let ws = ks.windows.get(target.id);
-    if (ws?.closed) {
+    const target = this.active ? this.active.merge(key, window, (sources, result) => this.mergeWindowStates(key, sources, result)) : window;
+    if (this.triggers.isClosed(key, target)) {
       this.droppedClosedWindow++;
-      if (ks.windows.size === 0) this.keys.delete(key);
       return;
     }
-    if (!ws) ks.windows.set(target.id, (ws = this.newWindowState(ks, target)));
-    ws.nonEmpty++;
-    this.eventTimers.set(ws, this.gcTime(ws.window));
-    this.addHolds(ws, timestamp);
-    this.buffer(ws, value);
-    this.triggers.onElement(this.context(ws), timestamp);
-    if (!ws.dirty) {
-      ws.dirty = true;
-      this.dirty.push(ws);
+    this.active?.add(key, target);
+    // A window with elements in its pane already has its garbage-collection timer (it goes only with the window).
+    if (this.nonEmpty.count(key, target) === 0) this.setGarbageCollectionTimer(key, target);
+    this.nonEmpty.recordElement(key, target);
+    this.holds.addHolds(key, target, timestamp);
+    this.buffer(key, target, value);
+    this.triggers.onElement(key, target, timestamp);
+    let ids = this.dirtyIds.get(key);
+    if (!ids) this.dirtyIds.set(key, (ids = new Set()));
+    if (!ids.has(target.id)) {
+      ids.add(target.id);
+      this.dirty.push({ key, window: target });
     }
   }
 
   advanceInputWatermark(watermark: Instant, out: Receiver): number {
     let emitted = this.fireDirty(out);
-    if (watermark > this.inputWatermark) this.inputWatermark = watermark;
+    const timers = this.timers;
+    timers.advanceInputWatermark(watermark);
     for (;;) {
-      const next = this.eventTimers.next();
-      if (next === undefined || !(next < this.inputWatermark)) break;
+      const next = timers.nextFiringTime("EVENT_TIME");
+      if (next === undefined || !(next < timers.inputWatermark)) break;
       // Timers being fired hold the output watermark (Beam's direct runner counts fired, uncompleted timers in
       // it), so a window firing as the watermark passes its end sees the output watermark not yet past it: the
       // pane is ON_TIME even when the window holds nothing else (e.g. everything went out in an EARLY pane).
       this.updateOutputWatermark(next);
-      const owners = this.eventTimers.popBefore(this.inputWatermark);
-      if (this.spec.random) shuffle(owners, this.spec.random);
-      for (const ws of owners) if (!ws.removed) emitted += this.onEventTimer(ws, out);
+      const due = this.popDue("EVENT_TIME", timers.inputWatermark);
+      if (this.spec.random) shuffle(due, this.spec.random);
+      for (const { key, window } of due) emitted += this.onEventTimer(key, window, out);
     }
     this.updateOutputWatermark();
     return emitted;
@@ -238,15 +184,15 @@ export class ReduceFnRunner implements GroupingSide {
 
   advanceProcessingTime(now: Instant, out: Receiver): number {
     let emitted = this.fireDirty(out);
-    if (now > this.processingTime) this.processingTime = now;
+    this.timers.advanceProcessingTime(now);
     for (;;) {
-      const owners = this.processingTimers.popBefore(this.processingTime);
-      if (owners.length === 0) break;
-      if (this.spec.random) shuffle(owners, this.spec.random);
-      for (const ws of owners) {
+      const due = this.popDue("PROCESSING_TIME", this.timers.processingTime);
+      if (due.length === 0) break;
+      if (this.spec.random) shuffle(due, this.spec.random);
+      for (const { key, window } of due) {
         // Beam: processing-time timers of expired windows are ignored, like late elements; GC is event time's.
-        if (ws.removed || ws.closed || this.isExpired(ws.window)) continue;
-        if (this.shouldFire(ws)) emitted += this.emit(ws, out);
+        if (this.triggers.isClosed(key, window) || this.isExpired(window)) continue;
+        if (this.triggers.shouldFire(key, window)) emitted += this.emit(key, window, out);
       }
     }
     this.updateOutputWatermark();
@@ -254,23 +200,32 @@ export class ReduceFnRunner implements GroupingSide {
   }
 
   nextProcessingTimer(): Instant | undefined {
-    return this.processingTimers.next();
+    return this.timers.nextFiringTime("PROCESSING_TIME");
   }
 
   hold(): Instant {
-    return this.holds.min();
+    return Math.min(this.state.minimumHold(), this.timers.minimumOutputTimestamp());
   }
 
   get hasPending(): boolean {
-    return this.keys.size > 0;
-  }
-
-  /** @internal Sets a trigger's timer for a window. */
-  setTimer(ws: WindowState, domain: TimeDomain, time: Instant): void {
-    (domain === "EVENT_TIME" ? this.eventTimers : this.processingTimers).set(ws, time);
+    return !this.state.isEmpty || !this.timers.isEmpty;
   }
 
   // ---------------------------------------------------------------------------------------------- firing
+
+  /** Removes the timers of `domain` due before `limit`; their windows in timestamp order, each once. */
+  private popDue(domain: TimeDomain, limit: Instant): KeyWindow[] {
+    const due: KeyWindow[] = [];
+    const seen = new KeyedMap<Set<string>>();
+    for (let t = this.timers.popEligible(domain, limit); t !== undefined; t = this.timers.popEligible(domain, limit)) {
+      let ids = seen.get(t.key);
+      if (!ids) seen.set(t.key, (ids = new Set()));
+      if (ids.has(t.namespace.id)) continue;
+      ids.add(t.namespace.id);
+      due.push({ key: t.key, window: t.namespace as BoundedWindow });
+    }
+    return due;
+  }
 
   /** Fires the windows that got elements and whose trigger is now ready. */
   private fireDirty(out: Receiver): number {
@@ -278,10 +233,11 @@ export class ReduceFnRunner implements GroupingSide {
     while (this.dirty.length > 0) {
       const windows = this.dirty;
       this.dirty = [];
+      this.dirtyIds.clear();
       if (this.spec.random) shuffle(windows, this.spec.random);
-      for (const ws of windows) {
-        ws.dirty = false;
-        if (!ws.removed && !ws.closed && this.shouldFire(ws)) emitted += this.emit(ws, out);
+      for (const { key, window } of windows) {
+        if (this.active && !this.active.isActive(key, window)) continue; // merged away or closed
+        if (!this.triggers.isClosed(key, window) && this.triggers.shouldFire(key, window)) emitted += this.emit(key, window, out);
       }
     }
     return emitted;
@@ -292,35 +248,30 @@ export class ReduceFnRunner implements GroupingSide {
    * (Beam's `WindowActivation`), so a watermark jump past both its end and its garbage collection time emits one
    * final ON_TIME pane rather than two.
    */
-  private onEventTimer(ws: WindowState, out: Receiver): number {
-    if (this.inputWatermark > this.gcTime(ws.window)) {
+  private onEventTimer(key: unknown, window: BoundedWindow, out: Receiver): number {
+    const closed = this.triggers.isClosed(key, window);
+    if (this.timers.inputWatermark > this.holds.gcTime(window)) {
       // The final pane: ON_TIME if the watermark passed the end of the window in this same step and no ON_TIME
       // pane fired yet (describePane decides), else LATE.
-      const emitted = ws.closed ? 0 : this.onTrigger(ws, true, out);
-      this.removeWindow(ws);
+      const emitted = closed ? 0 : this.onTrigger(key, window, true, out);
+      this.removeWindow(key, window);
       return emitted;
     }
-    return !ws.closed && this.shouldFire(ws) ? this.emit(ws, out) : 0;
-  }
-
-  private shouldFire(ws: WindowState): boolean {
-    return this.triggers.shouldFire(this.context(ws));
+    return !closed && this.triggers.shouldFire(key, window) ? this.emit(key, window, out) : 0;
   }
 
   /** The trigger fired: tell it, emit the pane, discard what the mode says, close the window if it finished. */
-  private emit(ws: WindowState, out: Receiver): number {
-    const ctx = this.context(ws);
-    this.triggers.onFire(ctx);
-    const isFinished = this.triggers.isClosed(ws.trigger);
-    const emitted = this.onTrigger(ws, isFinished, out);
-    ws.nonEmpty = 0;
-    if (isFinished || this.discarding) this.clearBuffer(ws);
+  private emit(key: unknown, window: BoundedWindow, out: Receiver): number {
+    const isFinished = this.triggers.onFire(key, window);
+    const emitted = this.onTrigger(key, window, isFinished, out);
+    this.nonEmpty.clearPane(key, window);
+    if (isFinished || this.discarding) this.state.state(key, window, this.bufferTag).clear();
     if (isFinished) {
-      this.triggers.clearState(this.context(ws));
-      ws.lastPane = undefined;
-      ws.closed = true;
+      this.triggers.close(key, window);
+      this.panes.clear(key, window);
+      this.active?.remove(key, window);
       // Its processing-time timers could only fire and be ignored now.
-      this.processingTimers.deleteAll(ws);
+      this.timers.deleteTimers(key, window, "PROCESSING_TIME");
     }
     return emitted;
   }
@@ -330,75 +281,46 @@ export class ReduceFnRunner implements GroupingSide {
    * output timestamp and the `PaneInfo`, and skips empty panes unless they are the ON_TIME pane (on-time
    * behaviour `FIRE_ALWAYS`) or the final one (closing behaviour `FIRE_ALWAYS`).
    */
-  private onTrigger(ws: WindowState, isFinished: boolean, out: Receiver): number {
-    // WatermarkHold.extractAndRelease: the output timestamp is the earliest hold, or the end of the window when
-    // there is none or it is the garbage-collection hold.
-    const end = ws.window.maxTimestamp();
-    let timestamp = minDefined(ws.elementHold, ws.extraHold);
-    if (timestamp === undefined || timestamp > end) timestamp = end;
-    ws.elementHold = undefined;
-    ws.extraHold = undefined;
-    if (!isFinished) this.addGarbageCollectionHold(ws, true);
-    this.updateHold(ws);
-
-    const isEmpty = ws.nonEmpty === 0;
+  private onTrigger(key: unknown, window: BoundedWindow, isFinished: boolean, out: Receiver): number {
+    const timestamp = this.holds.extractAndRelease(key, window, isFinished);
+    const isEmpty = this.nonEmpty.count(key, window) === 0;
     if (isEmpty && !this.fireEmptyFinal && !this.fireEmptyOnTime) return 0;
-    const pane = this.describePane(ws, isFinished);
+    const pane = this.panes.describePane(key, window, isFinished);
     const emit = !isEmpty || (pane.timing === "ON_TIME" && this.fireEmptyOnTime) || (isFinished && this.fireEmptyFinal);
     if (!emit) return 0;
-    if (!isFinished) ws.lastPane = pane;
+    if (!isFinished) this.panes.storeCurrentPane(key, window, pane);
     const keep = !isFinished && !this.discarding;
-    out.receive(this.output(ws, keep), timestamp, ws.window, pane);
+    out.receive(this.output(key, window, keep), timestamp, window, pane);
     return 1;
   }
 
-  /** Beam's `PaneInfoTracker.describePane`. */
-  private describePane(ws: WindowState, isLast: boolean): PaneInfo {
-    const prev = ws.lastPane;
-    const isFirst = prev === undefined;
-    const index = isFirst ? 0 : prev.index + 1;
-    let nonSpeculativeIndex = isFirst ? 0 : prev.nonSpeculativeIndex + 1;
-    const end = ws.window.maxTimestamp();
-    // No timestamp in the window can be on time downstream any more: the output watermark passed its end.
-    const isLateForOutput = end < this.outputWatermark;
-    // Once a non-EARLY pane fired, every later pane is LATE, whatever the watermark says.
-    const onlyEarlySoFar = prev === undefined || prev.timing === "EARLY";
-    const isEarlyForInput = !(this.inputWatermark > end);
-    let timing: PaneTiming;
-    if (isLateForOutput || !onlyEarlySoFar) {
-      timing = "LATE";
-    } else if (isEarlyForInput) {
-      timing = "EARLY";
-      nonSpeculativeIndex = -1;
-    } else {
-      timing = "ON_TIME";
-    }
-    return paneInfo({ isFirst, isLast, timing, index, nonSpeculativeIndex });
-  }
-
   /** The emitted `KV<key, values | output>`; `keep`: the buffer stays for later panes, so hand out a copy. */
-  private output(ws: WindowState, keep: boolean): unknown {
-    const key = ws.keyState.key;
+  private output(key: unknown, window: BoundedWindow, keep: boolean): unknown {
     const combineFn = this.spec.combineFn;
     let value: unknown;
+    let accumulator: unknown;
     if (combineFn) {
+      const cell = this.state.state(key, window, this.bufferTag as CombiningTag<unknown, unknown, unknown>);
+      accumulator = cell.readAccum();
       try {
-        const acc = ws.hasAccumulator ? ws.accumulator : combineFn.createAccumulator();
-        value = combineFn.extractOutput(acc);
+        value = cell.read();
       } catch (e) {
-        throw userCodeError(this.spec.step, e, { value: kv(key, ws.accumulator) });
+        throw userCodeError(this.spec.step, e, { value: kv(key, accumulator) });
       }
     } else {
-      const values = keep ? ws.values.slice() : ws.values;
-      if (this.spec.random) shuffle(values, this.spec.random);
-      value = values;
+      // Not kept: the buffer is cleared after this pane, so the values can go out as they are.
+      const values = this.state.state(key, window, this.bufferTag as BagTag<unknown>).read() as unknown[];
+      value = keep ? values.slice() : values;
+      if (this.spec.random) shuffle(value as unknown[], this.spec.random);
     }
     const group = kv(key, value);
     if (!this.spec.freeze) return group;
     deepFreeze(group);
-    if (keep && combineFn && ws.hasAccumulator && isFrozenObject(ws.accumulator)) {
+    if (keep && combineFn && accumulator !== undefined && isFrozenObject(accumulator)) {
       // extractOutput returned (part of) the accumulator and it was frozen with the output: continue from a copy.
-      ws.accumulator = this.thawedAccumulator(ws.accumulator);
+      const cell = this.state.state(key, window, this.bufferTag as CombiningTag<unknown, unknown, unknown>);
+      cell.clear();
+      cell.addAccum(this.thawedAccumulator(accumulator));
     }
     return group;
   }
@@ -415,296 +337,101 @@ export class ReduceFnRunner implements GroupingSide {
 
   // ---------------------------------------------------------------------------------------------- state
 
-  private newWindowState(keyState: KeyState, window: BoundedWindow): WindowState {
-    return {
-      window,
-      keyState,
-      values: [],
-      accumulator: undefined,
-      hasAccumulator: false,
-      nonEmpty: 0,
-      elementHold: undefined,
-      extraHold: undefined,
-      lastPane: undefined,
-      trigger: this.triggers.newState(),
-      closed: false,
-      removed: false,
-      dirty: false,
-    };
-  }
-
-  private buffer(ws: WindowState, value: unknown): void {
-    const combineFn = this.spec.combineFn;
-    if (!combineFn) {
-      ws.values.push(value);
-    } else if (!ws.hasAccumulator) {
-      ws.accumulator = value;
-      ws.hasAccumulator = true;
-    } else {
-      try {
-        ws.accumulator = combineFn.mergeAccumulators([ws.accumulator, value]);
-      } catch (e) {
-        throw userCodeError(this.spec.step, e, { value: kv(ws.keyState.key, value) });
-      }
+  private buffer(key: unknown, window: BoundedWindow, value: unknown): void {
+    if (!this.spec.combineFn) {
+      (this.state.state(key, window, this.bufferTag) as BagState<unknown>).add(value);
+      return;
+    }
+    try {
+      (this.state.state(key, window, this.bufferTag) as CombiningState<unknown, unknown, unknown>).addAccum(value);
+    } catch (e) {
+      throw userCodeError(this.spec.step, e, { value: kv(key, value) });
     }
   }
 
-  private clearBuffer(ws: WindowState): void {
-    ws.values = [];
-    ws.accumulator = undefined;
-    ws.hasAccumulator = false;
+  /** The window's garbage-collection timer, at end + allowed lateness (setting it again is a no-op). */
+  private setGarbageCollectionTimer(key: unknown, window: BoundedWindow): void {
+    this.timers.setTimer(key, window, "gc", "", "EVENT_TIME", this.holds.gcTime(window));
   }
 
-  /** Garbage collection: releases everything of the window (Beam's `clearAllState`), and the key with its last window. */
-  private removeWindow(ws: WindowState): void {
-    ws.removed = true;
-    const ks = ws.keyState;
-    if (ks.windows.get(ws.window.id) === ws) ks.windows.delete(ws.window.id);
-    if (ks.windows.size === 0) this.keys.delete(ks.key);
-    this.eventTimers.deleteAll(ws);
-    this.processingTimers.deleteAll(ws);
-    this.holds.set(ws, undefined);
-  }
-
-  /** Points the shared trigger context at a window. */
-  private context(ws: WindowState, merging: readonly TriggerState[] = []): WindowContext {
-    const c = this.ctx;
-    c.ws = ws;
-    c.window = ws.window;
-    c.state = ws.trigger;
-    c.merging = merging;
-    return c;
-  }
-
-  // ---------------------------------------------------------------------------------------------- holds
-
-  /**
-   * Beam's `WatermarkHold.addHolds`: an element holds the output watermark at its (combined) timestamp if it can
-   * (it is not behind the output watermark and its window has not ended); otherwise the window gets a
-   * garbage-collection hold, so its late pane is not dropped downstream.
-   */
-  private addHolds(ws: WindowState, timestamp: Instant): void {
-    if (!this.addElementHold(ws, timestamp)) this.addGarbageCollectionHold(ws, false);
-    this.updateHold(ws);
-  }
-
-  private addElementHold(ws: WindowState, timestamp: Instant): boolean {
-    const combiner = this.spec.windowing.timestampCombiner;
-    const end = ws.window.maxTimestamp();
-    const hold = combiner === "END_OF_WINDOW" ? end : timestamp;
-    if (hold < this.outputWatermark || end < this.inputWatermark) return false;
-    if (ws.elementHold === undefined) ws.elementHold = hold;
-    else if (combiner === "LATEST") ws.elementHold = Math.max(ws.elementHold, hold);
-    else ws.elementHold = Math.min(ws.elementHold, hold);
-    return true;
-  }
-
-  private addGarbageCollectionHold(ws: WindowState, paneIsEmpty: boolean): void {
-    const gc = this.gcTime(ws.window);
-    if (gc < this.inputWatermark) return;
-    if (paneIsEmpty && !this.fireEmptyFinal) return;
-    ws.extraHold = ws.extraHold === undefined ? gc : Math.min(ws.extraHold, gc);
-  }
-
-  private updateHold(ws: WindowState): void {
-    this.holds.set(ws, minDefined(ws.elementHold, ws.extraHold));
+  /** Garbage collection (Beam's `clearAllState`): everything of the window goes, and the key with its last window. */
+  private removeWindow(key: unknown, window: BoundedWindow): void {
+    this.state.clear(key, window);
+    this.timers.deleteTimers(key, window);
+    this.active?.remove(key, window);
   }
 
   /** Moves the output watermark to `min(input watermark, holds, timers in progress)` if that is later. */
-  private updateOutputWatermark(firingTimer: Instant = this.inputWatermark): void {
-    const candidate = Math.min(this.inputWatermark, this.holds.min(), firingTimer);
-    if (candidate > this.outputWatermark) this.outputWatermark = candidate;
-  }
-
-  /** End of window plus allowed lateness, capped at the end of the global window (Beam's `LateDataUtils`). */
-  private gcTime(window: BoundedWindow): Instant {
-    const end = window.maxTimestamp();
-    return END_OF_GLOBAL_WINDOW - this.lateness < end ? END_OF_GLOBAL_WINDOW : end + this.lateness;
+  private updateOutputWatermark(firingTimer: Instant = this.timers.inputWatermark): void {
+    this.timers.advanceOutputWatermark(Math.min(this.timers.inputWatermark, this.hold(), firingTimer));
   }
 
   private isExpired(window: BoundedWindow): boolean {
-    return this.inputWatermark > window.maxTimestamp() + this.lateness;
+    return this.timers.inputWatermark > window.maxTimestamp() + this.lateness;
   }
 
   // ---------------------------------------------------------------------------------------------- merging
 
   /**
-   * Merges a new element's window with the key's open windows (Beam's `MergingActiveWindowSet.merge` and
-   * `ReduceFnRunner.OnMergeCallback`); returns the window the element goes to. Closed windows do not take part:
-   * an element whose window overlaps a closed session starts a new one, unless its window is the closed one itself.
+   * Merges the states of open windows `sources` into `result` (which may be one of them; Beam's
+   * `ReduceFnRunner.OnMergeCallback`); returns whether `result` is open afterwards.
    */
-  private mergeNewWindow(ks: KeyState, window: BoundedWindow): BoundedWindow {
-    const existing = ks.windows.get(window.id);
-    if (existing && !existing.closed) return window; // already open: nothing new to merge
-    const open = [...ks.windows.values()].filter((ws) => !ws.closed);
-    if (open.length === 0) return window;
-    let merges;
+  private mergeWindowStates(key: unknown, sources: BoundedWindow[], result: BoundedWindow): boolean {
+    if (this.triggers.isClosed(key, result)) {
+      // Beam merges them into the closed window's namespace, where the data is never emitted: dropped.
+      for (const s of sources) {
+        this.droppedClosedWindow += this.nonEmpty.count(key, s);
+        this.removeWindow(key, s);
+      }
+      return false;
+    }
+    const wasOpen = this.active!.isActive(key, result);
+    if (wasOpen && !sources.some((s) => s.id === result.id)) sources.push(result);
+    const mergingTriggers = this.triggers.statesOf(key, sources);
+    // Reduce state: concatenate bags, merge accumulators; sum the pane counts.
     try {
-      merges = this.windowFn.mergeWindows!([...open.map((ws) => ws.window), window]);
+      this.state.merge(key, sources, result, [this.bufferTag, this.nonEmpty.tag]);
     } catch (e) {
       throw userCodeError(this.spec.step, e);
     }
-    const byId = new Map(open.map((ws) => [ws.window.id, ws]));
-    let target = window;
-    const seen = new Set<string>();
-    for (const m of merges) {
-      const ids = new Set(m.merged.map((w) => w.id));
-      if (ids.size < 2) continue;
-      for (const id of ids) {
-        if (seen.has(id) || (!byId.has(id) && id !== window.id)) {
-          throw new Error(`${this.spec.step}: ${this.windowFn.description}.mergeWindows returned window ${id} that it was not given, or in two merges`);
-        }
-        seen.add(id);
-      }
-      if (ids.has(window.id)) target = m.result;
-      this.mergeWindowStates(ks, [...ids].flatMap((id) => byId.get(id) ?? []), m.result);
-    }
-    return target;
-  }
-
-  /** Merges the states of open windows into `result` (which may be one of them). */
-  private mergeWindowStates(ks: KeyState, sources: WindowState[], result: BoundedWindow): void {
-    const existing = ks.windows.get(result.id);
-    if (existing?.closed) {
-      // Beam merges them into the closed window's namespace, where the data is never emitted: dropped.
-      for (const s of sources) {
-        this.droppedClosedWindow += s.nonEmpty;
-        this.removeWindow(s);
-      }
-      return;
-    }
-    if (existing && !sources.includes(existing)) sources.push(existing);
-    const target = existing ?? this.newWindowState(ks, result);
-    const mergingTriggers = sources.map((s) => s.trigger);
-    const combineFn = this.spec.combineFn;
-
-    // Reduce state: concatenate bags, merge accumulators.
-    for (const s of sources) {
-      if (s === target) continue;
-      if (!combineFn) {
-        for (const v of s.values) target.values.push(v);
-      } else if (s.hasAccumulator) {
-        if (!target.hasAccumulator) {
-          target.accumulator = s.accumulator;
-          target.hasAccumulator = true;
-        } else {
-          try {
-            target.accumulator = combineFn.mergeAccumulators([target.accumulator, s.accumulator]);
-          } catch (e) {
-            throw userCodeError(this.spec.step, e);
-          }
-        }
-      }
-    }
-    target.nonEmpty = sources.reduce((n, s) => n + s.nonEmpty, 0);
-
-    // Holds (WatermarkHold.onMerge): END_OF_WINDOW re-derives the hold from the merged window; EARLIEST/LATEST
-    // combine the element holds. Every merge then places a garbage-collection hold.
-    const elementHolds = sources.flatMap((s) => (s.elementHold === undefined ? [] : [s.elementHold]));
-    target.elementHold = undefined;
-    target.extraHold = undefined;
-    target.window = result;
-    if (this.spec.windowing.timestampCombiner === "END_OF_WINDOW") {
-      this.addElementHold(target, TIMESTAMP_MIN_VALUE);
-    } else if (elementHolds.length > 0) {
-      target.elementHold = this.spec.windowing.timestampCombiner === "LATEST" ? Math.max(...elementHolds) : Math.min(...elementHolds);
-    }
-    this.addGarbageCollectionHold(target, false);
-
-    // Trigger state: the result starts from its own state (if it was open) and each node merges the rest.
-    target.trigger = existing ? this.triggers.copyState(existing.trigger) : this.triggers.newState();
-    this.triggers.onMerge(this.context(target, mergingTriggers));
-
+    this.holds.onMerge(key, sources, result);
+    this.triggers.onMerge(key, result, wasOpen, mergingTriggers);
+    this.setGarbageCollectionTimer(key, result);
     // Merged-away windows: their timers and pane history go; the merged window keeps its own.
-    ks.windows.set(result.id, target);
-    for (const s of sources) if (s !== target) this.removeWindow(s);
-    this.updateHold(target);
+    for (const s of sources) if (s.id !== result.id) this.removeWindow(key, s);
+    return true;
   }
 
   // ---------------------------------------------------------------------------------------------- snapshots
 
   snapshot(): RunnerSnapshot {
-    const keys: [unknown, WindowSnapshot[]][] = [];
-    for (const ks of this.keys.values()) {
-      keys.push([
-        ks.key,
-        [...ks.windows.values()].map((ws) => ({
-          w: encodeWindowData(ws.window, this.windowFn),
-          values: ws.values,
-          acc: ws.hasAccumulator ? ws.accumulator : null,
-          hasAcc: ws.hasAccumulator,
-          nonEmpty: ws.nonEmpty,
-          eh: ws.elementHold ?? null,
-          xh: ws.extraHold ?? null,
-          pane: ws.lastPane ? [ws.lastPane.isFirst, ws.lastPane.isLast, ws.lastPane.timing, ws.lastPane.index, ws.lastPane.nonSpeculativeIndex] : null,
-          finished: [...ws.trigger.finished],
-          data: [...ws.trigger.data],
-          closed: ws.closed,
-          dirty: ws.dirty,
-          et: this.eventTimers.timesOf(ws),
-          pt: this.processingTimers.timesOf(ws),
-        })),
-      ]);
-    }
     return {
       kind: "ReduceFnRunner",
-      version: 1,
-      inputWatermark: this.inputWatermark,
-      outputWatermark: this.outputWatermark,
-      processingTime: this.processingTime,
+      version: 2,
       droppedLate: this.droppedLate,
       droppedClosedWindow: this.droppedClosedWindow,
-      keys,
+      state: this.state.snapshot(),
+      timers: this.timers.snapshot(),
+      dirty: this.dirty.map(({ key, window }) => [key, encodeWindowData(window, this.windowFn)]),
     };
   }
 
   /** Rebuilds a driver from {@link ReduceFnRunner.snapshot}. */
   static restore(spec: GroupingSpec, snapshot: unknown): ReduceFnRunner {
     const s = snapshot as RunnerSnapshot;
-    if (s?.kind !== "ReduceFnRunner" || s.version !== 1) throw new Error(`internal: not a ReduceFnRunner snapshot for ${spec.step}`);
-    const r = new ReduceFnRunner(spec);
-    r.inputWatermark = s.inputWatermark;
-    r.outputWatermark = s.outputWatermark;
-    r.processingTime = s.processingTime;
+    if (s?.kind !== "ReduceFnRunner" || s.version !== 2) throw new Error(`internal: not a ReduceFnRunner snapshot for ${spec.step}`);
+    const r = new ReduceFnRunner(spec, { state: s.state, timers: s.timers });
     r.droppedLate = s.droppedLate;
     r.droppedClosedWindow = s.droppedClosedWindow;
-    for (const [key, windows] of s.keys) {
-      const ks: KeyState = { key, windows: new Map() };
-      r.keys.set(key, ks);
-      for (const w of windows) {
-        const window = decodeWindowData(w.w, r.windowFn);
-        const ws: WindowState = {
-          window,
-          keyState: ks,
-          values: w.values ?? [],
-          accumulator: w.hasAcc ? w.acc : undefined,
-          hasAccumulator: w.hasAcc,
-          nonEmpty: w.nonEmpty,
-          elementHold: w.eh ?? undefined,
-          extraHold: w.xh ?? undefined,
-          lastPane: w.pane
-            ? paneInfo({ isFirst: w.pane[0], isLast: w.pane[1], timing: w.pane[2], index: w.pane[3], nonSpeculativeIndex: w.pane[4] })
-            : undefined,
-          trigger: r.triggers.copyState({ finished: w.finished, data: w.data }),
-          closed: w.closed,
-          removed: false,
-          dirty: w.dirty,
-        };
-        ks.windows.set(window.id, ws);
-        for (const t of w.et) r.eventTimers.set(ws, t);
-        for (const t of w.pt) r.processingTimers.set(ws, t);
-        r.updateHold(ws);
-        if (ws.dirty) r.dirty.push(ws);
-      }
+    for (const [key, w] of s.dirty) {
+      const window = decodeWindowData(w, r.windowFn);
+      let ids = r.dirtyIds.get(key);
+      if (!ids) r.dirtyIds.set(key, (ids = new Set()));
+      ids.add(window.id);
+      r.dirty.push({ key, window });
     }
     return r;
   }
-}
-
-function minDefined(a: Instant | undefined, b: Instant | undefined): Instant | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return a < b ? a : b;
 }
 
 function isFrozenObject(v: unknown): boolean {

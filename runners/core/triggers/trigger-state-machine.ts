@@ -19,8 +19,10 @@
 import type { BoundedWindow } from "../../../sdk/model/window.js";
 import type { Instant } from "../../../sdk/model/time.js";
 
+import type { TimeDomain } from "../state/timer-internals.js";
+
 /** The time domain of a timer a trigger sets. */
-export type TimeDomain = "EVENT_TIME" | "PROCESSING_TIME";
+export type { TimeDomain };
 
 /**
  * The trigger state of one key and window, as plain (msgpack-encodable) data.

@@ -200,7 +200,9 @@ describe("the general driver's outputs", () => {
     }
     g.advanceInputWatermark(TIMESTAMP_MAX_VALUE, out);
     expect(g.hasPending).to.equal(false);
-    expect((g.snapshot() as { keys: unknown[] }).keys).to.deep.equal([]);
+    const left = g.snapshot() as { state: { keys: unknown[] }; timers: { timers: unknown[] } };
+    expect(left.state.keys).to.deep.equal([]);
+    expect(left.timers.timers).to.deep.equal([]);
     expect(g.hold()).to.equal(TIMESTAMP_MAX_VALUE);
   });
 

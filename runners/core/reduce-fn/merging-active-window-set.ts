@@ -1,0 +1,96 @@
+/**
+ * Beam's `ActiveWindowSet`: which windows of a key are open, and merging a new window into them.
+ * @module
+ */
+import type { BoundedWindow } from "../../../sdk/model/window.js";
+import type { WindowFn } from "../../../sdk/model/window-fn.js";
+import type { StateInternals } from "../state/state-internals.js";
+import { KEY_NAMESPACE } from "../state/state-namespace.js";
+import { StateTags, type ValueTag } from "../state/state-tags.js";
+import { userCodeError } from "../user-code-error.js";
+import { decodeWindowData, encodeWindowData, type WindowData } from "../state/window-codec.js";
+
+/**
+ * The open windows of each key under a merging WindowFn (Beam's `MergingActiveWindowSet`; Sluice merges state
+ * eagerly, so a window's state always lives in its own namespace and the set is just the open windows).
+ *
+ * State, per key:
+ * - `activeWindows` (value, {@link KEY_NAMESPACE}): the key's open windows (trigger not finished), in the order
+ *   they became open. A window joins with its first element or as a merge result, and leaves when it is merged
+ *   away, when its trigger closes (a closed window no longer merges: an element whose window overlaps it starts
+ *   a new session), or at garbage collection. Lifetime: cleared with the key's last open window.
+ * @example
+ * const active = new MergingActiveWindowSet(state, sessions, "Sessions/GroupByKey");
+ * const target = active.merge(key, window, (sources, result) => true); // the window the element goes to
+ */
+export class MergingActiveWindowSet {
+  readonly tag: ValueTag<BoundedWindow[]>;
+
+  constructor(
+    private readonly state: StateInternals,
+    private readonly windowFn: WindowFn,
+    private readonly step: string,
+  ) {
+    this.tag = StateTags.value<BoundedWindow[]>("activeWindows", {
+      encode: (ws) => ws.map((w) => encodeWindowData(w, windowFn)),
+      decode: (d) => (d as WindowData[]).map((w) => decodeWindowData(w, windowFn)),
+    });
+  }
+
+  windows(key: unknown): readonly BoundedWindow[] {
+    return this.state.state(key, KEY_NAMESPACE, this.tag).read() ?? [];
+  }
+
+  isActive(key: unknown, window: BoundedWindow): boolean {
+    return this.windows(key).some((w) => w.id === window.id);
+  }
+
+  add(key: unknown, window: BoundedWindow): void {
+    const ws = this.windows(key);
+    if (ws.some((w) => w.id === window.id)) return;
+    this.state.state(key, KEY_NAMESPACE, this.tag).write([...ws, window]);
+  }
+
+  remove(key: unknown, window: BoundedWindow): void {
+    const ws = this.windows(key);
+    if (!ws.some((w) => w.id === window.id)) return;
+    const kept = ws.filter((w) => w.id !== window.id);
+    const cell = this.state.state(key, KEY_NAMESPACE, this.tag);
+    if (kept.length === 0) cell.clear();
+    else cell.write(kept);
+  }
+
+  /**
+   * Merges a new element's window with the key's open windows (Beam's `MergingActiveWindowSet.merge`): for each
+   * merge `onMerge(sources, result)` moves the state (sources: the open windows merged; it removes them from the
+   * set and returns whether `result` is open). Returns the window the element goes to.
+   */
+  merge(key: unknown, window: BoundedWindow, onMerge: (sources: BoundedWindow[], result: BoundedWindow) => boolean): BoundedWindow {
+    const open = this.windows(key);
+    if (open.some((w) => w.id === window.id)) return window; // already open: nothing new to merge
+    if (open.length === 0) return window;
+    let merges;
+    try {
+      merges = this.windowFn.mergeWindows!([...open, window]);
+    } catch (e) {
+      throw userCodeError(this.step, e);
+    }
+    const byId = new Map(open.map((w) => [w.id, w]));
+    let target = window;
+    const seen = new Set<string>();
+    for (const m of merges) {
+      const ids = new Set(m.merged.map((w) => w.id));
+      if (ids.size < 2) continue;
+      for (const id of ids) {
+        if (seen.has(id) || (!byId.has(id) && id !== window.id)) {
+          throw new Error(`${this.step}: ${this.windowFn.description}.mergeWindows returned window ${id} that it was not given, or in two merges`);
+        }
+        seen.add(id);
+      }
+      if (ids.has(window.id)) target = m.result;
+      const sources = [...ids].flatMap((id) => byId.get(id) ?? []);
+      if (onMerge(sources, m.result)) this.add(key, m.result);
+    }
+    return target;
+  }
+}

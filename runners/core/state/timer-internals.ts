@@ -1,0 +1,261 @@
+/**
+ * Timers behind one interface (Beam's `TimerInternals`): timers addressed by (key, namespace, family, id,
+ * domain), each with a firing time and an optional output timestamp that holds the output watermark while the
+ * timer is pending; and the clocks the timers are judged by. The grouping drivers set their end-of-window,
+ * trigger and garbage-collection timers here; a user-facing stateful DoFn's event-time and processing-time timers
+ * (with output timestamps and timer families) would sit on the same interface.
+ *
+ * Semantics (Beam's `InMemoryTimerInternals`):
+ * - A timer fires once its domain's clock is strictly after its firing time.
+ * - Setting a timer that exists (same address) replaces it; setting it again with the same times is a no-op.
+ * - Eligible timers come out in firing-time order, ties in the order they were set.
+ * @module
+ */
+import { TIMESTAMP_MIN_VALUE, type Instant } from "../../../sdk/model/time.js";
+import type { WindowFn } from "../../../sdk/model/window-fn.js";
+import { KeyedMap, keyHash } from "../key-encoding.js";
+import { InMemoryHolds } from "./holds.js";
+import { MinHeap } from "./min-heap.js";
+import { decodeNamespace, encodeNamespace, type NamespaceData, type StateNamespace } from "./state-namespace.js";
+import type { KeyGroupSelector } from "./state-internals.js";
+
+/** The time domain of a timer. */
+export type TimeDomain = "EVENT_TIME" | "PROCESSING_TIME";
+
+/** One pending (or just fired) timer. */
+export interface TimerData {
+  readonly key: unknown;
+  readonly namespace: StateNamespace;
+  /** The timer family (Beam's timer family id; `""` for a timer in no family). */
+  readonly family: string;
+  /** The timer's id within its family. */
+  readonly id: string;
+  readonly domain: TimeDomain;
+  /** When it fires: once the domain's clock is after it. */
+  readonly firingTime: Instant;
+  /** While pending, the output watermark may not pass it (`undefined`: the timer holds nothing). */
+  readonly outputTimestamp: Instant | undefined;
+}
+
+/** The timers and clocks of one step for one key group; see the module documentation. */
+export interface TimerInternals {
+  /** Sets (or replaces) the timer at an address. */
+  setTimer(key: unknown, namespace: StateNamespace, family: string, id: string, domain: TimeDomain, firingTime: Instant, outputTimestamp?: Instant): void;
+  /** Deletes one timer (no-op if it is not set). */
+  deleteTimer(key: unknown, namespace: StateNamespace, family: string, id: string, domain: TimeDomain): void;
+  /** Deletes every timer of `key` in `namespace` (of one domain, if given): a window merged away or collected. */
+  deleteTimers(key: unknown, namespace: StateNamespace, domain?: TimeDomain): void;
+  /** The earliest pending firing time in `domain`, or `undefined`. */
+  nextFiringTime(domain: TimeDomain): Instant | undefined;
+  /** Removes and returns the earliest timer of `domain` firing before `limit`, or `undefined`. */
+  popEligible(domain: TimeDomain, limit: Instant): TimerData | undefined;
+  /** The earliest output timestamp of a pending timer, or `TIMESTAMP_MAX_VALUE`. */
+  minimumOutputTimestamp(): Instant;
+  /** Whether no timer is pending. */
+  readonly isEmpty: boolean;
+  /** The input watermark (event time's clock). */
+  readonly inputWatermark: Instant;
+  /** The output watermark as the step computes it (monotone). */
+  readonly outputWatermark: Instant;
+  /** Processing time, as of the last advance. */
+  readonly processingTime: Instant;
+  /** Moves a clock forward (never back). */
+  advanceInputWatermark(t: Instant): void;
+  advanceOutputWatermark(t: Instant): void;
+  advanceProcessingTime(t: Instant): void;
+  /** The timers (of a key group, if given) and the clocks as plain, msgpack-encodable data. */
+  snapshot(select?: KeyGroupSelector): TimerSnapshot;
+}
+
+/** A snapshot of a {@link TimerInternals}. */
+export interface TimerSnapshot {
+  readonly v: 1;
+  /** Input watermark, output watermark, processing time. */
+  readonly clocks: [Instant, Instant, Instant];
+  /** `[key, namespace, family, id, domain ("E" | "P"), firingTime, outputTimestamp | null]`, in the order set. */
+  readonly timers: [unknown, NamespaceData, string, string, "E" | "P", Instant, Instant | null][];
+}
+
+class Entry implements TimerData {
+  live = true;
+  constructor(
+    readonly key: unknown,
+    readonly namespace: StateNamespace,
+    readonly family: string,
+    readonly id: string,
+    readonly domain: TimeDomain,
+    readonly firingTime: Instant,
+    readonly outputTimestamp: Instant | undefined,
+    readonly seq: number,
+  ) {}
+}
+
+/**
+ * A namespace's live timers. A window has a handful (end of window, garbage collection, a trigger deadline), so a
+ * small array searched by address beats maps of maps.
+ */
+type NamespaceTimers = Entry[];
+/** A key's timers: per namespace id. */
+type KeyTimers = Map<string, NamespaceTimers>;
+
+function find(nt: NamespaceTimers, family: string, id: string, domain: TimeDomain): number {
+  for (let i = 0; i < nt.length; i++) {
+    const e = nt[i]!;
+    if (e.domain === domain && e.id === id && e.family === family) return i;
+  }
+  return -1;
+}
+
+const NO_KEY = Symbol("none");
+
+const earlier = (a: Entry, b: Entry): boolean => a.firingTime < b.firingTime || (a.firingTime === b.firingTime && a.seq < b.seq);
+
+/**
+ * {@link TimerInternals} in memory: an index of live timers by key and namespace, and a heap per domain whose
+ * entries of deleted or replaced timers are skipped lazily.
+ */
+export class InMemoryTimerInternals implements TimerInternals {
+  /** Invariant: an entry is `live` exactly when it is in `byKey`; every live entry is in its domain's heap. */
+  private readonly byKey = new KeyedMap<KeyTimers>();
+  private readonly heaps = { EVENT_TIME: new MinHeap<Entry>(earlier), PROCESSING_TIME: new MinHeap<Entry>(earlier) };
+  private readonly outputHolds = new InMemoryHolds<Entry>();
+  private seq = 0;
+  private live = 0;
+  /** The last (key, namespace) a timer was set for, and its timers (a one-entry cache; reset when they go). */
+  private lastKey: unknown = NO_KEY;
+  private lastNs: StateNamespace | undefined;
+  private lastTimers: NamespaceTimers | undefined;
+  inputWatermark: Instant = TIMESTAMP_MIN_VALUE;
+  outputWatermark: Instant = TIMESTAMP_MIN_VALUE;
+  processingTime: Instant = TIMESTAMP_MIN_VALUE;
+
+  constructor(private readonly windowFn: WindowFn) {}
+
+  /** Timers and clocks from {@link InMemoryTimerInternals.snapshot}. */
+  static restore(s: TimerSnapshot, windowFn: WindowFn): InMemoryTimerInternals {
+    if (s?.v !== 1) throw new Error("internal: not a timer snapshot");
+    const t = new InMemoryTimerInternals(windowFn);
+    [t.inputWatermark, t.outputWatermark, t.processingTime] = s.clocks;
+    for (const [key, ns, family, id, d, firing, output] of s.timers) {
+      t.setTimer(key, decodeNamespace(ns, windowFn), family, id, d === "E" ? "EVENT_TIME" : "PROCESSING_TIME", firing, output ?? undefined);
+    }
+    return t;
+  }
+
+  setTimer(key: unknown, namespace: StateNamespace, family: string, id: string, domain: TimeDomain, firingTime: Instant, outputTimestamp?: Instant): void {
+    let nt: NamespaceTimers | undefined;
+    if (key === this.lastKey && namespace === this.lastNs) {
+      nt = this.lastTimers!;
+    } else {
+      let kt = this.byKey.get(key);
+      if (!kt) this.byKey.set(key, (kt = new Map()));
+      nt = kt.get(namespace.id);
+      if (!nt) kt.set(namespace.id, (nt = []));
+      this.lastKey = key;
+      this.lastNs = namespace;
+      this.lastTimers = nt;
+    }
+    const i = find(nt, family, id, domain);
+    if (i >= 0 && nt[i]!.firingTime === firingTime && nt[i]!.outputTimestamp === outputTimestamp) return;
+    const e = new Entry(key, namespace, family, id, domain, firingTime, outputTimestamp, this.seq++);
+    if (i >= 0) {
+      this.kill(nt[i]!);
+      nt[i] = e;
+    } else {
+      nt.push(e);
+    }
+    this.live++;
+    this.heaps[domain].push(e);
+    if (outputTimestamp !== undefined) this.outputHolds.set(e, outputTimestamp);
+  }
+
+  deleteTimer(key: unknown, namespace: StateNamespace, family: string, id: string, domain: TimeDomain): void {
+    const nt = this.byKey.get(key)?.get(namespace.id);
+    const i = nt ? find(nt, family, id, domain) : -1;
+    if (i >= 0) this.remove(nt![i]!);
+  }
+
+  deleteTimers(key: unknown, namespace: StateNamespace, domain?: TimeDomain): void {
+    const nt = this.byKey.get(key)?.get(namespace.id);
+    if (!nt) return;
+    for (const e of nt.filter((t) => domain === undefined || t.domain === domain)) this.remove(e);
+  }
+
+  nextFiringTime(domain: TimeDomain): Instant | undefined {
+    return this.top(domain)?.firingTime;
+  }
+
+  popEligible(domain: TimeDomain, limit: Instant): TimerData | undefined {
+    const top = this.top(domain);
+    if (top === undefined || !(top.firingTime < limit)) return undefined;
+    this.remove(top);
+    return top;
+  }
+
+  minimumOutputTimestamp(): Instant {
+    return this.outputHolds.min();
+  }
+
+  get isEmpty(): boolean {
+    return this.live === 0;
+  }
+
+  advanceInputWatermark(t: Instant): void {
+    if (t > this.inputWatermark) this.inputWatermark = t;
+  }
+  advanceOutputWatermark(t: Instant): void {
+    if (t > this.outputWatermark) this.outputWatermark = t;
+  }
+  advanceProcessingTime(t: Instant): void {
+    if (t > this.processingTime) this.processingTime = t;
+  }
+
+  snapshot(select?: KeyGroupSelector): TimerSnapshot {
+    const live: Entry[] = [];
+    for (const kt of this.byKey.values()) {
+      for (const nt of kt.values()) {
+        for (const e of nt) if (!select || keyHash(e.key) % select.keyGroups === select.keyGroup) live.push(e);
+      }
+    }
+    live.sort((a, b) => a.seq - b.seq);
+    return {
+      v: 1,
+      clocks: [this.inputWatermark, this.outputWatermark, this.processingTime],
+      timers: live.map((e) => [e.key, encodeNamespace(e.namespace, this.windowFn), e.family, e.id, e.domain === "EVENT_TIME" ? "E" : "P", e.firingTime, e.outputTimestamp ?? null]),
+    };
+  }
+
+  /** The earliest live entry of a domain (dropping stale ones). */
+  private top(domain: TimeDomain): Entry | undefined {
+    const heap = this.heaps[domain];
+    for (let top = heap.peek(); top !== undefined; top = heap.peek()) {
+      if (top.live) return top;
+      heap.pop();
+    }
+    return undefined;
+  }
+
+  /** Removes a live entry from the index (its heap entry goes stale). */
+  private remove(e: Entry): void {
+    const kt = this.byKey.get(e.key)!;
+    const nt = kt.get(e.namespace.id)!;
+    nt.splice(nt.indexOf(e), 1);
+    if (nt.length === 0) {
+      kt.delete(e.namespace.id);
+      if (this.lastTimers === nt) {
+        this.lastKey = NO_KEY;
+        this.lastNs = undefined;
+        this.lastTimers = undefined;
+      }
+      if (kt.size === 0) this.byKey.delete(e.key);
+    }
+    this.kill(e);
+  }
+
+  /** Marks an entry dead (it was removed from the index, or is being replaced there). */
+  private kill(e: Entry): void {
+    e.live = false;
+    this.live--;
+    if (e.outputTimestamp !== undefined) this.outputHolds.set(e, undefined);
+  }
+}
