@@ -162,8 +162,8 @@ export class Coordinator implements WorkExecutor<BlobRef> {
   }
 
   /**
-   * Runs one work item as a task on the pool: a group task on the worker that owns its key group, any other on
-   * the least loaded worker. Retried while its worker dies (or, if so configured, its user code fails); either
+   * Runs one work item as a task on the pool: a group task on the worker that owns its key group's state, any
+   * other (and a key group without state) on the least loaded worker. Retried while its worker dies (or, if so configured, its user code fails); either
    * failure costs that worker the key groups it held, which are rebuilt from their checkpoints with their next task.
    */
   async runWork(work: Work<BlobRef>): Promise<WorkResult<BlobRef>> {
@@ -175,7 +175,7 @@ export class Coordinator implements WorkExecutor<BlobRef> {
     try {
       for (let attempt = 1; ; attempt++) {
         const task = this.taskFor(work, elements);
-        const slot = work.kind === "group" ? this.owners.owner(work.stage.id, work.partition) : this.leastLoadedSlot();
+        const slot = work.kind === "group" ? this.owners.slotFor(work.stage.id, work.partition, this.leastLoadedSlot()) : this.leastLoadedSlot();
         const envelope: TaskEnvelope = { job: this.spec, task, sideInputs, attempt };
         let result: TaskResult;
         this.slotLoad[slot]!++;

@@ -25,7 +25,9 @@ const CHECKPOINT_INTERVAL_MS = 2000;
 
 /** What the coordinator knows of one key group. */
 interface KeyGroup {
-  readonly owner: number;
+  owner: number;
+  /** Whether the last successful task left state (a key group without any may move to another slot). */
+  hasState: boolean;
   /** Whether the owner holds the state as the last successful task left it. */
   resident: boolean;
   /** The last checkpoint (absent: the state was empty then). */
@@ -52,6 +54,17 @@ export class KeyGroupOwners {
     return this.group(stage, partition).owner;
   }
 
+  /**
+   * The slot to run the key group's next task on: its owner while it has state; a key group without state (new,
+   * or left empty, as every batch key group is after it fires) holds nothing anywhere, so it moves to `idlest`,
+   * the least loaded slot, instead of queueing behind its owner's other work.
+   */
+  slotFor(stage: string, partition: number, idlest: number): number {
+    const g = this.group(stage, partition);
+    if (!g.hasState && g.checkpoint === undefined && g.log.length === 0) g.owner = idlest;
+    return g.owner;
+  }
+
   /** What the owner must rebuild before running the key group's next task (undefined: it holds the state). */
   restoreFor(stage: string, partition: number): KeyGroupRestore | undefined {
     const g = this.group(stage, partition);
@@ -74,6 +87,7 @@ export class KeyGroupOwners {
   succeeded(stage: string, partition: number, task: GroupReplay, hasState: boolean, checkpoint: BlobRef | undefined): void {
     const g = this.group(stage, partition);
     g.resident = true;
+    g.hasState = hasState;
     if (!hasState || checkpoint !== undefined) {
       this.clear(g);
       if (checkpoint !== undefined) {
@@ -112,7 +126,7 @@ export class KeyGroupOwners {
     const key = `${stage}/${partition}`;
     let g = this.groups.get(key);
     if (!g) {
-      g = { owner: ownerSlot(stage, partition, this.slots), resident: true, checkpoint: undefined, checkpointBytes: 0, checkpointAt: Date.now(), log: [], logBytes: 0 };
+      g = { owner: ownerSlot(stage, partition, this.slots), hasState: false, resident: true, checkpoint: undefined, checkpointBytes: 0, checkpointAt: Date.now(), log: [], logBytes: 0 };
       this.groups.set(key, g);
     }
     return g;

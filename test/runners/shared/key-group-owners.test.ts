@@ -46,3 +46,14 @@ describe("KeyGroupOwners", () => {
     expect(owners.wantsCheckpoint("S1", 0, 8 * 2 ** 20)).to.equal(true);
   });
 });
+
+describe("KeyGroupOwners: slots", () => {
+  it("moves a key group without state to the idlest slot, and keeps one with state on its owner", () => {
+    const owners = new KeyGroupOwners(2, () => {});
+    expect(owners.slotFor("S1", 0, 0)).to.equal(0);
+    owners.succeeded("S1", 0, task(1, blob(1)), true, undefined);
+    expect(owners.slotFor("S1", 0, 1), "pinned by its state").to.equal(0);
+    owners.succeeded("S1", 0, task(2, blob(1)), false, undefined);
+    expect(owners.slotFor("S1", 0, 1), "empty again: free to move").to.equal(1);
+  });
+});
