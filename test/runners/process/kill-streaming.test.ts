@@ -1,23 +1,8 @@
 import { expect } from "chai";
 import streamingCount from "./fixtures/streaming-count.js";
 import { seededRandom } from "../../../runners/direct/seeded-random.js";
-import * as processRunner from "../../../runners/process/process-runner.js";
+import { killLater } from "./kill-later.js";
 
-/** Kills one worker process with SIGKILL after `delayMs`, if any is alive then; says whether it did. */
-function killLater(delayMs: number, pick: () => number): Promise<boolean> {
-  return new Promise((resolve) =>
-    setTimeout(() => {
-      const pids = processRunner.lastPool?.pids() ?? [];
-      if (pids.length === 0) return resolve(false);
-      try {
-        process.kill(pids[Math.floor(pick() * pids.length)]!, "SIGKILL");
-        resolve(true);
-      } catch {
-        resolve(false);
-      }
-    }, delayMs),
-  );
-}
 
 describe("process runner: a streaming count with workers killed with SIGKILL", function () {
   this.timeout(120_000);
