@@ -89,7 +89,7 @@ export function decodeWindowData(data: WindowData, windowFn: WindowFn): BoundedW
 
 function subclassError(window: IntervalWindow, windowFn?: WindowFn): Error {
   return new Error(
-    `cannot encode window ${describe(window)}: it is a ${window.constructor.name}, a subclass of IntervalWindow, and the ` +
+    `cannot encode window ${describe(window)} of class ${window.constructor.name}, a subclass of IntervalWindow: the ` +
       `interval window coder would lose its own fields; give ${windowFn ? windowFn.description : "its WindowFn"} a windowCoder for ${window.constructor.name}`,
   );
 }
