@@ -14,7 +14,13 @@ import { GLOBAL_WINDOW, GlobalWindow, IntervalWindow, type BoundedWindow } from 
 import type { WindowCoder, WindowFn } from "./window-fn.js";
 
 /** A window as plain data: 0 for the global window, `[start, end]` for an interval window, `{ c }` for a custom one. */
-export type WindowData = 0 | readonly [number, number] | { readonly c: unknown };
+export type WindowData = 0 | readonly [number, number] | CustomWindowData;
+
+/** A window of a custom class, as its WindowFn's `windowCoder` encoded it. */
+export interface CustomWindowData {
+  /** What the WindowFn's `windowCoder.encode` returned. */
+  readonly c: unknown;
+}
 
 /**
  * The global window's coder: it has one instance, so it encodes as `0`.
