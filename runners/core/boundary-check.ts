@@ -14,6 +14,7 @@ import type { Instant } from "../../sdk/model/time.js";
 import type { BoundedWindow } from "../../sdk/model/window.js";
 import type { WindowFn } from "../../sdk/model/window-fn.js";
 import { encodeWindowData } from "../../sdk/model/window-coder.js";
+import { deepFreeze } from "./immutability.js";
 import { checkEncodable, NotEncodableError, Scan, scanValue, whyNotEncodable } from "./encodability.js";
 import type { ShuffleSpec } from "./execution-plan.js";
 import { BundleBuffer } from "./receiver.js";
@@ -62,7 +63,8 @@ export class CheckingBundleBuffer extends BundleBuffer {
     let checked = value;
     try {
       this.windows.check(window);
-      if (this.coder) checked = roundTrip(this.coder, value);
+      // What the coder gives back is frozen as the original was (the round trip is the direct runner's check).
+      if (this.coder) checked = deepFreeze(roundTrip(this.coder, value));
       else checkEncodable(value, this.pcollection);
     } catch (e) {
       throw userCodeError(this.step, e, { value });
@@ -89,7 +91,7 @@ export function checkingShuffleWriter(writer: ShuffleWriter, shuffle: ShuffleSpe
       try {
         windows.check(window);
         if (coder) {
-          back = roundTrip(coder, element) as { key: unknown; value: unknown };
+          back = deepFreeze(roundTrip(coder, element)) as { key: unknown; value: unknown };
         } else if ((typeof key !== "string" && scanValue(key) === Scan.Refused) || scanValue(value) === Scan.Refused) {
           // The reason's path is the KV's, as the element was written.
           throw new NotEncodableError(whyNotEncodable(kv(key, value)) ?? "a value msgpack cannot encode", what);

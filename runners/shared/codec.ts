@@ -226,15 +226,18 @@ function decodePane(e: EncodedPane): PaneInfo {
  */
 export function encodeBundle(elements: readonly WindowedValue[], codec: ElementCodec = DEFAULT_ELEMENT_CODEC): Uint8Array {
   const flat: unknown[] = new Array(elements.length * 4);
+  const coder = codec.coder;
   let window: BoundedWindow | undefined;
   let encodedWindow: WindowData = 0;
   for (let i = 0; i < elements.length; i++) {
     const e = elements[i]!;
+    const value = e.value;
     if (e.window !== window) {
       window = e.window;
-      encodedWindow = windowData(codec, window, e.value);
+      encodedWindow = windowData(codec, window, value);
     }
-    flat[i * 4] = packedValue(codec, e.value);
+    // Plain data (nearly every element) is packed as it is, after the scan; the rest takes the slow path.
+    flat[i * 4] = coder === undefined && scanValue(value) === Scan.Plain ? value : packedValue(codec, value);
     flat[i * 4 + 1] = e.timestamp;
     flat[i * 4 + 2] = encodedWindow;
     flat[i * 4 + 3] = encodePane(e.pane);
