@@ -145,7 +145,7 @@ export interface ElementCodec {
  */
 export const DEFAULT_ELEMENT_CODEC: ElementCodec = Object.freeze({
   pcollection: "a PCollection",
-  step: "(source)",
+  step: "(a source the coordinator reads)",
   windowFn: new GlobalWindows(),
   coder: undefined,
 });
