@@ -128,8 +128,9 @@ export const customMergingWindowBatch = definePipeline(import.meta, {
 });
 
 /**
- * Streaming: windows that have not fired yet travel in the grouping state's snapshots between group tasks on the
- * parallel runners, then merge with later bids.
+ * Streaming: windows that have not fired yet wait in the grouping state between group tasks (on the parallel
+ * runners resident in the key group's worker, and in its checkpoints, which encode them with the window coder),
+ * then merge with later bids.
  */
 export const customMergingWindowStreaming = definePipeline(import.meta, {
   name: "customMergingWindowStreaming",
