@@ -17,7 +17,6 @@ describe("Coders: window coders, setCoder and what cannot cross", () =>
     symbolInSideInput: {
       expectError: allOf(/step 'MakeTags'/, /an element of MakeTags\.main cannot be encoded: it holds a symbol at \.tag \(Symbol\(t\)\)/),
     },
-    setCoderThroughSpill: { options: { memoryMb: 1 } },
     classInstanceWithoutCoder: {
       expectError: allOf(/step 'MakePoints'/, /an instance of class Point at \.value/, /setCoder/),
     },

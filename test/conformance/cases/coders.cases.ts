@@ -176,7 +176,7 @@ export class Point {
 }
 
 /** Encodes `KV<string, Point>` as JSON text `[key, x, y]`. */
-const keyedPointCoder: Coder<KV<string, Point>> = {
+export const keyedPointCoder: Coder<KV<string, Point>> = {
   name: "KeyedPointJson",
   encode: ({ key, value }) => Buffer.from(JSON.stringify([key, value.x, value.y])),
   decode: (bytes) => {
@@ -280,25 +280,5 @@ export const classInstanceWithoutCoder = definePipeline(import.meta, {
     p.apply(create([1]))
       .map((n) => kv("k", new Point(n, n)), "MakePoints")
       .apply(groupByKey());
-  },
-});
-
-/**
- * Enough Points through a GroupByKey that the process runner, given `--memoryMb 1`, groups them through the
- * spilling grouper: its run files hold the elements as their coder encoded them.
- */
-export const setCoderThroughSpill = definePipeline(import.meta, {
-  name: "setCoderThroughSpill",
-  build(p) {
-    const n = 150_000;
-    const sums = p
-      .apply(create(Array.from({ length: n }, (_, i) => i)))
-      .map((i) => kv(`k${i % 50}`, new Point(i, 1)), "MakePoints")
-      .setCoder(keyedPointCoder)
-      .apply(groupByKey<string, Point>())
-      .map(({ key, value }) => kv(key, value.reduce((s, pt) => s + pt.norm1(), 0)), "SumNorms")
-      .map(({ value }) => value, "Totals");
-    // Every i contributes i + 1: the total of all groups is n(n+1)/2.
-    assertThat(sums).satisfies((totals) => totals.length === 50 && totals.reduce((a, b) => a + b, 0) === (n * (n + 1)) / 2);
   },
 });

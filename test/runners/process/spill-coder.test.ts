@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { setCoderThroughSpill } from "../../conformance/cases/coders.cases.js";
+import setCoderThroughSpill from "./fixtures/coder-spill.js";
 
 describe("process runner: spilling a GroupByKey whose input has its own coder", function () {
   this.timeout(120_000);
