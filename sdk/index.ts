@@ -90,6 +90,7 @@ export {
 } from "./model/time.js";
 export { GlobalWindow, IntervalWindow, GLOBAL_WINDOW, type BoundedWindow } from "./model/window.js";
 export { GlobalWindows, type WindowFn, type WindowMerge, type WindowCoder } from "./model/window-fn.js";
+export { globalWindowCoder, intervalWindowCoder, encodeWindowData, decodeWindowData, type WindowData, type CustomWindowData } from "./model/window-coder.js";
 export { FixedWindows, SlidingWindows, Sessions, InvalidWindows, mergeOverlappingIntervals } from "./model/window-fns.js";
 export {
   GLOBAL_WINDOWING,

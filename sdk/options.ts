@@ -32,7 +32,10 @@ export interface StandardOptions {
   quiet: boolean;
   /** Parallel runners: print per-stage statistics (bundles, elements, bytes shuffled and spilled, retries) at the end. */
   stats: boolean;
-  /** Direct runner: freeze emitted elements so a DoFn that mutates its input or output fails at once. */
+  /**
+   * Direct runner: freeze emitted elements so a DoFn that mutates its input or output fails at once, and check
+   * that elements crossing a boundary (shuffles, bundles, side inputs) encode as on the parallel runners.
+   */
   enforceImmutability: boolean;
   /** Direct runner: shuffle bundle, key and value order with this seed to expose reliance on order. */
   orderSeed: number | undefined;
@@ -101,7 +104,7 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
   enforceImmutability: {
     type: "boolean",
     default: true,
-    describe: "direct runner: freeze emitted elements so mutating them fails at once",
+    describe: "direct runner: freeze emitted elements so mutating them fails at once, and check that elements crossing a boundary encode",
     group: "Direct runner options:",
   },
   orderSeed: {

@@ -101,9 +101,12 @@ export class PCollection<out T> {
   }
 
   /**
-   * Overrides the coder used where elements cross threads, processes or the disk.
+   * Overrides the coder used where elements cross threads, processes or the disk: bundles, side inputs, spill
+   * files, and a GroupByKey's shuffle (where it encodes each whole KV; keys must still be plain data). Needed for
+   * elements msgpack cannot carry, such as instances of your own classes. The direct runner round-trips the
+   * elements through it at the same boundaries.
    * @example
-   * lines.setCoder(utf8Coder);
+   * points.setCoder(keyedPointCoder).apply(groupByKey()); // Point instances, methods intact, after the shuffle
    */
   setCoder(coder: Coder<T>): this {
     this.node.coder = coder as Coder<unknown>;

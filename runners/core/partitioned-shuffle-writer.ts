@@ -11,7 +11,7 @@ import type { TimestampCombiner } from "../../sdk/model/windowing-strategy.js";
 import { keyHash } from "./key-encoding.js";
 import type { ShuffleWriter } from "./shuffle.js";
 
-/** A committed key group's records: flat `[key, window, timestamp, value, ...]`. */
+/** A committed key group's records: flat `[key, window, timestamp, value, ...]` (the element for `wholeElements`). */
 export interface CommittedRecords {
   readonly partition: number;
   readonly records: unknown[];
@@ -34,14 +34,19 @@ export class PartitionedShuffleWriter implements ShuffleWriter {
     private readonly timestampCombiner: TimestampCombiner,
     /** Receives each committed key group. */
     private readonly onCommit: (committed: CommittedRecords) => void,
+    /**
+     * Keep each record's whole KV element in the value slot instead of its value: for a transport that encodes
+     * the GroupByKey input with its own coder (`setCoder`), which encodes whole elements.
+     */
+    private readonly wholeElements = false,
   ) {
     this.buffers = Array.from({ length: partitions }, () => []);
     this.holds = new Array<Instant>(partitions).fill(Infinity);
   }
 
-  write(key: unknown, window: BoundedWindow, timestamp: Instant, value: unknown): void {
+  write(key: unknown, window: BoundedWindow, timestamp: Instant, value: unknown, element?: unknown): void {
     const p = this.partitions === 1 ? 0 : keyHash(key) % this.partitions;
-    this.buffers[p]!.push(key, window, timestamp, value);
+    this.buffers[p]!.push(key, window, timestamp, this.wholeElements ? element : value);
     const hold = this.timestampCombiner === "END_OF_WINDOW" ? window.maxTimestamp() : timestamp;
     if (hold < this.holds[p]!) this.holds[p] = hold;
     // A bundle's outputs only count once it succeeds, so committing some of them early is safe.

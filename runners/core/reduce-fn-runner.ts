@@ -39,7 +39,7 @@ import { InMemoryStateInternals } from "./state/in-memory-state-internals.js";
 import { InMemoryTimerInternals, type TimeDomain, type TimerSnapshot } from "./state/timer-internals.js";
 import type { BagState, CombiningState, StateSnapshot } from "./state/state-internals.js";
 import { StateTags, type BagTag, type CombiningTag, type StateTag } from "./state/state-tags.js";
-import { decodeWindowData, encodeWindowData, type WindowData } from "./state/window-codec.js";
+import { decodeWindowData, encodeWindowData, type WindowData } from "../../sdk/model/window-coder.js";
 import { WatermarkHold } from "./reduce-fn/watermark-hold.js";
 import { PaneInfoTracker } from "./reduce-fn/pane-info-tracker.js";
 import { NonEmptyPanes } from "./reduce-fn/non-empty-panes.js";

@@ -18,7 +18,11 @@ export interface ShuffleRecord {
 
 /** Where a stage writes the records of one shuffle. */
 export interface ShuffleWriter {
-  write(key: unknown, window: BoundedWindow, timestamp: Instant, value: unknown): void;
+  /**
+   * Writes one record. `element` is the whole KV the record was taken from (absent for a lifted combine's
+   * accumulators): a transport encoding with the GroupByKey input's own coder encodes it whole.
+   */
+  write(key: unknown, window: BoundedWindow, timestamp: Instant, value: unknown, element?: unknown): void;
   /** The bundle finished: its records become visible to the grouping side. */
   commit(): void;
 }

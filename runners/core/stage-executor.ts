@@ -14,6 +14,7 @@ import { ShuffleWriteOperator } from "./operators/shuffle-write-operator.js";
 import { PartialCombineOperator } from "./operators/partial-combine-operator.js";
 import type { ShuffleWriter } from "./shuffle.js";
 import type { MetricsRegistry } from "./metrics-container.js";
+import { CheckingBundleBuffer, checkingShuffleWriter } from "./boundary-check.js";
 
 /** What a runner provides to a stage executor. */
 export interface StageEnvironment {
@@ -32,6 +33,12 @@ export interface StageEnvironment {
    * ms; 0 for no limit (`--taskTimeout`, see `liveness.ts`).
    */
   readonly taskTimeoutMs: number;
+  /**
+   * Check that elements leaving the stage (into shuffles, bundles and side inputs) would encode, with the same
+   * rules and messages as the parallel runners' codec (`boundary-check.ts`). Default: `freeze` (the direct
+   * runner's model checks); a transport that encodes them anyway does not need it.
+   */
+  readonly checkEncodability?: boolean;
 }
 
 export class StageExecutor {
@@ -66,11 +73,12 @@ export class StageExecutor {
       }
       for (const pc of t.inputs) this.sourceOf(pc).addTarget(receiver);
     }
+    const check = env.checkEncodability ?? env.freeze;
     for (const pc of stage.produces) {
       const routing = env.plan.routing.get(pc)!;
       const output = this.outputs.get(pc)!;
       for (const shuffle of routing.shuffles) {
-        const writer = env.shuffleWriter(shuffle);
+        const writer = check ? checkingShuffleWriter(env.shuffleWriter(shuffle), shuffle, env.graph) : env.shuffleWriter(shuffle);
         const op = shuffle.combineFn
           ? new PartialCombineOperator(shuffle.step, shuffle.combineFn, shuffle.windowing.timestampCombiner, writer)
           : new ShuffleWriteOperator(shuffle.gbk.fullName, writer);
@@ -78,7 +86,7 @@ export class StageExecutor {
         output.addTarget(op);
       }
       if (routing.collectionConsumers.length > 0 || routing.isSideInput) {
-        const buffer = new BundleBuffer();
+        const buffer = check ? new CheckingBundleBuffer(env.graph, pc) : new BundleBuffer();
         this.buffers.set(pc, buffer);
         output.addTarget(buffer);
       }

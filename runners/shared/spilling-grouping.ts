@@ -15,7 +15,7 @@ import type { ShuffleSpec } from "../core/execution-plan.js";
 import type { Receiver } from "../core/receiver.js";
 import { userCodeError } from "../core/user-code-error.js";
 import { ExternalGrouper, type SpillStats } from "./spill/external-grouper.js";
-import { forEachShuffleRecord } from "./codec.js";
+import { forEachShuffleRecord, type ShuffleCodec } from "./codec.js";
 
 /**
  * Whether a group task may use the spilling path (see the module comment): a batch firing of records that all
@@ -40,14 +40,19 @@ export async function groupWithSpill(options: {
   readonly dir: string;
   readonly memoryBytes: number;
   readonly out: Receiver;
+  /** How the records were encoded; with the input's own coder, the store keeps whole elements encoded by it. */
+  readonly codec: ShuffleCodec;
 }): Promise<SpillStats> {
-  const { shuffle, out } = options;
+  const { shuffle, out, codec } = options;
+  const wholeElements = codec.wholeElements;
   const combineFn = shuffle.combineFn;
   const combiner = shuffle.windowing.timestampCombiner;
   const grouper = new ExternalGrouper({
     dir: options.dir,
     memoryBytes: options.memoryBytes,
     name: shuffle.gbk.fullName.replace(/[^A-Za-z0-9]+/g, "-"),
+    windowFn: shuffle.windowing.windowFn,
+    ...(wholeElements ? { valueCoder: codec.input.coder! } : {}),
     ...(combineFn
       ? {
           combine: {
@@ -64,7 +69,13 @@ export async function groupWithSpill(options: {
       : {}),
   });
   try {
-    for (const blob of options.blobs) forEachShuffleRecord(await blob(), (r) => grouper.add(r));
+    for (const blob of options.blobs) {
+      forEachShuffleRecord(
+        await blob(),
+        wholeElements ? (r, element) => grouper.write(r.key, r.window, r.timestamp, element) : (r) => grouper.add(r),
+        codec,
+      );
+    }
     for await (const group of grouper.groups()) {
       const records = group.records;
       let value: unknown;
@@ -75,7 +86,7 @@ export async function groupWithSpill(options: {
           throw userCodeError(shuffle.step, e, { value: kv(group.key, records[0]!.value) });
         }
       } else {
-        value = records.map((r) => r.value);
+        value = wholeElements ? records.map((r) => (r.value as { value: unknown }).value) : records.map((r) => r.value);
       }
       let timestamp = group.window.maxTimestamp();
       if (combiner !== "END_OF_WINDOW") {

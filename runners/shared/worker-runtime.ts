@@ -22,7 +22,7 @@ import { toPipelineError } from "../core/user-code-error.js";
 import { IN_WORKER } from "../../sdk/run.js";
 import { taskTimeoutMs } from "../core/liveness.js";
 import { isUnboundedSource } from "../../sdk/model/unbounded-source.js";
-import { decode, decodeBundle, encode, encodeBundle, encodeShuffleRecords, forEachInBundle, forEachShuffleRecord } from "./codec.js";
+import { decode, decodeBundle, elementCodecs, encode, encodeBundle, encodeShuffleRecords, forEachInBundle, forEachShuffleRecord, shuffleCodec, type ElementCodec, type ShuffleCodec } from "./codec.js";
 import { canGroupWithSpill, groupWithSpill } from "./spilling-grouping.js";
 import { PartitionedShuffleWriter } from "../core/partitioned-shuffle-writer.js";
 import { replayGroupWork, runGroupWork, type AddRecord } from "../core/engine/group-work.js";
@@ -60,6 +60,8 @@ class WorkerJob {
    * state never travels with a task. A side without state is dropped.
    */
   readonly sides = new Map<string, GroupingSide>();
+  /** How each PCollection's elements are encoded (window coder, own coder): see `codec.ts`. */
+  readonly codecs: (pcollection: string) => ElementCodec;
   /** Bytes and runs spilled by the current task's grouping. */
   spilledBytes = 0;
   spillRuns = 0;
@@ -70,6 +72,7 @@ class WorkerJob {
     private readonly io: BlobIo,
   ) {
     this.plan = fuse(graph);
+    this.codecs = elementCodecs(graph);
     this.sideInputs = new SideInputStore((pc) => graph.pcollections.get(pc)!.windowing);
     for (const s of this.plan.stages) if (s.root.kind === "shuffle") this.groupingStage.set(s.root.shuffle.gbk.fullName, s.id);
   }
@@ -97,7 +100,7 @@ class WorkerJob {
   async loadSideInputs(envelope: TaskEnvelope): Promise<void> {
     for (const side of envelope.sideInputs) {
       const loaded = this.loadedSideInputs.get(side.pcollection) ?? 0;
-      for (let i = loaded; i < side.bundles.length; i++) this.sideInputs.add(side.pcollection, decodeBundle(await this.io.read(side.bundles[i]!)));
+      for (let i = loaded; i < side.bundles.length; i++) this.sideInputs.add(side.pcollection, decodeBundle(await this.io.read(side.bundles[i]!), this.codecs(side.pcollection)));
       this.loadedSideInputs.set(side.pcollection, side.bundles.length);
     }
   }
@@ -114,19 +117,24 @@ class WorkerJob {
   }
 
   private emitBundle(pcollection: string, elements: WindowedValue[]): void {
-    this.outputs.bundles.push({ pcollection, data: this.io.write(encodeBundle(elements)), elements: elements.length, ...bundleBounds(elements) });
+    this.outputs.bundles.push({ pcollection, data: this.io.write(encodeBundle(elements, this.codecs(pcollection))), elements: elements.length, ...bundleBounds(elements) });
   }
 
   private shuffleWriter(shuffle: ShuffleSpec): PartitionedShuffleWriter {
     const stage = this.groupingStage.get(shuffle.gbk.fullName)!;
-    return new PartitionedShuffleWriter(this.spec.partitions, shuffle.windowing.timestampCombiner, (c) =>
-      this.outputs.shuffle.push({
-        stage,
-        partition: c.partition,
-        data: this.io.write(encodeShuffleRecords(c.records)),
-        records: c.records.length / 4,
-        hold: c.hold,
-      }),
+    const codec = shuffleCodec(shuffle, this.codecs);
+    return new PartitionedShuffleWriter(
+      this.spec.partitions,
+      shuffle.windowing.timestampCombiner,
+      (c) =>
+        this.outputs.shuffle.push({
+          stage,
+          partition: c.partition,
+          data: this.io.write(encodeShuffleRecords(c.records, codec)),
+          records: c.records.length / 4,
+          hold: c.hold,
+        }),
+      codec.wholeElements,
     );
   }
 }
@@ -199,9 +207,9 @@ export class WorkerRuntime {
   }
 
   /** Rebuilds a key group's grouping side: its checkpoint, then the group tasks since, replayed without output. */
-  private async restoreKeyGroup(spec: GroupingSpec, restore: KeyGroupRestore): Promise<GroupingSide> {
+  private async restoreKeyGroup(spec: GroupingSpec, restore: KeyGroupRestore, codec: ShuffleCodec): Promise<GroupingSide> {
     const side = restore.checkpoint === undefined ? createGroupingSide(spec) : restoreGroupingSide(spec, decode(await this.io.read(restore.checkpoint)));
-    for (const entry of restore.replay) replayGroupWork(side, entry, feedShuffleRecords(await this.readAll(entry.records)));
+    for (const entry of restore.replay) replayGroupWork(side, entry, feedShuffleRecords(await this.readAll(entry.records), codec));
     return side;
   }
 
@@ -245,8 +253,9 @@ export class WorkerRuntime {
       case "bundle": {
         const bytes = await this.io.read(task.data);
         const input = ex.inputReceiver(task.pcollection);
+        const codec = job.codecs(task.pcollection);
         await ex.runBundle(() => {
-          forEachInBundle(bytes, (v, t, w, p) => input.receive(v, t, w, p));
+          forEachInBundle(bytes, (v, t, w, p) => input.receive(v, t, w, p), codec);
         });
         return undefined;
       }
@@ -261,7 +270,7 @@ export class WorkerRuntime {
           ...(shuffle.combineFn ? { combineFn: shuffle.combineFn } : {}),
           freeze: false,
         };
-        if (task.restore) job.sides.set(key, await this.restoreKeyGroup(spec, task.restore));
+        if (task.restore) job.sides.set(key, await this.restoreKeyGroup(spec, task.restore, shuffleCodec(shuffle, job.codecs)));
         const spillDir = this.options.spillDir?.(job.spec);
         const memoryBytes = job.spec.options.memoryMb * 2 ** 20;
         if (spillDir !== undefined && !job.sides.has(key) && canGroupWithSpill(shuffle, task) && mayOutgrowMemory(task.records, memoryBytes)) {
@@ -273,6 +282,7 @@ export class WorkerRuntime {
               dir: spillDir,
               memoryBytes,
               out: ex.rootOutput,
+              codec: shuffleCodec(shuffle, job.codecs),
             });
             job.spilledBytes += stats.spilledBytes;
             job.spillRuns += stats.spills;
@@ -281,7 +291,7 @@ export class WorkerRuntime {
         }
         const grouping = job.sides.get(key) ?? createGroupingSide(spec);
         const records = await this.readAll(task.records);
-        const outcome = await runGroupWork(ex, grouping, task, feedShuffleRecords(records), job.metrics, shuffle.gbk.fullName);
+        const outcome = await runGroupWork(ex, grouping, task, feedShuffleRecords(records, shuffleCodec(shuffle, job.codecs)), job.metrics, shuffle.gbk.fullName);
         if (outcome.hasState) job.sides.set(key, grouping);
         else job.sides.delete(key);
         return {
@@ -295,10 +305,10 @@ export class WorkerRuntime {
   }
 }
 
-/** Feeds decoded shuffle record blobs to a grouping side. */
-function feedShuffleRecords(blobs: readonly Uint8Array[]): (add: AddRecord) => void {
+/** Feeds decoded shuffle record blobs (encoded with `codec`) to a grouping side. */
+function feedShuffleRecords(blobs: readonly Uint8Array[], codec: ShuffleCodec): (add: AddRecord) => void {
   return (add) => {
-    for (const bytes of blobs) forEachShuffleRecord(bytes, (r) => add(r.key, r.window, r.timestamp, r.value));
+    for (const bytes of blobs) forEachShuffleRecord(bytes, (r) => add(r.key, r.window, r.timestamp, r.value), codec);
   };
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { GLOBAL_WINDOW, type BoundedWindow } from "./window.js";
+import { globalWindowCoder } from "./window-coder.js";
 import type { Instant } from "./time.js";
 
 /**
@@ -19,8 +20,22 @@ export interface WindowMerge<W extends BoundedWindow = BoundedWindow> {
 }
 
 /**
- * How a custom window type travels in snapshots of grouping state (which parallel runners ship between workers):
- * to plain, encodable data and back. Global and interval windows need none.
+ * How a window type travels wherever elements leave a worker (bundles and shuffle records between threads and
+ * processes, spill files, snapshots of grouping state): to plain, msgpack-encodable data and back. The global
+ * and interval windows have built-in coders (`globalWindowCoder`, `intervalWindowCoder`); a WindowFn whose
+ * windows are of another class, including a subclass of IntervalWindow with fields of its own, needs one, or
+ * its windows fail to cross (with an error naming the step) instead of arriving without their fields.
+ * @example
+ * // A session per auction: an interval window that also carries the auction's id.
+ * class AuctionWindow extends IntervalWindow {
+ *   constructor(start: number, end: number, readonly auction: number) {
+ *     super(start, end);
+ *   }
+ * }
+ * const auctionWindowCoder: WindowCoder<AuctionWindow> = {
+ *   encode: (w) => [w.start, w.end, w.auction],
+ *   decode: (d) => { const [s, e, a] = d as number[]; return new AuctionWindow(s!, e!, a!); },
+ * };
  */
 export interface WindowCoder<W extends BoundedWindow = BoundedWindow> {
   /** Plain data (msgpack-encodable) for the window. */
@@ -62,7 +77,10 @@ export interface WindowFn<W extends BoundedWindow = BoundedWindow> {
    * Windows not mentioned stay as they are. Must be deterministic and must not return a window in two merges.
    */
   mergeWindows?(windows: readonly W[]): WindowMerge<W>[];
-  /** For window types other than the global and interval windows: how to snapshot them (see {@link WindowCoder}). */
+  /**
+   * How its windows are encoded where elements leave a worker (see {@link WindowCoder}). Needed for window types
+   * other than the global and interval windows; absent means the built-in coders of those two.
+   */
   readonly windowCoder?: WindowCoder<W>;
 }
 
@@ -73,6 +91,7 @@ export interface WindowFn<W extends BoundedWindow = BoundedWindow> {
  */
 export class GlobalWindows implements WindowFn<BoundedWindow> {
   readonly description = "GlobalWindows";
+  readonly windowCoder: WindowCoder<BoundedWindow> = globalWindowCoder as WindowCoder<BoundedWindow>;
   private static readonly WINDOWS: readonly BoundedWindow[] = Object.freeze([GLOBAL_WINDOW]);
   assignWindows(): readonly BoundedWindow[] {
     return GlobalWindows.WINDOWS;

@@ -8,7 +8,8 @@
  * @module
  */
 import { IntervalWindow } from "./window.js";
-import type { WindowFn, WindowMerge } from "./window-fn.js";
+import type { WindowCoder, WindowFn, WindowMerge } from "./window-fn.js";
+import { intervalWindowCoder } from "./window-coder.js";
 import { END_OF_GLOBAL_WINDOW, formatInstant, type Instant } from "./time.js";
 
 /** The exclusive end of the last representable interval window: one past the end of the global window. */
@@ -23,6 +24,7 @@ const END_OF_TIME_EXCLUSIVE = END_OF_GLOBAL_WINDOW + 1;
  */
 export class FixedWindows implements WindowFn<IntervalWindow> {
   readonly description: string;
+  readonly windowCoder: WindowCoder<IntervalWindow> = intervalWindowCoder;
   /** The last window assigned: consecutive elements mostly share it, so it is reused (windows are immutable). */
   private last: readonly IntervalWindow[] = [];
   private lastStart = 0;
@@ -61,6 +63,7 @@ export class FixedWindows implements WindowFn<IntervalWindow> {
  */
 export class SlidingWindows implements WindowFn<IntervalWindow> {
   readonly description: string;
+  readonly windowCoder: WindowCoder<IntervalWindow> = intervalWindowCoder;
   /** The windows of the last period seen (every timestamp in one period gets the same windows), reused. */
   private last: readonly IntervalWindow[] = [];
   private lastPeriodStart = Number.NaN;
@@ -109,6 +112,7 @@ export class SlidingWindows implements WindowFn<IntervalWindow> {
  */
 export class Sessions implements WindowFn<IntervalWindow> {
   readonly description: string;
+  readonly windowCoder: WindowCoder<IntervalWindow> = intervalWindowCoder;
   readonly isMerging = true;
 
   constructor(
@@ -196,6 +200,8 @@ function checkAssignable(fn: string, timestamp: Instant): void {
  */
 export class InvalidWindows implements WindowFn {
   readonly description: string;
+  /** The consumed windowing's coder: the merged windows that travel on are its windows. */
+  readonly windowCoder: WindowCoder | undefined;
 
   constructor(
     /** Why the windowing cannot be used (shown in errors). */
@@ -204,6 +210,7 @@ export class InvalidWindows implements WindowFn {
     readonly original: WindowFn,
   ) {
     this.description = `InvalidWindows(${original.description})`;
+    this.windowCoder = original.windowCoder;
   }
 
   assignWindows(): never {

@@ -35,7 +35,7 @@ export class ShuffleWriteOperator implements Operator {
     } catch (e) {
       throw userCodeError(this.step, e, { value });
     }
-    this.writer.write(key, window, timestamp, (value as { value: unknown }).value);
+    this.writer.write(key, window, timestamp, (value as { value: unknown }).value, value);
   }
 
   async setup(): Promise<void> {}

@@ -8,7 +8,7 @@ import type { StateInternals } from "../state/state-internals.js";
 import { KEY_NAMESPACE } from "../state/state-namespace.js";
 import { StateTags, type ValueTag } from "../state/state-tags.js";
 import { userCodeError } from "../user-code-error.js";
-import { decodeWindowData, encodeWindowData, type WindowData } from "../state/window-codec.js";
+import { decodeWindowData, encodeWindowData, type WindowData } from "../../../sdk/model/window-coder.js";
 
 /**
  * The open windows of each key under a merging WindowFn (Beam's `MergingActiveWindowSet`; Sluice merges state

@@ -8,7 +8,7 @@
  */
 import type { BoundedWindow } from "../../../sdk/model/window.js";
 import type { WindowFn } from "../../../sdk/model/window-fn.js";
-import { decodeWindowData, encodeWindowData, type WindowData } from "./window-codec.js";
+import { decodeWindowData, encodeWindowData, type WindowData } from "../../../sdk/model/window-coder.js";
 
 /** The namespace of a key's state that belongs to no window (Beam's `StateNamespaces.global()`). */
 export interface KeyNamespace {

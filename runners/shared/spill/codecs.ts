@@ -4,7 +4,10 @@
  */
 import { Packr } from "msgpackr";
 import type { Coder } from "../../../sdk/model/coder.js";
-import { GLOBAL_WINDOW, IntervalWindow, type BoundedWindow } from "../../../sdk/model/window.js";
+import type { BoundedWindow } from "../../../sdk/model/window.js";
+import type { WindowFn } from "../../../sdk/model/window-fn.js";
+import { decodeWindowData, encodeWindowData, type WindowData } from "../../../sdk/model/window-coder.js";
+import { packEscaped } from "../codec.js";
 
 /** A coder that decodes from a range of a larger buffer (so reading a frame allocates no view per field). */
 export interface RangeCoder {
@@ -15,7 +18,7 @@ export interface RangeCoder {
 
 /**
  * msgpackr in structured-clone mode, as elsewhere in the runners (Map, Set, Date, bigint, typed arrays and
- * `undefined` survive the trip). `copyBuffers`: a decoded `Buffer` value must not be a view of the run reader's
+ * `undefined` survive the trip; `-0` and own `__proto__` keys are escaped as in the runners' codec). `copyBuffers`: a decoded `Buffer` value must not be a view of the run reader's
  * buffer, which is overwritten by the next read.
  */
 const packr = new Packr({ structuredClone: true, copyBuffers: true });
@@ -35,7 +38,7 @@ export function msgpackCoder(): RangeCoder {
   const [one, two, three, five, nine] = views as [Buffer, Buffer, Buffer, Buffer, Buffer];
   return {
     encode(value) {
-      if (typeof value !== "number") return packr.pack(value);
+      if (typeof value !== "number") return packEscaped(packr, value, "a spilled record");
       if (Number.isInteger(value) && !Object.is(value, -0)) {
         if (value >= 0) {
           if (value < 0x80) {
@@ -87,23 +90,24 @@ export function rangeCoder(coder: Coder<unknown>): RangeCoder {
 }
 
 /**
- * Rebuilds a window from its {@link BoundedWindow.id}: the global window and interval windows (`start:end`), the
- * windows the SDK's window functions produce (a store remembers windows of other classes as it sees them).
- * @throws Error for an id of another kind of window
+ * A window as the text of a frame's sort key: its window coder's data (`encodeWindowData`), msgpack-encoded, in
+ * base64. Equal windows give equal text (the built-in coders are deterministic, and a custom window coder must
+ * be: equal windows, equal data), so records group by it; {@link windowFromText} rebuilds the window with the
+ * same WindowFn, whatever its class.
  * @example
- * windowFromId("global") === GLOBAL_WINDOW; // true
- * windowFromId("0:60000"); // new IntervalWindow(0, 60_000)
+ * windowFromText(windowText(new IntervalWindow(0, 60_000), fixed), fixed); // new IntervalWindow(0, 60_000)
  */
-export function windowFromId(id: string): BoundedWindow {
-  if (id === GLOBAL_WINDOW.id) return GLOBAL_WINDOW;
-  const colon = id.indexOf(":", 1); // from 1: a start may be negative
-  if (colon > 0) {
-    const start = Number(id.slice(0, colon));
-    const end = Number(id.slice(colon + 1));
-    if (end > start) {
-      const w = new IntervalWindow(start, end);
-      if (w.id === id) return w;
-    }
-  }
-  throw new Error(`cannot rebuild window '${id}' from its id: it is neither the global window nor an interval window`);
+export function windowText(window: BoundedWindow, windowFn: WindowFn): string {
+  return Buffer.from(windowPackr.pack(encodeWindowData(window, windowFn))).toString("base64");
 }
+
+/**
+ * The window {@link windowText} made the text of.
+ * @example
+ * windowFromText(windowText(GLOBAL_WINDOW, globalWindows), globalWindows) === GLOBAL_WINDOW; // true
+ */
+export function windowFromText(text: string, windowFn: WindowFn): BoundedWindow {
+  return decodeWindowData(windowPackr.unpack(Buffer.from(text, "base64")) as WindowData, windowFn);
+}
+
+const windowPackr = new Packr({ structuredClone: true });

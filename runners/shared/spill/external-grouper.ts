@@ -26,11 +26,12 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Coder } from "../../../sdk/model/coder.js";
 import type { Instant } from "../../../sdk/model/time.js";
-import { GLOBAL_WINDOW, IntervalWindow, type BoundedWindow } from "../../../sdk/model/window.js";
+import type { BoundedWindow } from "../../../sdk/model/window.js";
+import { GlobalWindows, type WindowFn } from "../../../sdk/model/window-fn.js";
 import type { TimestampCombiner } from "../../../sdk/model/windowing-strategy.js";
 import { encodeKey } from "../../core/key-encoding.js";
 import type { ShuffleRecord } from "../../core/shuffle.js";
-import { msgpackCoder, rangeCoder, windowFromId as defaultWindowFromId, type RangeCoder } from "./codecs.js";
+import { msgpackCoder, rangeCoder, windowFromText, windowText, type RangeCoder } from "./codecs.js";
 import { compareBytes, frameView, hashedText, keyTextHash, type FrameView } from "./frame.js";
 import { BufferPool, MemoryRunBuilder, MemoryRunCursor, type MemoryRun } from "./memory-run.js";
 import { FrameMerger, MergeWriter } from "./merge.js";
@@ -63,10 +64,10 @@ export interface ExternalGrouperOptions {
   /** The most runs merged at once; beyond, runs are first merged in passes. Default 64. */
   readonly mergeWidth?: number;
   /**
-   * Rebuilds a global or interval window from its id. Default: {@link windowFromId}. (Windows of other classes
-   * need nothing: the store keeps the first instance it sees of each.)
+   * The records' WindowFn: its window coder encodes their windows into the frames (see `windowText`), so a
+   * window of any class comes back as it went in. Default: the built-in coders of the global and interval windows.
    */
-  readonly windowFromId?: (id: string) => BoundedWindow;
+  readonly windowFn?: WindowFn;
   /** Encodes keys in run files (the grouping uses `encodeKey` whatever this is). Default: msgpack. */
   readonly keyCoder?: Coder<unknown>;
   /** Encodes values in run files. Default: msgpack. */
@@ -173,7 +174,7 @@ export class ExternalGrouper {
   /** String and number keys are read back from the sort key, not stored (unless a key coder was given). */
   private readonly implicitKeys: boolean;
   private readonly valueCoder: RangeCoder;
-  private readonly windowFromId: (id: string) => BoundedWindow;
+  private readonly windowFn: WindowFn;
   /** Set for a combining store. */
   private readonly combiner: Combiner | undefined;
   /** Records not yet sorted, as frames. */
@@ -203,17 +204,12 @@ export class ExternalGrouper {
    */
   private scratch = Buffer.allocUnsafe(256);
   private readonly groupFrame: FrameView = frameView();
-  private lastWindowId = "";
+  private lastWindowText = "";
   private lastWindow: BoundedWindow | undefined;
-  /** The window id of the last record added, and its UTF-8 length (records mostly share a window). */
-  private lastAddedWindowId = "";
-  private lastAddedWindowIdBytes = 0;
-  /**
-   * Windows of classes other than the global and interval windows (whose ids say what they are), by id: a window
-   * cannot in general be rebuilt from its id, and the store is read in the process that filled it. One entry per
-   * distinct window, outside the budget.
-   */
-  private readonly otherWindows = new Map<string, BoundedWindow>();
+  /** The window of the last record added, its text and the text's length (records mostly share a window). */
+  private lastAddedWindow: BoundedWindow | undefined;
+  private lastAddedWindowText = "";
+  private lastAddedWindowTextBytes = 0;
 
   private records = 0;
   private recordBytes = 0;
@@ -240,7 +236,7 @@ export class ExternalGrouper {
     this.keyCoder = options.keyCoder ? rangeCoder(options.keyCoder) : msgpackCoder();
     this.implicitKeys = options.keyCoder === undefined;
     this.valueCoder = options.valueCoder ? rangeCoder(options.valueCoder) : msgpackCoder();
-    this.windowFromId = options.windowFromId ?? defaultWindowFromId;
+    this.windowFn = options.windowFn ?? DEFAULT_WINDOW_FN;
     const combine = options.combine;
     this.combiner = combine && { merge: combine.merge, earliest: combine.timestampCombiner === "EARLIEST", valueCoder: this.valueCoder };
     this.chunkBudget = clamp(Math.floor(this.recordBudget / 8), MIN_CHUNK, MAX_CHUNK);
@@ -285,14 +281,13 @@ export class ExternalGrouper {
     if (this.state !== "adding") throw new Error(`cannot add to a store after groups(), close() or a failure (this one is ${this.state})`);
     const keyText = encodeKey(key);
     const hash = keyTextHash(keyText);
-    const windowId = window.id;
-    if (windowId !== this.lastAddedWindowId) {
-      this.lastAddedWindowId = windowId;
-      this.lastAddedWindowIdBytes = Buffer.byteLength(windowId, "utf8");
-      if (window !== GLOBAL_WINDOW && !(window instanceof IntervalWindow) && !this.otherWindows.has(windowId)) this.otherWindows.set(windowId, window);
+    if (window !== this.lastAddedWindow) {
+      this.lastAddedWindowText = windowText(window, this.windowFn);
+      this.lastAddedWindowTextBytes = this.lastAddedWindowText.length; // base64: one byte a character
+      this.lastAddedWindow = window;
     }
     const chunk = this.chunk;
-    this.recordBytes += chunk.append(hash, keyText, hashedText.utf8Length, windowId, this.lastAddedWindowIdBytes, this.storedKey(key), timestamp, this.valueCoder.encode(value));
+    this.recordBytes += chunk.append(hash, keyText, hashedText.utf8Length, this.lastAddedWindowText, this.lastAddedWindowTextBytes, this.storedKey(key), timestamp, this.valueCoder.encode(value));
     this.records++;
     const bytes = chunk.bytes;
     if (bytes + this.memoryRunBytes > this.peakBufferedBytes) this.peakBufferedBytes = bytes + this.memoryRunBytes;
@@ -632,14 +627,17 @@ export class ExternalGrouper {
   private windowOf(buf: Buffer, f: FrameView): BoundedWindow {
     let nul = f.skStart;
     while (nul < f.skEnd && buf[nul] !== 0) nul++;
-    const id = buf.toString("utf8", nul + 1, f.skEnd);
-    if (id !== this.lastWindowId || this.lastWindow === undefined) {
-      this.lastWindow = this.otherWindows.get(id) ?? this.windowFromId(id);
-      this.lastWindowId = id;
+    const text = buf.toString("latin1", nul + 1, f.skEnd);
+    if (text !== this.lastWindowText || this.lastWindow === undefined) {
+      this.lastWindow = windowFromText(text, this.windowFn);
+      this.lastWindowText = text;
     }
     return this.lastWindow;
   }
 }
+
+/** Windowing whose coder is the built-in one of the global and interval windows. */
+const DEFAULT_WINDOW_FN: WindowFn = new GlobalWindows();
 
 function clamp(n: number, min: number, max: number): number {
   return n < min ? min : n > max ? max : n;

@@ -5,13 +5,13 @@
  * ```
  *  ┌──────────┬──────────┬────────────────────────┬──────────┬───────────┬───────────┬──────────┬───────────┐
  *  │ u32 LE   │ varint   │ sort key (skLen bytes) │ varint   │ key       │ f64 LE    │ varint   │ value     │
- *  │ key hash │ skLen    │ encodeKey(key)\0win.id │ kLen     │ (kLen)    │ timestamp │ vLen     │ (vLen)    │
+ *  │ key hash │ skLen    │ encodeKey(key)\0window │ kLen     │ (kLen)    │ timestamp │ vLen     │ (vLen)    │
  *  └──────────┴──────────┴────────────────────────┴──────────┴───────────┴───────────┴──────────┴───────────┘
  * ```
  *
  * **Order.** Frames sort by (key hash, sort-key bytes). The sort key is the UTF-8 of
- * `encodeKey(key) + "\0" + window.id`; `encodeKey` never emits a raw NUL (strings are JSON-quoted, so control
- * characters are escaped), so the first NUL separates key from window, and equal (key, window) pairs have equal
+ * `encodeKey(key) + "\0" + windowText(window)` (the window coder's data, in base64: `codecs.ts`); `encodeKey`
+ * never emits a raw NUL (strings are JSON-quoted, so control characters are escaped), so the first NUL separates key from window, and equal (key, window) pairs have equal
  * sort keys. The hash ({@link keyTextHash}) covers the key part only, so all windows of a key are adjacent too
  * (a merging window function needs them together). Leading with a hash makes the in-memory sort a native numeric
  * sort of (hash, index) pairs, about ten times faster than comparing bytes in a comparator; only records whose

@@ -12,4 +12,4 @@ export {
   type SpillStats,
   type StreamingGroup,
 } from "./external-grouper.js";
-export { windowFromId } from "./codecs.js";
+export { windowFromText, windowText } from "./codecs.js";

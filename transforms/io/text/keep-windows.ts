@@ -4,38 +4,34 @@
  * window (re-windowing by timestamp would: an element stamped at the end of a sliding window belongs to several).
  * @module
  */
-import { GLOBAL_WINDOW, IntervalWindow, type BoundedWindow, type KV, type WindowFn } from "../../../sdk/index.js";
-import { parseIntervalWindowId, unsupportedWindow } from "./shard-names.js";
+import { decodeWindowData, type BoundedWindow, type KV, type WindowCoder, type WindowData, type WindowFn } from "../../../sdk/index.js";
 
 /**
- * Assigns a `KV` whose key is a window id (`"global"`, or `"start:end"` for an interval window) to that window.
- * Consecutive elements mostly share a window, so the last one is reused.
+ * Assigns a `KV` whose key is a window as its original WindowFn's coder encoded it (`encodeWindowData`) to that
+ * window. Consecutive elements mostly share a window, so the last one is reused.
  */
 export class KeepWindows implements WindowFn {
   readonly description: string;
-  private lastId = "";
+  /** The windows are the original WindowFn's: so is their coder. */
+  readonly windowCoder: WindowCoder | undefined;
+  private lastData: unknown = undefined;
   private last: readonly BoundedWindow[] = [];
 
   constructor(
-    /** The WindowFn that assigned the windows in the first place (only for the description). */
-    original: WindowFn,
+    /** The WindowFn that assigned the windows in the first place (its description and its window coder). */
+    private readonly original: WindowFn,
   ) {
     this.description = `KeepWindows(${original.description})`;
+    this.windowCoder = original.windowCoder;
   }
 
   assignWindows(_timestamp: number, element: unknown): readonly BoundedWindow[] {
-    const id = (element as KV<string, unknown>).key;
-    if (id === this.lastId) return this.last;
-    let window: BoundedWindow;
-    if (id === "global") {
-      window = GLOBAL_WINDOW;
-    } else {
-      const bounds = parseIntervalWindowId(id);
-      if (bounds === undefined) throw unsupportedWindow(id);
-      window = new IntervalWindow(bounds[0], bounds[1]);
+    const data = (element as KV<WindowData, unknown>).key;
+    if (data === this.lastData || (Array.isArray(data) && Array.isArray(this.lastData) && data[0] === this.lastData[0] && data[1] === this.lastData[1])) {
+      return this.last;
     }
-    this.lastId = id;
-    this.last = Object.freeze([window]);
+    this.lastData = data;
+    this.last = Object.freeze([decodeWindowData(data, this.original)]);
     return this.last;
   }
 }

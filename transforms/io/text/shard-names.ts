@@ -4,6 +4,7 @@
  * @module
  */
 import path from "node:path";
+import { GlobalWindow, IntervalWindow, type BoundedWindow } from "../../../sdk/index.js";
 
 /** Where one write of text files goes, as every step of the write sees it. Plain data. */
 export interface ShardSpec {
@@ -78,39 +79,36 @@ export function fileNameInstant(t: number): string {
 }
 
 /**
- * The part of a windowed write's file names that names the window, from the window's id: `<start>-<end>` in
- * {@link fileNameInstant} form for an interval window (id `start:end`), `global` for the global window.
- * @throws Error for any other window: its id says nothing a file name could show reliably
+ * The part of a windowed write's file names that names the window, from the window's own fields: `<start>-<end>`
+ * in {@link fileNameInstant} form for an interval window, `global` for the global window. A subclass of
+ * IntervalWindow is named by its bounds too when its id is its interval's (so two of its windows never share a
+ * name).
+ * @throws Error for any other window: nothing a file name could show reliably tells its windows apart
  * @example
- * windowFileLabel("0:60000"); // "19700101T000000.000Z-19700101T000100.000Z"
- * windowFileLabel("global");  // "global"
+ * windowFileLabel(new IntervalWindow(0, 60_000)); // "19700101T000000.000Z-19700101T000100.000Z"
+ * windowFileLabel(GLOBAL_WINDOW);                 // "global"
  */
-export function windowFileLabel(windowId: string): string {
-  if (windowId === "global") return "global";
-  const bounds = parseIntervalWindowId(windowId);
-  if (bounds === undefined) throw unsupportedWindow(windowId);
-  return `${fileNameInstant(bounds[0])}-${fileNameInstant(bounds[1])}`;
+export function windowFileLabel(window: BoundedWindow): string {
+  if (window instanceof GlobalWindow) return "global";
+  if (window instanceof IntervalWindow && (window.constructor === IntervalWindow || window.id === new IntervalWindow(window.start, window.end).id)) {
+    return `${fileNameInstant(window.start)}-${fileNameInstant(window.end)}`;
+  }
+  throw unsupportedWindow(window);
 }
 
 /** The error for a window a windowed write cannot name its files after. */
-export function unsupportedWindow(windowId: string): Error {
+export function unsupportedWindow(window: BoundedWindow): Error {
   return new Error(
-    `writeText cannot write window '${windowId}': windowed writes support the global window and interval windows ` +
-      "(fixed, sliding, sessions, or a custom WindowFn returning IntervalWindow)",
+    `writeText cannot write window '${window.id}' (a ${window.constructor?.name ?? typeof window}): windowed writes support the global ` +
+      "window and interval windows (fixed, sliding, sessions, or a custom WindowFn returning IntervalWindow)",
   );
-}
-
-/** `[start, end]` of an interval window's id (`start:end`), or undefined when the id is not one. */
-export function parseIntervalWindowId(windowId: string): [number, number] | undefined {
-  const m = /^(-?\d+):(-?\d+)$/.exec(windowId);
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
 /**
  * The final file name of a shard of one pane of one window:
  * `${prefix}-${windowLabel}-${paneIndex}-00001-of-00003${suffix}`.
  * @example
- * windowedShardFileName("/out/counts", windowFileLabel("0:60000"), 0, 0, 1, ".txt");
+ * windowedShardFileName("/out/counts", windowFileLabel(new IntervalWindow(0, 60_000)), 0, 0, 1, ".txt");
  * // "/out/counts-19700101T000000.000Z-19700101T000100.000Z-0-00000-of-00001.txt"
  */
 export function windowedShardFileName(prefix: string, windowLabel: string, paneIndex: number, index: number, shards: number, suffix: string): string {

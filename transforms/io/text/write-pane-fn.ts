@@ -30,7 +30,7 @@ export interface WrittenPane {
  * step, which renames every pane's files once the whole run has succeeded. Temporary files follow
  * {@link TempFiles}' rules.
  */
-export class WritePaneFn implements DoFn<KV<string, readonly string[]>, WrittenPane | string> {
+export class WritePaneFn implements DoFn<KV<unknown, readonly string[]>, WrittenPane | string> {
   private readonly files: TempFiles;
 
   constructor(
@@ -44,9 +44,9 @@ export class WritePaneFn implements DoFn<KV<string, readonly string[]>, WrittenP
     this.files.startBundle();
   }
 
-  process({ value: lines }: KV<string, readonly string[]>, ctx: ProcessContext<WrittenPane | string>): void {
+  process({ value: lines }: KV<unknown, readonly string[]>, ctx: ProcessContext<WrittenPane | string>): void {
     const { shards } = this.spec;
-    const window = windowFileLabel(ctx.window.id);
+    const window = windowFileLabel(ctx.window);
     const byShard: string[][] = Array.from({ length: shards }, () => []);
     for (const line of lines) byShard[shardOf(line, shards)]!.push(line);
     const tempPaths = byShard.map((shardLines, shard) => this.files.write(`pane-${ctx.pane.index}-shard-${shard}`, shardLines));

@@ -5,6 +5,7 @@
 import path from "node:path";
 import {
   GlobalWindows,
+  encodeWindowData,
   flatten,
   groupByKey,
   impulse,
@@ -13,6 +14,7 @@ import {
   type KV,
   type PCollection,
   type PTransform,
+  type WindowData,
 } from "../../../sdk/index.js";
 import { shardOf, type ShardSpec } from "./shard-names.js";
 import { WriteShardFn, type WrittenShard } from "./write-shard-fn.js";
@@ -150,9 +152,9 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
  *                                                                            └─ bounded: KeyAll ─▶ GlobalWindow ─┐
  *                                                                       Start ─▶ MakeCommitDir ─────────────┴▶ Collect ─▶ GroupAll ─▶ Finalize ─▶ paths
  * ```
- * KeyByWindow keys each line by its window's id (by one key for merging windows, so that sessions still merge
- * in GroupByWindow). DiscardingPanes keeps every element in its window (KeepWindows reads the window back from
- * the key; merging windows are re-assigned by the original WindowFn, which gives an unmerged element the same
+ * KeyByWindow keys each line by its window, as the window coder encodes it (`encodeWindowData`; by one key for
+ * merging windows, so that sessions still merge in GroupByWindow). DiscardingPanes keeps every element in its
+ * window (KeepWindows decodes the window from the key with the same coder; merging windows are re-assigned by the original WindowFn, which gives an unmerged element the same
  * window) and keeps the input's trigger, lateness and timestamp combiner, but discards fired panes: each pane's
  * files then hold only the lines that arrived since the previous one. GroupByWindow fires one pane per window
  * whenever that trigger says, with all the lines of the pane together, so a pane's shards form one set.
@@ -160,11 +162,11 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
 function writeWindowed(lines: PCollection<string>, spec: ShardSpec): PCollection<string> {
   const w = lines.windowing;
   const merging = w.windowFn.isMerging === true;
-  const keyed = lines.parDo<KV<string, string>>(
+  const keyed = lines.parDo<KV<WindowData | "", string>>(
     {
       process(line, ctx) {
         if (typeof line !== "string") throw new TypeError(`writeText writes strings, got ${line === null ? "null" : typeof line}`);
-        ctx.output(kv(merging ? "" : ctx.window.id, line));
+        ctx.output(kv(merging ? "" : encodeWindowData(ctx.window, w.windowFn), line));
       },
     },
     { name: "KeyByWindow" },
@@ -172,7 +174,7 @@ function writeWindowed(lines: PCollection<string>, spec: ShardSpec): PCollection
   const grouped = keyed
     .apply(
       "DiscardingPanes",
-      windowInto<KV<string, string>>(merging ? w.windowFn : new KeepWindows(w.windowFn), {
+      windowInto<KV<WindowData | "", string>>(merging ? w.windowFn : new KeepWindows(w.windowFn), {
         trigger: w.trigger,
         accumulation: "DISCARDING",
         allowedLateness: w.allowedLateness,
@@ -181,7 +183,7 @@ function writeWindowed(lines: PCollection<string>, spec: ShardSpec): PCollection
         ...(w.onTimeBehavior !== undefined ? { onTimeBehavior: w.onTimeBehavior } : {}),
       }),
     )
-    .apply("GroupByWindow", groupByKey<string, string>());
+    .apply("GroupByWindow", groupByKey<WindowData | "", string>());
   if (!lines.isBounded) {
     // WritePaneFn emits final paths when it publishes.
     return grouped.parDo(new WritePaneFn(spec, true), { name: "WritePanes" }) as PCollection<string>;

@@ -6,6 +6,7 @@ import { ExternalGrouper, type ExternalGrouperOptions, type Group } from "../../
 import { encodeKey, NonDeterministicKeyError } from "../../../../runners/core/key-encoding.js";
 import type { ShuffleRecord } from "../../../../runners/core/shuffle.js";
 import { GLOBAL_WINDOW, IntervalWindow, type BoundedWindow } from "../../../../sdk/model/window.js";
+import type { WindowFn } from "../../../../sdk/model/window-fn.js";
 
 /** mulberry32: a small seeded generator, so every failure reproduces. */
 function random(seed: number): () => number {
@@ -177,7 +178,7 @@ describe("ExternalGrouper", () => {
     expect(runs).to.have.length(10); // each key's groups are adjacent
   });
 
-  it("gives back windows of other classes as they were added (the same instances)", async () => {
+  it("gives back windows of other classes through their WindowFn's window coder", async () => {
     class DayWindow implements BoundedWindow {
       readonly id: string;
       constructor(readonly day: number) {
@@ -187,13 +188,29 @@ describe("ExternalGrouper", () => {
         return (this.day + 1) * 86_400_000 - 1;
       }
     }
+    let decoded = 0;
+    const windowFn: WindowFn = {
+      description: "Days",
+      assignWindows: (t) => [new DayWindow(Math.floor(t / 86_400_000))],
+      windowCoder: {
+        encode: (w) => (w as DayWindow).day,
+        decode: (d) => {
+          decoded++;
+          return new DayWindow(d as number);
+        },
+      },
+    };
     const days = [new DayWindow(1), new DayWindow(2)];
-    const s = store({ memoryBytes: 1 });
+    const s = store({ memoryBytes: 1, windowFn });
     for (let i = 0; i < 1000; i++) s.write(`k${i % 7}`, days[i % 2]!, i, i);
     const groups = await collect(s);
     await s.close();
     expect(groups).to.have.length(14);
-    for (const g of groups) expect(days).to.include(g.window);
+    for (const g of groups) {
+      expect(g.window).to.be.instanceOf(DayWindow);
+      expect(["day-1", "day-2"]).to.include(g.window.id);
+    }
+    expect(decoded).to.be.greaterThan(0);
   });
 
   it("uses the key and value coders it is given", async () => {

@@ -4,6 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import {
   GLOBAL_WINDOW,
+  FixedWindows,
+  encodeWindowData,
   IntervalWindow,
   NO_FIRING,
   kv,
@@ -339,9 +341,20 @@ describe("text IO: writeText internals", () => {
     });
 
     it("labels interval windows by their bounds and the global window 'global', and refuses other windows", () => {
-      expect(windowFileLabel(new IntervalWindow(0, 60_000).id)).to.equal("19700101T000000.000Z-19700101T000100.000Z");
-      expect(windowFileLabel(GLOBAL_WINDOW.id)).to.equal("global");
-      expect(() => windowFileLabel("parity-odd")).to.throw(/cannot write window 'parity-odd'.*global window and interval windows/);
+      expect(windowFileLabel(new IntervalWindow(0, 60_000))).to.equal("19700101T000000.000Z-19700101T000100.000Z");
+      expect(windowFileLabel(GLOBAL_WINDOW)).to.equal("global");
+      const parity = { id: "parity-odd", maxTimestamp: () => 0 };
+      expect(() => windowFileLabel(parity)).to.throw(/cannot write window 'parity-odd'.*global window and interval windows/);
+      // A subclass whose id is its interval's is named by its bounds; one with an id of its own is refused.
+      class Tagged extends IntervalWindow {
+        override readonly id: string;
+        constructor(start: number, end: number, tag: string | undefined) {
+          super(start, end);
+          this.id = tag === undefined ? `${start}:${end}` : `${start}:${end}#${tag}`;
+        }
+      }
+      expect(windowFileLabel(new Tagged(0, 60_000, undefined))).to.equal("19700101T000000.000Z-19700101T000100.000Z");
+      expect(() => windowFileLabel(new Tagged(0, 60_000, "a"))).to.throw(/cannot write window '0:60000#a' \(a Tagged\)/);
     });
 
     it("names a pane's shards prefix-window-pane-shard-of-count", () => {
@@ -350,15 +363,18 @@ describe("text IO: writeText internals", () => {
       expect(shardFilePattern("/out/c", ".txt").test("c-global-3-00001-of-00002.txt")).to.equal(false);
     });
 
-    it("KeepWindows gives each element back the window named by its key, reusing it for consecutive elements", () => {
-      const fn = new KeepWindows({ description: "FixedWindows(size=10ms, offset=0ms)", assignWindows: () => [] });
+    it("KeepWindows gives each element back the window its key encodes, reusing it for consecutive elements", () => {
+      const fixed = new FixedWindows(10);
+      const fn = new KeepWindows(fixed);
       expect(fn.description).to.equal("KeepWindows(FixedWindows(size=10ms, offset=0ms))");
-      const [w] = fn.assignWindows(999, kv("0:10", "x"));
+      expect(fn.windowCoder).to.equal(fixed.windowCoder);
+      const key = encodeWindowData(new IntervalWindow(0, 10), fixed);
+      const [w] = fn.assignWindows(999, kv(key, "x"));
       expect(w).to.be.instanceOf(IntervalWindow);
       expect(w!.id).to.equal("0:10");
-      expect(fn.assignWindows(5, kv("0:10", "y"))).to.equal(fn.assignWindows(7, kv("0:10", "z")));
-      expect(fn.assignWindows(0, kv("global", "x"))).to.deep.equal([GLOBAL_WINDOW]);
-      expect(() => fn.assignWindows(0, kv("odd", "x"))).to.throw(/cannot write window 'odd'/);
+      expect(fn.assignWindows(5, kv([0, 10], "y"))).to.equal(fn.assignWindows(7, kv([0, 10], "z")));
+      expect(fn.assignWindows(0, kv(0, "x"))).to.deep.equal([GLOBAL_WINDOW]);
+      expect(() => fn.assignWindows(0, kv({ c: "odd" }, "x"))).to.throw(/has no windowCoder/);
     });
   });
 
