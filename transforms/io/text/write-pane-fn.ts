@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { DoFn, KV, ProcessContext } from "../../../sdk/index.js";
+import type { DoFn, KV, ProcessContext, TeardownContext } from "../../../sdk/index.js";
 import { shardFilePattern, shardOf, windowedShardFileName, windowFileLabel, type ShardSpec } from "./shard-names.js";
 import { TempFiles } from "./write-shard-fn.js";
 import { checkTempFiles } from "./commit-dir.js";
@@ -62,8 +62,8 @@ export class WritePaneFn implements DoFn<KV<string, readonly string[]>, WrittenP
     this.files.finishBundle();
   }
 
-  teardown(): void {
-    this.files.teardown();
+  teardown(ctx: TeardownContext): void {
+    this.files.teardown(ctx);
   }
 }
 

@@ -12,6 +12,7 @@ import {
   type BoundedWindow,
   type KV,
   type ProcessContext,
+  type TeardownContext,
 } from "../../../../sdk/index.js";
 import {
   fileNameInstant,
@@ -31,6 +32,9 @@ import { FinalizeShardsFn } from "../../../../transforms/io/text/finalize-shards
 import { writeText } from "../../../../transforms/io/text/write-text.js";
 import { MakeCommitDirFn, type CommitDir } from "../../../../transforms/io/text/commit-dir.js";
 
+const END_OF_RUN: TeardownContext = { reason: "end-of-run" };
+const DISCARDED: TeardownContext = { reason: "discarded" };
+
 /** Just enough of a ProcessContext to call `process` by hand: collects the main output. */
 function collectingContext<O>(out: O[], window: BoundedWindow = GLOBAL_WINDOW, pane = NO_FIRING): ProcessContext<O> {
   return { output: (v: O) => out.push(v), window, pane } as unknown as ProcessContext<O>;
@@ -44,15 +48,15 @@ function commitDirFor(spec: ShardSpec): CommitDir {
 }
 
 /** Finalize DoFns made by the tests, torn down by {@link endRun}. */
-const finalizers: { teardown(): void }[] = [];
-function tracked<T extends { teardown(): void }>(fn: T): T {
+const finalizers: { teardown(ctx: TeardownContext): void }[] = [];
+function tracked<T extends { teardown(ctx: TeardownContext): void }>(fn: T): T {
   finalizers.push(fn);
   return fn;
 }
 
 /** The end of the run: the finalize DoFns' teardown removes their commit directories. */
 function endRun(): void {
-  for (const fn of finalizers.splice(0)) fn.teardown();
+  for (const fn of finalizers.splice(0)) fn.teardown(END_OF_RUN);
 }
 
 /** The write's temporary directories next to its output. */
@@ -124,7 +128,7 @@ describe("text IO: writeText internals", () => {
       expect(fs.readdirSync(writerDir!).filter((n) => n.endsWith(".tmp"))).to.have.length(2);
       const paths: string[] = [];
       tracked(new FinalizeShardsFn(spec)).process(kv("", [commitDirFor(spec), ...written]), collectingContext(paths));
-      fn.teardown(); // after success: nothing left to delete
+      fn.teardown(END_OF_RUN); // after success: nothing left to delete
 
       expect(paths).to.deep.equal([0, 1, 2].map((i) => shardFileName(spec.prefix, i, 3, ".txt")));
       expect(fs.readFileSync(paths[0]!, "utf8")).to.equal("only\n");
@@ -156,18 +160,23 @@ describe("text IO: writeText internals", () => {
       expect(tempDirsOf(spec)).to.deep.equal([]);
     });
 
-    it("teardown in a runner that cleans up after the job deletes a failed bundle's files but keeps finished ones", () => {
+    it("teardown of an instance discarded after a failed bundle deletes that bundle's files but keeps finished ones", () => {
+      const fn = new WriteShardFn(spec);
+      writeShards(fn, [[0, ["a"]]]);
+      fn.startBundle();
+      fn.process(kv(1, ["b"]), collectingContext<WrittenShard>([]));
+      // the bundle fails here; the worker discards the instance while the run goes on
+      fn.teardown(DISCARDED);
+      const left = fs.readdirSync(tempDirsOf(spec)[0]!).filter((n) => n.endsWith(".tmp"));
+      expect(left).to.have.length(1);
+      expect(left[0]).to.match(/^shard-0\./);
+      // The same with a run directory (parallel runners): the reason decides, not who cleans up.
       setRunDir(dir);
       try {
-        const fn = new WriteShardFn(spec);
-        writeShards(fn, [[0, ["a"]]]);
-        fn.startBundle();
-        fn.process(kv(1, ["b"]), collectingContext<WrittenShard>([]));
-        // the bundle fails here; the runner discards the instance
-        fn.teardown();
-        const left = fs.readdirSync(tempDirsOf(spec)[0]!).filter((n) => n.endsWith(".tmp"));
-        expect(left).to.have.length(1);
-        expect(left[0]).to.match(/^shard-0\./);
+        const other = new WriteShardFn(spec);
+        writeShards(other, [[2, ["c"]]]);
+        other.teardown(DISCARDED);
+        expect(tempDirsOf(spec)).to.have.length(2);
       } finally {
         setRunDir(undefined);
       }
@@ -179,9 +188,9 @@ describe("text IO: writeText internals", () => {
       writeShards(a, [[0, ["a"]]]);
       writeShards(b, [[1, ["b"]], [2, ["c"]]]);
       expect(tempDirsOf(spec)).to.have.length(2); // one private directory per writer instance
-      a.teardown();
+      a.teardown(END_OF_RUN);
       expect(tempDirsOf(spec)).to.have.length(1);
-      b.teardown();
+      b.teardown(END_OF_RUN);
       expect(tempDirsOf(spec)).to.deep.equal([]);
       expect(fs.existsSync(path.dirname(spec.prefix))).to.equal(true); // created for the temporary directory
       expect(fs.readdirSync(path.dirname(spec.prefix))).to.deep.equal([]);
@@ -387,7 +396,7 @@ describe("text IO: writeText internals", () => {
       const fn = new WritePaneFn(spec, true);
       const lines = ["pear", "apple", "fig", "kiwi", "apple"];
       const out = writePane(fn, lines);
-      fn.teardown();
+      fn.teardown(END_OF_RUN);
       expect(out).to.deep.equal([0, 1].map((i) => windowedShardFileName(spec.prefix, label, 2, i, 2, ".txt")));
       const contents = (out as string[]).map((f) => fs.readFileSync(f, "utf8"));
       for (const [i, c] of contents.entries()) {
@@ -428,9 +437,8 @@ describe("text IO: writeText internals", () => {
       const fn = new WritePaneFn(spec, false);
       fn.startBundle();
       fn.process(kv(window.id, ["a"]), collectingContext<WrittenPane | string>([], window, late));
-      fn.teardown(); // the bundle never finished
-      endRun();
-      expect(tempDirsOf(spec)).to.deep.equal([]);
+      fn.teardown(DISCARDED); // the bundle never finished
+      expect(fs.readdirSync(tempDirsOf(spec)[0]!).filter((n) => n.endsWith(".tmp")), "the failed bundle's files").to.deep.equal([]);
     });
   });
 
