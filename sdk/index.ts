@@ -58,6 +58,7 @@ export {
   removePrivateDir,
   removeStaleDirs,
   runCleansUp,
+  currentRunDir,
   runnerEnvironment,
   setRunDir,
   writePrivateFile,

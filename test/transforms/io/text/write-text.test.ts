@@ -9,6 +9,9 @@ import {
   kv,
   paneInfo,
   setRunDir,
+  makePrivateDir,
+  cleanUpRunDir,
+  rollBackCommit,
   type BoundedWindow,
   type KV,
   type ProcessContext,
@@ -404,6 +407,57 @@ describe("text IO: writeText internals", () => {
         expect(c).to.equal(["#", ...expected].map((l) => `${l}\n`).join(""));
       }
       expect(fs.readdirSync(dir).sort()).to.deep.equal((out as string[]).map((f) => path.basename(f)).sort());
+    });
+
+    /** Runs `body` as a parallel runner's worker would: with a private run directory; then cleans it up like the runner. */
+    const inRunDir = (body: (runDir: string) => void): void => {
+      const runDir = makePrivateDir(os.tmpdir(), "sluice-run-test-");
+      setRunDir(runDir);
+      try {
+        body(runDir);
+      } finally {
+        setRunDir(undefined);
+        cleanUpRunDir(runDir, (d) => void rollBackCommit(d));
+      }
+    };
+    const outputFiles = () => fs.readdirSync(dir).filter((n) => !n.startsWith(".sluice-temp-")).sort();
+
+    it("publishing, retried after the pane was published: the same set once, and the retry's temporary files are gone", () => {
+      inRunDir(() => {
+        const first = writePane(new WritePaneFn(spec, true), ["b", "a", "c"]) as string[];
+        const contents = first.map((f) => fs.readFileSync(f, "utf8"));
+        const retry = new WritePaneFn(spec, true); // another worker's instance: the first attempt's worker died
+        const again = writePane(retry, ["a", "c", "b"]) as string[];
+        expect(again).to.deep.equal(first);
+        expect(again.map((f) => fs.readFileSync(f, "utf8"))).to.deep.equal(contents);
+        expect(outputFiles()).to.deep.equal(first.map((f) => path.basename(f)).sort());
+        for (const d of tempDirsOf(spec)) expect(fs.readdirSync(d).filter((n) => n.endsWith(".tmp")), "temporary files").to.deep.equal([]);
+      });
+      expect(tempDirsOf(spec), "removed with the run").to.deep.equal([]);
+    });
+
+    it("publishing, retried after a worker died in the renames: the partial set is rolled back, then the pane is published whole", () => {
+      inRunDir((runDir) => {
+        const first = writePane(new WritePaneFn(spec, true), ["b", "a", "c"]) as string[];
+        // Make the first attempt look killed after its first rename: journal unfinished, one file published.
+        const [journal] = fs.readdirSync(path.join(runDir, "panes")).map((n) => path.join(runDir, "panes", n));
+        fs.rmSync(path.join(journal!, "commit.done"));
+        fs.rmSync(first[1]!);
+        const again = writePane(new WritePaneFn(spec, true), ["a", "c", "b"]) as string[];
+        expect(again).to.deep.equal(first);
+        expect(outputFiles()).to.deep.equal(first.map((f) => path.basename(f)).sort());
+        expect(fs.readFileSync(again[1]!, "utf8")).to.match(/^#\n/);
+      });
+    });
+
+    it("publishing: a run that fails with a pane's journal unfinished leaves none of that pane's files", () => {
+      inRunDir((runDir) => {
+        const first = writePane(new WritePaneFn(spec, true), ["b", "a", "c"]) as string[];
+        const [journal] = fs.readdirSync(path.join(runDir, "panes")).map((n) => path.join(runDir, "panes", n));
+        fs.rmSync(path.join(journal!, "commit.done")); // killed before it marked the commit done; no attempt left
+        expect(outputFiles()).to.have.length(first.length);
+      });
+      expect(outputFiles(), "rolled back when the run directory was cleaned up").to.deep.equal([]);
     });
 
     it("publishing replaces the window's and pane's set of an earlier run with another shard count, and nothing else", () => {
