@@ -1,7 +1,7 @@
 /**
  * DoFn: the user code of a ParDo. A DoFn instance lives on one worker; the runner calls its methods in the order
  * `setup` (once) → for each bundle: `startBundle`, `process` for every element, `finishBundle` → `teardown`
- * (once, best effort: also after a failed bundle or job).
+ * (once, best effort: also after a failed bundle or job; its context says which, see {@link TeardownReason}).
  * @module
  */
 import type { Instant } from "./time.js";
