@@ -13,6 +13,7 @@ import {
   makePrivateDir,
   readCommit,
   removePrivateDir,
+  removeStaleDirs,
   rollBackCommit,
   type DoFn,
   type KV,
@@ -48,6 +49,8 @@ export interface WrittenPane {
  */
 export class WritePaneFn implements DoFn<KV<string, readonly string[]>, WrittenPane | string> {
   private readonly files: TempFiles;
+  /** Whether this instance removed the stale temporary directories next to the output yet. */
+  private swept = false;
 
   constructor(
     private readonly spec: ShardSpec,
@@ -70,6 +73,12 @@ export class WritePaneFn implements DoFn<KV<string, readonly string[]>, WrittenP
     if (!this.publish) {
       ctx.output(written);
       return;
+    }
+    if (!this.swept) {
+      // Once per instance: the temporary directories of dead jobs next to the output, rolling back a pane one of
+      // them left half published (a direct run killed with kill -9 in its renames).
+      removeStaleDirs(path.dirname(this.spec.prefix), TEMP_DIR_PREFIX, (dir) => void rollBackCommit(dir));
+      this.swept = true;
     }
     for (const f of publishPane(this.spec, written)) ctx.output(f);
   }

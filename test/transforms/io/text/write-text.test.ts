@@ -12,6 +12,7 @@ import {
   makePrivateDir,
   cleanUpRunDir,
   rollBackCommit,
+  commitFiles,
   type BoundedWindow,
   type KV,
   type ProcessContext,
@@ -458,6 +459,22 @@ describe("text IO: writeText internals", () => {
         expect(outputFiles()).to.have.length(first.length);
       });
       expect(outputFiles(), "rolled back when the run directory was cleaned up").to.deep.equal([]);
+    });
+
+    it("publishing first rolls back a pane that a dead job (killed with kill -9) left half published next to the output", () => {
+      const dead = makePrivateDir(dir, ".sluice-temp-");
+      const temp = path.join(dead, "pane.tmp");
+      fs.writeFileSync(temp, "partial\n", { mode: 0o600 });
+      const partial = windowedShardFileName(spec.prefix, label, 0, 0, 2, ".txt");
+      commitFiles(dead, { deletes: [], moves: [[temp, partial]] });
+      fs.rmSync(path.join(dead, "commit.done")); // as if killed before the last rename
+      const owner = JSON.parse(fs.readFileSync(path.join(dead, "owner.json"), "utf8")) as { pid: number };
+      fs.chmodSync(path.join(dead, "owner.json"), 0o600);
+      fs.writeFileSync(path.join(dead, "owner.json"), JSON.stringify({ ...owner, pid: 2 ** 22 + 12345 })); // no such process
+      const out = writePane(new WritePaneFn(spec, true), ["x"]) as string[];
+      expect(fs.existsSync(partial), "the dead job's partial pane").to.equal(false);
+      expect(fs.existsSync(dead)).to.equal(false);
+      expect(outputFiles()).to.deep.equal(out.map((f) => path.basename(f)).sort());
     });
 
     it("publishing replaces the window's and pane's set of an earlier run with another shard count, and nothing else", () => {
