@@ -5,6 +5,7 @@
  * @module
  */
 import type { PipelineGraph } from "../../sdk/graph.js";
+import type { TeardownReason } from "../../sdk/model/dofn.js";
 import type { ExecutionPlan, ShuffleSpec, Stage } from "./execution-plan.js";
 import { BundleBuffer, FreezeMode, PCollectionOutput, type Receiver, type WindowedValue } from "./receiver.js";
 import type { Operator } from "./operators/operator.js";
@@ -170,9 +171,9 @@ export class StageExecutor {
     }
   }
 
-  /** Tears down every operator; never throws. */
-  async teardown(): Promise<void> {
-    for (const op of this.operators) await op.teardown();
+  /** Tears down every operator, telling DoFns why (see `TeardownReason`); never throws. */
+  async teardown(reason: TeardownReason): Promise<void> {
+    for (const op of this.operators) await op.teardown(reason);
   }
 
   /** Elements produced on each PCollection since the last call (then counting restarts at zero). */

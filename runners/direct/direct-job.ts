@@ -196,8 +196,9 @@ export class DirectJob implements WorkExecutor<Ref> {
     this.bundles.push({ pcollection, data: elements, elements: elements.length, ...bundleBounds(elements) });
   }
 
+  /** Tears every DoFn down: only when the run is over, whatever its outcome (nothing here retries a bundle). */
   private async teardown(): Promise<void> {
-    for (const ex of this.executors.values()) await ex.teardown();
+    for (const ex of this.executors.values()) await ex.teardown("end-of-run");
   }
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import type { PipelineGraph } from "../../sdk/graph.js";
+import type { TeardownReason } from "../../sdk/model/dofn.js";
 import { GLOBAL_WINDOW } from "../../sdk/model/window.js";
 import { NO_FIRING } from "../../sdk/model/pane.js";
 import { TIMESTAMP_MAX_VALUE, TIMESTAMP_MIN_VALUE } from "../../sdk/model/time.js";
@@ -112,8 +113,8 @@ class WorkerJob {
     return [...out];
   }
 
-  async teardown(): Promise<void> {
-    for (const ex of this.executors.values()) await ex.teardown();
+  async teardown(reason: TeardownReason): Promise<void> {
+    for (const ex of this.executors.values()) await ex.teardown(reason);
   }
 
   private emitBundle(pcollection: string, elements: WindowedValue[]): void {
@@ -170,7 +171,7 @@ export class WorkerRuntime {
     let job: WorkerJob | undefined;
     try {
       if (envelope.task.kind === "teardown") {
-        for (const j of this.jobs.values()) await j.teardown();
+        for (const j of this.jobs.values()) await j.teardown("end-of-run"); // the runner's teardown task: the run is over
         this.jobs.clear();
         return emptyResult();
       }
@@ -196,8 +197,9 @@ export class WorkerRuntime {
       if (job) {
         // A failed bundle may have left records in operators' buffers (shuffle writers, partial combines,
         // bundle buffers) and DoFns in any state: discard the job's executors, as Beam discards a DoFn instance
-        // after a failed bundle. The next task rebuilds the graph, with fresh DoFns, and starts clean.
-        await job.teardown();
+        // after a failed bundle. The next task rebuilds the graph, with fresh DoFns, and starts clean. The run
+        // goes on, so DoFns are told (a writer keeps the files its finished bundles handed on).
+        await job.teardown("discarded");
         this.jobs.delete(envelope.job.jobId);
       }
       const { step, element, userStack, appliedAt } = error.details;

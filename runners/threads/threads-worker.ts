@@ -2,6 +2,7 @@
  * What runs in each worker thread: the shared worker runtime over in-memory blobs.
  * @module
  */
+import { setRunDir } from "../../sdk/files/private-dir.js";
 import { WorkerRuntime } from "../shared/worker-runtime.js";
 import type { BlobRef, TaskEnvelope, TaskResult } from "../shared/protocol.js";
 
@@ -17,7 +18,12 @@ const runtime = new WorkerRuntime({
   write: (bytes) => new Uint8Array(bytes),
 });
 
-/** Runs one task (piscina calls this). */
+/**
+ * Runs one task (piscina calls this). The runner passes its run directory as the task's `--tempDir`: this
+ * thread's private directories register there (a worker thread has its own `process.env`), so the runner
+ * removes them when the run ends even if this thread died.
+ */
 export function handleTask(envelope: TaskEnvelope): Promise<TaskResult> {
+  setRunDir(envelope.job.options.tempDir);
   return runtime.run(envelope);
 }

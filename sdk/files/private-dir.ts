@@ -81,14 +81,27 @@ export function setRunDir(runDir: string | undefined): void {
 }
 
 /**
- * Whether a runner removes this process's private directories when the job ends (it set a run directory). A
- * DoFn may then keep temporary files its finished bundles handed on even when torn down mid-run (a worker
- * discards its DoFns after any failed bundle), since the runner, not the DoFn, cleans up after the job.
+ * Whether a runner removes this process's private directories when the job ends (it set a run directory), even
+ * those of a worker that died. (Whether a DoFn may delete what its finished bundles handed on is told by its
+ * teardown reason, not by this.)
  * @example
- * if (!runCleansUp()) deleteMyTemporaryFiles();
+ * if (!runCleansUp()) removeOnExit(dir);
  */
 export function runCleansUp(): boolean {
-  return process.env[RUN_DIR_ENV] !== undefined;
+  return currentRunDir() !== undefined;
+}
+
+/**
+ * The private run directory of the runner this process (or worker thread) runs user code for, if it set one
+ * (the process and threads runners do; the direct runner does not). Only the job knows its name and only its
+ * user can enter it, so a sink may keep state there under names it computes, e.g. a commit journal per output
+ * that a retried task must find again; whatever it makes there goes with the run.
+ * @example
+ * const runDir = currentRunDir();
+ * const journalDir = runDir !== undefined ? path.join(runDir, "commits", id) : makePrivateDir(outputDir, ".tmp-");
+ */
+export function currentRunDir(): string | undefined {
+  return process.env[RUN_DIR_ENV];
 }
 
 function currentUid(): number | undefined {

@@ -1,13 +1,41 @@
 /**
  * DoFn: the user code of a ParDo. A DoFn instance lives on one worker; the runner calls its methods in the order
  * `setup` (once) → for each bundle: `startBundle`, `process` for every element, `finishBundle` → `teardown`
- * (once, best effort: also after a failed bundle or job).
+ * (once, best effort: also after a failed bundle or job; its context says which, see {@link TeardownReason}).
  * @module
  */
 import type { Instant } from "./time.js";
 import type { BoundedWindow } from "./window.js";
 import type { PaneInfo } from "./pane.js";
 import type { PCollectionView } from "./view.js";
+
+/**
+ * Why a DoFn instance is torn down:
+ * - `"end-of-run"`: the run is over (it succeeded or failed); nothing of this run will call the instance again,
+ *   and what its finished bundles handed on is no longer needed by the run (a finalizer has run, or never will);
+ * - `"discarded"`: a runner drops the instance after a failed bundle (as Beam does) while the run goes on: the
+ *   failed bundle's outputs are dropped, but those of the instance's finished bundles may still be consumed
+ *   downstream (a retried task gets a fresh instance), so resources they name must stay.
+ * @example
+ * teardown({ reason }: TeardownContext) {
+ *   this.deleteFilesOfTheBundleInProgress();
+ *   if (reason === "end-of-run") this.deleteEverythingElse();
+ * }
+ */
+export type TeardownReason = "end-of-run" | "discarded";
+
+/**
+ * What `teardown` can see: why the instance is torn down.
+ * @example
+ * const fn: DoFn<string, string> = {
+ *   process(line, ctx) { ctx.output(line); },
+ *   teardown(ctx: TeardownContext) { if (ctx.reason === "end-of-run") cleanUp(); },
+ * };
+ */
+export interface TeardownContext {
+  /** Why the instance is torn down; see {@link TeardownReason}. */
+  readonly reason: TeardownReason;
+}
 
 /** What `process` can see of the current element and do with it. */
 export interface ProcessContext<O, Tagged extends Record<string, unknown> = {}> {
@@ -87,8 +115,12 @@ export interface DoFn<I, O, Tagged extends Record<string, unknown> = {}> {
   process(element: I, ctx: ProcessContext<O, Tagged>): void;
   /** Called after the last element of each bundle; outputs here need an explicit timestamp and window. */
   finishBundle?(ctx: FinishBundleContext<O, Tagged>): void | Promise<void>;
-  /** Called once when the instance is discarded, after success or failure. */
-  teardown?(): void | Promise<void>;
+  /**
+   * Called once when the instance is discarded, after success or failure; `ctx.reason` says why (see
+   * {@link TeardownReason}): a DoFn that handed resources on (temporary files named in its outputs) may release
+   * them only at the end of the run, not when it is discarded after a failed bundle while the run goes on.
+   */
+  teardown?(ctx: TeardownContext): void | Promise<void>;
   /** How far (ms) `outputWithTimestamp` may move a timestamp earlier than the input's. Default 0. */
   readonly allowedTimestampSkew?: number;
 }

@@ -7,6 +7,7 @@
  * they can fire and be garbage collected). An empty array is allowed and drops the element, as in Beam.
  * @module
  */
+import type { TeardownReason } from "../../../sdk/model/dofn.js";
 import type { AssignWindowsNode } from "../../../sdk/graph.js";
 import { GlobalWindows, type WindowFn } from "../../../sdk/model/window-fn.js";
 import { FixedWindows, Sessions, SlidingWindows } from "../../../sdk/model/window-fns.js";
@@ -74,5 +75,5 @@ export class AssignWindowsOperator implements Operator {
   async setup(): Promise<void> {}
   async startBundle(): Promise<void> {}
   async finishBundle(): Promise<void> {}
-  async teardown(): Promise<void> {}
+  async teardown(_reason: TeardownReason): Promise<void> {}
 }

@@ -3,7 +3,7 @@
  * and error attribution.
  * @module
  */
-import type { DoFn, FinishBundleContext, ProcessContext, StartBundleContext } from "../../../sdk/model/dofn.js";
+import type { DoFn, FinishBundleContext, ProcessContext, StartBundleContext, TeardownReason } from "../../../sdk/model/dofn.js";
 import type { PCollectionView } from "../../../sdk/model/view.js";
 import type { ParDoNode } from "../../../sdk/graph.js";
 import type { BoundedWindow } from "../../../sdk/model/window.js";
@@ -105,11 +105,11 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
     await this.callLifecycle("finishBundle", () => this.doFn.finishBundle!(ctx));
   }
 
-  async teardown(): Promise<void> {
+  async teardown(reason: TeardownReason): Promise<void> {
     if (!this.isSetUp || !this.doFn.teardown) return;
     this.isSetUp = false;
     try {
-      await this.callLifecycle("teardown", () => this.doFn.teardown!());
+      await this.callLifecycle("teardown", () => this.doFn.teardown!({ reason }));
     } catch {
       // Teardown is best effort (as in Beam): a failing teardown must not hide the job's real outcome.
     }

@@ -4,6 +4,7 @@
  * when the table grows past its limit, to bound memory).
  * @module
  */
+import type { TeardownReason } from "../../../sdk/model/dofn.js";
 import type { CombineFn } from "../../../sdk/model/combine-fn.js";
 import type { BoundedWindow } from "../../../sdk/model/window.js";
 import type { PaneInfo } from "../../../sdk/model/pane.js";
@@ -64,7 +65,7 @@ export class PartialCombineOperator implements Operator {
     this.flush();
     this.writer.commit();
   }
-  async teardown(): Promise<void> {}
+  async teardown(_reason: TeardownReason): Promise<void> {}
 
   private flush(): void {
     const compact = this.combineFn.compact?.bind(this.combineFn);

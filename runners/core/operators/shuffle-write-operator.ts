@@ -3,6 +3,7 @@
  * checking that the key encodes deterministically.
  * @module
  */
+import type { TeardownReason } from "../../../sdk/model/dofn.js";
 import type { BoundedWindow } from "../../../sdk/model/window.js";
 import type { PaneInfo } from "../../../sdk/model/pane.js";
 import type { Instant } from "../../../sdk/model/time.js";
@@ -43,5 +44,5 @@ export class ShuffleWriteOperator implements Operator {
   async finishBundle(): Promise<void> {
     this.writer.commit();
   }
-  async teardown(): Promise<void> {}
+  async teardown(_reason: TeardownReason): Promise<void> {}
 }

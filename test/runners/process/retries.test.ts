@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { PipelineError } from "../../../sdk/index.js";
-import { alwaysFail, failOncePerElement } from "./fixtures/flaky.js";
+import { alwaysFail, failAfterPanePublished, failOncePerElement } from "./fixtures/flaky.js";
 
 describe("process runner: retries and clean-up", () => {
   let dir: string;
@@ -33,6 +33,32 @@ describe("process runner: retries and clean-up", () => {
     expect(text).to.match(/element: '[abc]'/);
     expect(text).to.match(/flaky\.ts:\d+:\d+/); // the user's frame
     expect(fs.existsSync(path.join(dir, "out"))).to.equal(false);
+    expect(fs.readdirSync(tempDir)).to.deep.equal([]);
+  });
+
+  it("a streaming pane retried after it was published is published once: the same complete sets, nothing temporary left", async () => {
+    const reference = path.join(dir, "reference");
+    fs.mkdirSync(reference);
+    const out = path.join(dir, "out", "panes");
+    // The expected sets, from the direct runner (no retries), rerun until every path has its marker.
+    for (let i = 0; ; i++) {
+      const ok = await failAfterPanePublished.run({ runner: "direct", dir: reference, output: path.join(reference, "out", "panes"), quiet: true }).then(
+        () => true,
+        () => false,
+      );
+      if (ok) break;
+      expect(i, "reference runs").to.be.lessThan(20);
+    }
+    const expected = fs.readdirSync(path.join(reference, "out")).sort();
+    expect(expected.filter((n) => n.startsWith(".sluice-temp-"))).to.deep.equal([]);
+    expect(expected).to.have.length.greaterThan(2);
+    const read = (d: string) => expected.map((n) => fs.readFileSync(path.join(d, n), "utf8"));
+
+    await failAfterPanePublished.run({ runner: "process", dir, output: out, tempDir, maxAttempts: 20, parallelism: 2, quiet: true });
+    const markers = fs.readdirSync(dir).filter((n) => n.startsWith("published-"));
+    expect(markers.length, "every pane's bundle failed once after publishing").to.be.greaterThanOrEqual(expected.length / 2);
+    expect(fs.readdirSync(path.dirname(out)).sort(), "the same files, and no temporary directory").to.deep.equal(expected);
+    expect(read(path.dirname(out))).to.deep.equal(read(path.join(reference, "out")));
     expect(fs.readdirSync(tempDir)).to.deep.equal([]);
   });
 });

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { PipelineError } from "../../../sdk/index.js";
-import { alwaysDie, dieOnce } from "./fixtures/dying-workers.js";
+import { alwaysDie, dieAfterWriting, dieOnce } from "./fixtures/dying-workers.js";
 
 describe("threads runner: workers that die", () => {
   let dir: string;
@@ -23,5 +23,14 @@ describe("threads runner: workers that die", () => {
     expect(error).to.be.instanceOf(PipelineError);
     expect((error as Error).message).to.match(/task of step '.*' failed after 2 attempt\(s\): worker thread \d stopped/);
     expect(fs.readdirSync(dir)).to.deep.equal([]);
+  });
+
+  it("a failed job leaves no output, no temporary directory (also of threads that died) and no run directory", async () => {
+    const tempDir = path.join(dir, "tmp");
+    const error = await dieAfterWriting.run({ runner: "threads", parallelism: 1, maxAttempts: 2, dir, tempDir, quiet: true }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(PipelineError);
+    const out = path.join(dir, "out");
+    expect(fs.existsSync(out) ? fs.readdirSync(out) : [], "output directory").to.deep.equal([]);
+    expect(fs.readdirSync(tempDir), "run directories").to.deep.equal([]);
   });
 });

@@ -16,11 +16,11 @@ import {
   removeStaleDirs,
   resumeCommit,
   rollBackCommit,
-  runCleansUp,
   type CommitPlan,
   type DoFn,
   type KV,
   type ProcessContext,
+  type TeardownContext,
 } from "../../../sdk/index.js";
 import { TEMP_DIR_PREFIX, type ShardSpec } from "./shard-names.js";
 
@@ -51,8 +51,10 @@ export class MakeCommitDirFn<T> implements DoFn<unknown, KV<string, T | CommitDi
 }
 
 /**
- * The commit directories a finalize DoFn instance used, removed when it is torn down (at the end of the run) in a
- * runner that does not clean up after the job itself; a runner that does removes them with the run.
+ * The commit directories a finalize DoFn instance used, kept while the run goes on (a retried finalizer finds its
+ * journal there) and removed when the instance is torn down at the end of the run (teardown reason
+ * `"end-of-run"`), after rolling back a commit left unfinished; a worker that died leaves them to its runner,
+ * which removes them with the run directory they are registered in, rolling back the same way.
  */
 export class CommitDirs {
   private readonly used = new Set<string>();
@@ -63,9 +65,17 @@ export class CommitDirs {
     this.used.add(dir);
   }
 
-  teardown(): void {
-    if (runCleansUp()) return;
-    for (const dir of this.used) removePrivateDir(dir);
+  teardown({ reason }: TeardownContext): void {
+    if (reason === "discarded") return; // a retry of the commit may need the journal
+    for (const dir of this.used) {
+      try {
+        checkPrivateDir(dir); // gone already, or no longer ours: never touched
+      } catch {
+        continue;
+      }
+      rollBackCommit(dir); // nothing to do for a finished commit
+      removePrivateDir(dir);
+    }
     this.used.clear();
   }
 }

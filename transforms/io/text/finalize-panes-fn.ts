@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { DoFn, KV, ProcessContext } from "../../../sdk/index.js";
+import type { DoFn, KV, ProcessContext, TeardownContext } from "../../../sdk/index.js";
 import { shardFilePattern, windowedShardFileName, type ShardSpec } from "./shard-names.js";
 import type { WrittenPane } from "./write-pane-fn.js";
 import { CommitDirs, checkTempFiles, commitDirOf, commitWrite, isCommitDir, type CommitDir } from "./commit-dir.js";
@@ -23,8 +23,8 @@ export class FinalizePanesFn implements DoFn<KV<string, readonly (WrittenPane | 
 
   constructor(private readonly spec: ShardSpec) {}
 
-  teardown(): void {
-    this.dirs.teardown();
+  teardown(ctx: TeardownContext): void {
+    this.dirs.teardown(ctx);
   }
 
   process({ value }: KV<string, readonly (WrittenPane | CommitDir)[]>, ctx: ProcessContext<string>): void {

@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { DoFn, KV, ProcessContext } from "../../../sdk/index.js";
+import type { DoFn, KV, ProcessContext, TeardownContext } from "../../../sdk/index.js";
 import { shardFileName, shardFilePattern, type ShardSpec } from "./shard-names.js";
 import { writeLinesSync, type WrittenShard } from "./write-shard-fn.js";
 import { CommitDirs, checkTempFiles, commitDirOf, commitWrite, existingFiles, isCommitDir, type CommitDir } from "./commit-dir.js";
@@ -27,8 +27,8 @@ export class FinalizeShardsFn implements DoFn<KV<string, readonly (WrittenShard 
 
   constructor(private readonly spec: ShardSpec) {}
 
-  teardown(): void {
-    this.dirs.teardown();
+  teardown(ctx: TeardownContext): void {
+    this.dirs.teardown(ctx);
   }
 
   process({ value }: KV<string, readonly (WrittenShard | CommitDir)[]>, ctx: ProcessContext<string>): void {

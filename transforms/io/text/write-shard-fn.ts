@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { makePrivateDir, removePrivateDir, runCleansUp, type DoFn, type KV, type ProcessContext } from "../../../sdk/index.js";
+import { makePrivateDir, removePrivateDir, type DoFn, type KV, type ProcessContext, type TeardownContext } from "../../../sdk/index.js";
 import { TEMP_DIR_PREFIX, type ShardSpec } from "./shard-names.js";
 
 /** A shard written to its temporary file, waiting to be renamed by the finalize step. Plain data. */
@@ -46,8 +46,8 @@ export class WriteShardFn implements DoFn<KV<number, readonly string[]>, Written
     this.files.finishBundle();
   }
 
-  teardown(): void {
-    this.files.teardown();
+  teardown(ctx: TeardownContext): void {
+    this.files.teardown(ctx);
   }
 }
 
@@ -56,12 +56,11 @@ export class WriteShardFn implements DoFn<KV<number, readonly string[]>, Written
  * the output: mode 0700, files 0600), made when the instance writes its first file, and when they are deleted:
  * - files of a bundle that did not finish always (the runner drops that bundle's outputs; a retry writes its own
  *   file under another random name);
- * - files of finished bundles, handed on to the finalize step, when the instance is torn down outside a bundle
- *   in a runner that does not clean up after the job itself (direct, threads): there that happens only at the end
- *   of the run, by which time a successful run has renamed them, and the whole directory goes. A runner that
- *   cleans up after the job (the process runner, see `runCleansUp`) may discard DoFns in mid-run (a worker drops
- *   them after any failed bundle), so there finished files stay until the finalize step or the runner removes
- *   the directory.
+ * - files of finished bundles, handed on to the finalize step, only when the instance is torn down at the end of
+ *   the run (teardown reason `"end-of-run"`), by which time a successful run has renamed them: the whole
+ *   directory goes then. A parallel runner's worker discards its DoFns after any failed bundle while the run
+ *   goes on (reason `"discarded"`): their finished files stay, for the finalize step. A worker that dies tears
+ *   nothing down; its directory is registered in the runner's run directory and removed with it.
  */
 export class TempFiles {
   /** This instance's private directory, once made. */
@@ -101,13 +100,13 @@ export class TempFiles {
     this.inBundle = false;
   }
 
-  teardown(): void {
+  /** Deletes the files of a bundle in progress (it failed), and at the end of the run the whole directory. */
+  teardown({ reason }: TeardownContext): void {
     if (this.dir === undefined) return;
-    if (this.inBundle || runCleansUp()) {
-      for (const file of this.pending) fs.rmSync(file, { force: true });
-      this.pending = [];
-      if (runCleansUp()) return;
-    }
+    if (this.inBundle) for (const file of this.pending) fs.rmSync(file, { force: true });
+    this.pending = [];
+    this.inBundle = false;
+    if (reason === "discarded") return; // the run goes on: finished bundles' files may still be published
     removePrivateDir(this.dir);
     this.dir = undefined;
   }

@@ -77,8 +77,11 @@ export interface WriteTextOptions {
  * written twice. Each set is complete (every shard, empty ones included) and deterministic like unwindowed output.
  * On bounded input every set is renamed in the final step, as above; on unbounded input, which may never end, a
  * set is renamed as soon as its pane is written, so a streaming run publishes its results window by window (a
- * stopped or failed run keeps the panes it already published; a pane is published by plain renames, not through
- * the journal, and a retried pane publishes again). A window's lines are written by one worker.
+ * stopped or failed run keeps the panes it already published). Each pane is published through a journal of its
+ * own, like the final step's: its set is complete or absent, never partial; a pane retried after its worker died
+ * publishes it once (a runner with a run directory, process or threads, keeps the pane's journal there so every
+ * attempt finds it), and a run that fails while a pane is half renamed rolls that pane back. A window's lines
+ * are written by one worker.
  * @param prefix path prefix of the files; its directory is created if needed
  * @example
  * p.apply(readText("input/*.txt"))

@@ -11,9 +11,14 @@ import {
   kv,
   paneInfo,
   setRunDir,
+  makePrivateDir,
+  cleanUpRunDir,
+  rollBackCommit,
+  commitFiles,
   type BoundedWindow,
   type KV,
   type ProcessContext,
+  type TeardownContext,
 } from "../../../../sdk/index.js";
 import {
   fileNameInstant,
@@ -33,6 +38,9 @@ import { FinalizeShardsFn } from "../../../../transforms/io/text/finalize-shards
 import { writeText } from "../../../../transforms/io/text/write-text.js";
 import { MakeCommitDirFn, type CommitDir } from "../../../../transforms/io/text/commit-dir.js";
 
+const END_OF_RUN: TeardownContext = { reason: "end-of-run" };
+const DISCARDED: TeardownContext = { reason: "discarded" };
+
 /** Just enough of a ProcessContext to call `process` by hand: collects the main output. */
 function collectingContext<O>(out: O[], window: BoundedWindow = GLOBAL_WINDOW, pane = NO_FIRING): ProcessContext<O> {
   return { output: (v: O) => out.push(v), window, pane } as unknown as ProcessContext<O>;
@@ -46,15 +54,15 @@ function commitDirFor(spec: ShardSpec): CommitDir {
 }
 
 /** Finalize DoFns made by the tests, torn down by {@link endRun}. */
-const finalizers: { teardown(): void }[] = [];
-function tracked<T extends { teardown(): void }>(fn: T): T {
+const finalizers: { teardown(ctx: TeardownContext): void }[] = [];
+function tracked<T extends { teardown(ctx: TeardownContext): void }>(fn: T): T {
   finalizers.push(fn);
   return fn;
 }
 
 /** The end of the run: the finalize DoFns' teardown removes their commit directories. */
 function endRun(): void {
-  for (const fn of finalizers.splice(0)) fn.teardown();
+  for (const fn of finalizers.splice(0)) fn.teardown(END_OF_RUN);
 }
 
 /** The write's temporary directories next to its output. */
@@ -126,7 +134,7 @@ describe("text IO: writeText internals", () => {
       expect(fs.readdirSync(writerDir!).filter((n) => n.endsWith(".tmp"))).to.have.length(2);
       const paths: string[] = [];
       tracked(new FinalizeShardsFn(spec)).process(kv("", [commitDirFor(spec), ...written]), collectingContext(paths));
-      fn.teardown(); // after success: nothing left to delete
+      fn.teardown(END_OF_RUN); // after success: nothing left to delete
 
       expect(paths).to.deep.equal([0, 1, 2].map((i) => shardFileName(spec.prefix, i, 3, ".txt")));
       expect(fs.readFileSync(paths[0]!, "utf8")).to.equal("only\n");
@@ -158,18 +166,23 @@ describe("text IO: writeText internals", () => {
       expect(tempDirsOf(spec)).to.deep.equal([]);
     });
 
-    it("teardown in a runner that cleans up after the job deletes a failed bundle's files but keeps finished ones", () => {
+    it("teardown of an instance discarded after a failed bundle deletes that bundle's files but keeps finished ones", () => {
+      const fn = new WriteShardFn(spec);
+      writeShards(fn, [[0, ["a"]]]);
+      fn.startBundle();
+      fn.process(kv(1, ["b"]), collectingContext<WrittenShard>([]));
+      // the bundle fails here; the worker discards the instance while the run goes on
+      fn.teardown(DISCARDED);
+      const left = fs.readdirSync(tempDirsOf(spec)[0]!).filter((n) => n.endsWith(".tmp"));
+      expect(left).to.have.length(1);
+      expect(left[0]).to.match(/^shard-0\./);
+      // The same with a run directory (parallel runners): the reason decides, not who cleans up.
       setRunDir(dir);
       try {
-        const fn = new WriteShardFn(spec);
-        writeShards(fn, [[0, ["a"]]]);
-        fn.startBundle();
-        fn.process(kv(1, ["b"]), collectingContext<WrittenShard>([]));
-        // the bundle fails here; the runner discards the instance
-        fn.teardown();
-        const left = fs.readdirSync(tempDirsOf(spec)[0]!).filter((n) => n.endsWith(".tmp"));
-        expect(left).to.have.length(1);
-        expect(left[0]).to.match(/^shard-0\./);
+        const other = new WriteShardFn(spec);
+        writeShards(other, [[2, ["c"]]]);
+        other.teardown(DISCARDED);
+        expect(tempDirsOf(spec)).to.have.length(2);
       } finally {
         setRunDir(undefined);
       }
@@ -181,9 +194,9 @@ describe("text IO: writeText internals", () => {
       writeShards(a, [[0, ["a"]]]);
       writeShards(b, [[1, ["b"]], [2, ["c"]]]);
       expect(tempDirsOf(spec)).to.have.length(2); // one private directory per writer instance
-      a.teardown();
+      a.teardown(END_OF_RUN);
       expect(tempDirsOf(spec)).to.have.length(1);
-      b.teardown();
+      b.teardown(END_OF_RUN);
       expect(tempDirsOf(spec)).to.deep.equal([]);
       expect(fs.existsSync(path.dirname(spec.prefix))).to.equal(true); // created for the temporary directory
       expect(fs.readdirSync(path.dirname(spec.prefix))).to.deep.equal([]);
@@ -403,7 +416,7 @@ describe("text IO: writeText internals", () => {
       const fn = new WritePaneFn(spec, true);
       const lines = ["pear", "apple", "fig", "kiwi", "apple"];
       const out = writePane(fn, lines);
-      fn.teardown();
+      fn.teardown(END_OF_RUN);
       expect(out).to.deep.equal([0, 1].map((i) => windowedShardFileName(spec.prefix, label, 2, i, 2, ".txt")));
       const contents = (out as string[]).map((f) => fs.readFileSync(f, "utf8"));
       for (const [i, c] of contents.entries()) {
@@ -411,6 +424,73 @@ describe("text IO: writeText internals", () => {
         expect(c).to.equal(["#", ...expected].map((l) => `${l}\n`).join(""));
       }
       expect(fs.readdirSync(dir).sort()).to.deep.equal((out as string[]).map((f) => path.basename(f)).sort());
+    });
+
+    /** Runs `body` as a parallel runner's worker would: with a private run directory; then cleans it up like the runner. */
+    const inRunDir = (body: (runDir: string) => void): void => {
+      const runDir = makePrivateDir(os.tmpdir(), "sluice-run-test-");
+      setRunDir(runDir);
+      try {
+        body(runDir);
+      } finally {
+        setRunDir(undefined);
+        cleanUpRunDir(runDir, (d) => void rollBackCommit(d));
+      }
+    };
+    const outputFiles = () => fs.readdirSync(dir).filter((n) => !n.startsWith(".sluice-temp-")).sort();
+
+    it("publishing, retried after the pane was published: the same set once, and the retry's temporary files are gone", () => {
+      inRunDir(() => {
+        const first = writePane(new WritePaneFn(spec, true), ["b", "a", "c"]) as string[];
+        const contents = first.map((f) => fs.readFileSync(f, "utf8"));
+        const retry = new WritePaneFn(spec, true); // another worker's instance: the first attempt's worker died
+        const again = writePane(retry, ["a", "c", "b"]) as string[];
+        expect(again).to.deep.equal(first);
+        expect(again.map((f) => fs.readFileSync(f, "utf8"))).to.deep.equal(contents);
+        expect(outputFiles()).to.deep.equal(first.map((f) => path.basename(f)).sort());
+        for (const d of tempDirsOf(spec)) expect(fs.readdirSync(d).filter((n) => n.endsWith(".tmp")), "temporary files").to.deep.equal([]);
+      });
+      expect(tempDirsOf(spec), "removed with the run").to.deep.equal([]);
+    });
+
+    it("publishing, retried after a worker died in the renames: the partial set is rolled back, then the pane is published whole", () => {
+      inRunDir((runDir) => {
+        const first = writePane(new WritePaneFn(spec, true), ["b", "a", "c"]) as string[];
+        // Make the first attempt look killed after its first rename: journal unfinished, one file published.
+        const [journal] = fs.readdirSync(path.join(runDir, "panes")).map((n) => path.join(runDir, "panes", n));
+        fs.rmSync(path.join(journal!, "commit.done"));
+        fs.rmSync(first[1]!);
+        const again = writePane(new WritePaneFn(spec, true), ["a", "c", "b"]) as string[];
+        expect(again).to.deep.equal(first);
+        expect(outputFiles()).to.deep.equal(first.map((f) => path.basename(f)).sort());
+        expect(fs.readFileSync(again[1]!, "utf8")).to.match(/^#\n/);
+      });
+    });
+
+    it("publishing: a run that fails with a pane's journal unfinished leaves none of that pane's files", () => {
+      inRunDir((runDir) => {
+        const first = writePane(new WritePaneFn(spec, true), ["b", "a", "c"]) as string[];
+        const [journal] = fs.readdirSync(path.join(runDir, "panes")).map((n) => path.join(runDir, "panes", n));
+        fs.rmSync(path.join(journal!, "commit.done")); // killed before it marked the commit done; no attempt left
+        expect(outputFiles()).to.have.length(first.length);
+      });
+      expect(outputFiles(), "rolled back when the run directory was cleaned up").to.deep.equal([]);
+    });
+
+    it("publishing first rolls back a pane that a dead job (killed with kill -9) left half published next to the output", () => {
+      const dead = makePrivateDir(dir, ".sluice-temp-");
+      const temp = path.join(dead, "pane.tmp");
+      fs.writeFileSync(temp, "partial\n", { mode: 0o600 });
+      const partial = windowedShardFileName(spec.prefix, label, 0, 0, 2, ".txt");
+      commitFiles(dead, { deletes: [], moves: [[temp, partial]] });
+      fs.rmSync(path.join(dead, "commit.done")); // as if killed before the last rename
+      const owner = JSON.parse(fs.readFileSync(path.join(dead, "owner.json"), "utf8")) as { pid: number };
+      fs.chmodSync(path.join(dead, "owner.json"), 0o600);
+      fs.writeFileSync(path.join(dead, "owner.json"), JSON.stringify({ ...owner, pid: 2 ** 22 + 12345 })); // no such process
+      const out = writePane(new WritePaneFn(spec, true), ["x"]) as string[];
+      expect(fs.existsSync(partial), "the dead job's partial pane").to.equal(false);
+      expect(fs.existsSync(dead)).to.equal(false);
+      expect(outputFiles()).to.deep.equal(out.map((f) => path.basename(f)).sort());
     });
 
     it("publishing replaces the window's and pane's set of an earlier run with another shard count, and nothing else", () => {
@@ -444,9 +524,8 @@ describe("text IO: writeText internals", () => {
       const fn = new WritePaneFn(spec, false);
       fn.startBundle();
       fn.process(kv(window.id, ["a"]), collectingContext<WrittenPane | string>([], window, late));
-      fn.teardown(); // the bundle never finished
-      endRun();
-      expect(tempDirsOf(spec)).to.deep.equal([]);
+      fn.teardown(DISCARDED); // the bundle never finished
+      expect(fs.readdirSync(tempDirsOf(spec)[0]!).filter((n) => n.endsWith(".tmp")), "the failed bundle's files").to.deep.equal([]);
     });
   });
 
