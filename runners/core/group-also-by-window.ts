@@ -17,7 +17,7 @@ import type { Receiver } from "./receiver.js";
 import { deepFreeze } from "./immutability.js";
 import { userCodeError } from "./user-code-error.js";
 import type { GroupingSide, GroupingSpec } from "./grouping-side.js";
-import { InMemoryStateInternals } from "./state/in-memory-state-internals.js";
+import { LeanStateInternals } from "./state/lean-state-internals.js";
 import type { BagState, CombiningState, StateSnapshot } from "./state/state-internals.js";
 import { StateTags, type BagTag, type CombiningTag, type WatermarkHoldTag } from "./state/state-tags.js";
 
@@ -34,7 +34,7 @@ interface FastSnapshot {
 }
 
 /**
- * The lean driver. All its per-key state is in a {@link InMemoryStateInternals}, in the namespace of the window,
+ * The lean driver. All its per-key state is in a {@link LeanStateInternals} (the store specialised for these tags), in the namespace of the window,
  * under these tags (each cell lives from the key's first record in the window until the window fires, when the
  * window's namespace is cleared; windows never merge on this path):
  * - `buffer`: a bag of the values, or for a lifted combine a combining cell merging the accumulators
@@ -49,7 +49,7 @@ interface FastSnapshot {
  * The store's minimum hold is then the driver's hold: per window, the minimum over its keys of each key's hold.
  */
 export class GroupAlsoByWindow implements GroupingSide {
-  private state: InMemoryStateInternals;
+  private state: LeanStateInternals;
   private readonly buffer: BagTag<unknown> | CombiningTag<unknown, unknown, unknown>;
   private readonly holdTag: WatermarkHoldTag;
   private readonly endHoldTag: WatermarkHoldTag;
@@ -78,7 +78,7 @@ export class GroupAlsoByWindow implements GroupingSide {
     this.buffer = spec.combineFn ? StateTags.combining("buffer", spec.combineFn as CombineFn<unknown, unknown, unknown>) : StateTags.bag("buffer");
     this.holdTag = StateTags.watermarkHold("hold", combiner === "LATEST" ? "LATEST" : "EARLIEST");
     this.endHoldTag = combiner === "LATEST" ? StateTags.watermarkHold("endHold", "EARLIEST") : this.holdTag;
-    this.state = new InMemoryStateInternals({ step: spec.step, windowFn: spec.windowing.windowFn });
+    this.state = new LeanStateInternals({ step: spec.step, windowFn: spec.windowing.windowFn, buffer: this.buffer, hold: this.holdTag, endHold: this.endHoldTag });
   }
 
   /** Rebuilds a grouping side from {@link GroupAlsoByWindow.snapshot}. */
@@ -89,8 +89,7 @@ export class GroupAlsoByWindow implements GroupingSide {
     g.inputWatermark = s.inputWatermark;
     g.outputWatermark = s.outputWatermark;
     g.droppedLate = s.droppedLate;
-    const tags = [g.buffer, g.holdTag, g.endHoldTag];
-    g.state = InMemoryStateInternals.restore(s.state, { step: spec.step, windowFn: spec.windowing.windowFn, tags });
+    g.state = LeanStateInternals.restore(s.state, { step: spec.step, windowFn: spec.windowing.windowFn, buffer: g.buffer, hold: g.holdTag, endHold: g.endHoldTag });
     g.recomputeMinEnd();
     return g;
   }
@@ -137,12 +136,18 @@ export class GroupAlsoByWindow implements GroupingSide {
       const window = ns as BoundedWindow;
       const end = window.maxTimestamp();
       if (!(end < this.inputWatermark)) continue;
-      const keys = this.state.keysIn(window);
-      if (this.spec.random) shuffle(keys, this.spec.random);
-      for (const key of keys) {
+      const emit = (key: unknown): void => {
         const held = this.state.state(key, window, this.holdTag).read();
         out.receive(this.output(key, window), held ?? end, window, ON_TIME_AND_ONLY_FIRING);
         emitted++;
+      };
+      if (this.spec.random) {
+        const keys = this.state.keysIn(window);
+        shuffle(keys, this.spec.random);
+        keys.forEach(emit);
+      } else {
+        // Walks the window's entries: no key is looked up again.
+        this.state.forEachKey(window, emit);
       }
       this.state.clearNamespace(window);
     }
