@@ -50,19 +50,7 @@ const MAX_UNTRACKED_DEPTH = 200;
  * scanValue({ f: () => 1 });  // Scan.Refused
  */
 export function scanValue(value: unknown): Scan {
-  switch (typeof value) {
-    case "string":
-    case "boolean":
-    case "undefined":
-    case "bigint":
-      return Scan.Plain;
-    case "number":
-      return value === 0 && 1 / value < 0 ? Scan.Escape : Scan.Plain;
-    case "object":
-      return value === null ? Scan.Plain : scanObject(value, 0, undefined);
-    default:
-      return Scan.Refused;
-  }
+  return scanMember(value, -1, undefined); // the top value is at depth 0
 }
 
 function scanObject(o: object, depth: number, seen: Set<object> | undefined): Scan {

@@ -38,7 +38,8 @@ export class AuctionWindow extends IntervalWindow {
   }
 }
 
-const auctionWindowCoder: WindowCoder<AuctionWindow> = {
+/** The coder of {@link AuctionWindow}: its start, end and auction. */
+export const auctionWindowCoder: WindowCoder<AuctionWindow> = {
   encode: (w) => [w.start, w.end, w.auction],
   decode: (data) => {
     const [start, end, auction] = data as [number, number, number];

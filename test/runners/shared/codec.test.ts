@@ -33,33 +33,14 @@ import {
   type WindowCoder,
   type WindowFn,
 } from "../../../sdk/index.js";
-
-class AuctionWindow extends IntervalWindow {
-  override readonly id: string;
-  constructor(
-    start: number,
-    end: number,
-    readonly auction: number,
-  ) {
-    super(start, end);
-    this.id = `${start}:${end}@${auction}`;
-  }
-}
-
-const auctionCoder: WindowCoder<AuctionWindow> = {
-  encode: (w) => [w.start, w.end, w.auction],
-  decode: (d) => {
-    const [s, e, a] = d as number[];
-    return new AuctionWindow(s!, e!, a!);
-  },
-};
+import { AuctionWindow, auctionWindowCoder } from "../../conformance/cases/coders.cases.js";
 
 const auctions = (withCoder: boolean): WindowFn => ({
   description: withCoder ? "Auctions" : "AuctionsWithoutCoder",
   isMerging: true,
   assignWindows: (t) => [new AuctionWindow(t, t + 10, 1)],
   mergeWindows: () => [],
-  ...(withCoder ? { windowCoder: auctionCoder as WindowCoder } : {}),
+  ...(withCoder ? { windowCoder: auctionWindowCoder as WindowCoder } : {}),
 });
 
 function codec(windowFn: WindowFn, coder?: Coder<unknown>): ElementCodec {
