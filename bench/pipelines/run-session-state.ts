@@ -6,7 +6,9 @@ const [runner, events, keys] = [process.argv[2]!, Number(process.argv[3]), Numbe
 const t0 = performance.now();
 const result = await sessionState.run({ runner, events, keys, quiet: true, enforceImmutability: false });
 const ms = performance.now() - t0;
+// CPU of this process: the coordinator and, on the threads runner, its workers (process workers are not in it).
+const cpu = process.cpuUsage();
 process.stdout.write(
-  `${JSON.stringify({ runner, ms, rssMb: (process.resourceUsage().maxRSS * 1024) / 2 ** 20, workerRssMb: (result.stats?.workerMaxRssBytes ?? 0) / 2 ** 20 })}\n`,
+  `${JSON.stringify({ runner, ms, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: (process.resourceUsage().maxRSS * 1024) / 2 ** 20, workerRssMb: (result.stats?.workerMaxRssBytes ?? 0) / 2 ** 20 })}\n`,
 );
 process.exit(0);

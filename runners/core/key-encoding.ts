@@ -77,43 +77,43 @@ export function keyHash(key: unknown): number {
  * (the common case, kept allocation-free); other keys are encoded once per lookup.
  */
 export class KeyedMap<V> {
-  private readonly strings = new Map<string, V>();
-  private readonly numbers = new Map<number, V>();
-  private readonly others = new Map<string, V>();
+  // Made on first use: grouping state keeps one map per window (a session window holds one key), so empty maps
+  // would be most of its memory.
+  private strings: Map<string, V> | undefined;
+  private numbers: Map<number, V> | undefined;
+  private others: Map<string, V> | undefined;
 
   get size(): number {
-    return this.strings.size + this.numbers.size + this.others.size;
+    return (this.strings?.size ?? 0) + (this.numbers?.size ?? 0) + (this.others?.size ?? 0);
   }
 
   get(key: unknown): V | undefined {
-    if (typeof key === "string") return this.strings.get(key);
-    if (typeof key === "number") return this.numbers.get(key);
-    return this.others.get(encodeKey(key));
+    if (typeof key === "string") return this.strings?.get(key);
+    if (typeof key === "number") return this.numbers?.get(key);
+    return this.others?.get(encodeKey(key));
   }
 
   set(key: unknown, value: V): void {
-    if (typeof key === "string") this.strings.set(key, value);
-    else if (typeof key === "number") this.numbers.set(key, value);
-    else this.others.set(encodeKey(key), value);
+    if (typeof key === "string") (this.strings ??= new Map()).set(key, value);
+    else if (typeof key === "number") (this.numbers ??= new Map()).set(key, value);
+    else (this.others ??= new Map()).set(encodeKey(key), value);
   }
 
   /** Removes a key (a grouping side releases a key's state once its last window is garbage collected). */
   delete(key: unknown): void {
-    if (typeof key === "string") this.strings.delete(key);
-    else if (typeof key === "number") this.numbers.delete(key);
-    else this.others.delete(encodeKey(key));
+    if (typeof key === "string") this.strings?.delete(key);
+    else if (typeof key === "number") this.numbers?.delete(key);
+    else this.others?.delete(encodeKey(key));
   }
 
   /** All values, in insertion order within each kind of key. */
   *values(): IterableIterator<V> {
-    yield* this.strings.values();
-    yield* this.numbers.values();
-    yield* this.others.values();
+    if (this.strings) yield* this.strings.values();
+    if (this.numbers) yield* this.numbers.values();
+    if (this.others) yield* this.others.values();
   }
 
   clear(): void {
-    this.strings.clear();
-    this.numbers.clear();
-    this.others.clear();
+    this.strings = this.numbers = this.others = undefined;
   }
 }

@@ -14,6 +14,12 @@ import { WorkerLostError, type WorkerPool } from "../shared/worker-pool.js";
 import { hungTaskResult, taskDeadlineMs, TaskLine } from "../shared/hung-tasks.js";
 import { runnerEnvironment } from "../../sdk/files/private-dir.js";
 
+/**
+ * `SLUICE_CPU_PROF=<dir>`: each worker process writes a V8 CPU profile there (`node --cpu-prof` covers only the
+ * process it starts and its threads, so the threads runner's workers need nothing; Node refuses it in NODE_OPTIONS).
+ */
+const CPU_PROFILE_DIR = process.env.SLUICE_CPU_PROF;
+
 const ENTRY = fileURLToPath(new URL("./process-worker.mjs", import.meta.url));
 
 interface Pending {
@@ -81,7 +87,14 @@ class Slot {
   }
 
   stop(): void {
-    if (this.worker) this.discard(this.worker);
+    if (!this.worker) return;
+    // Profiling: an idle worker exits on disconnect, which lets it write its profile; a kill would not.
+    if (CPU_PROFILE_DIR && this.worker.child.connected) {
+      this.worker.child.disconnect();
+      this.worker = undefined;
+    } else {
+      this.discard(this.worker);
+    }
   }
 
   /** Kills the worker process, if any, and waits (at most 2 s) until it has exited. */
@@ -111,7 +124,7 @@ class Slot {
     if (this.worker) return this.worker;
     const child = fork(ENTRY, [], {
       serialization: "advanced",
-      execArgv: [`--max-old-space-size=${this.heapMb}`],
+      execArgv: [`--max-old-space-size=${this.heapMb}`, ...(CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [])],
       env: { ...process.env, SLUICE_WORKER: "1", ...runnerEnvironment(process.pid) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
