@@ -79,6 +79,8 @@ interface KeyWindow {
  * | {@link MergingActiveWindowSet} (merging windows only) | `reduce-fn/merging-active-window-set.ts` | `activeWindows` (key namespace) |
  * | garbage collection | here | an event-time timer of family `gc` per window at end + allowed lateness |
  *
+ * | the firing check | here | `dirty`: set while the window is listed as having got elements since the last firing check |
+ *
  * Driver-level fields: the drop counters and `dirty`, the windows that got elements since the last firing check
  * (cleared at every check; snapshotted).
  */
@@ -97,9 +99,12 @@ export class ReduceFnRunner implements GroupingSide {
   private readonly panes: PaneInfoTracker;
   private readonly nonEmpty: NonEmptyPanes;
   private readonly active: MergingActiveWindowSet | undefined;
-  /** Windows that got elements since the last firing check, in arrival order, and their ids per key. */
+  /**
+   * Windows that got elements since the last firing check, in arrival order; each is marked in the `dirty` cell
+   * of its state while listed (the store is the set, so listing a window costs no allocation but the entry).
+   */
   private dirty: KeyWindow[] = [];
-  private dirtyIds = new KeyedMap<Set<string>>();
+  private readonly dirtyTag = StateTags.value<true>("dirty");
   droppedLate = 0;
   droppedClosedWindow = 0;
 
@@ -128,7 +133,7 @@ export class ReduceFnRunner implements GroupingSide {
     let p = parts(state);
     let store = state;
     if (restored) {
-      const tags: StateTag[] = [this.bufferTag, p.nonEmpty.tag, p.panes.tag, ...p.holds.tags, ...p.triggers.tags, ...(p.active ? [p.active.tag] : [])];
+      const tags: StateTag[] = [this.bufferTag, this.dirtyTag, p.nonEmpty.tag, p.panes.tag, ...p.holds.tags, ...p.triggers.tags, ...(p.active ? [p.active.tag] : [])];
       store = InMemoryStateInternals.restore(restored.state, { step: spec.step, windowFn: w.windowFn, tags });
       p = parts(store);
     }
@@ -155,10 +160,9 @@ export class ReduceFnRunner implements GroupingSide {
     this.holds.addHolds(key, target, timestamp);
     this.buffer(key, target, value);
     this.triggers.onElement(key, target, timestamp);
-    let ids = this.dirtyIds.get(key);
-    if (!ids) this.dirtyIds.set(key, (ids = new Set()));
-    if (!ids.has(target.id)) {
-      ids.add(target.id);
+    const mark = this.state.state(key, target, this.dirtyTag);
+    if (mark.read() === undefined) {
+      mark.write(true);
       this.dirty.push({ key, window: target });
     }
   }
@@ -233,7 +237,8 @@ export class ReduceFnRunner implements GroupingSide {
     while (this.dirty.length > 0) {
       const windows = this.dirty;
       this.dirty = [];
-      this.dirtyIds.clear();
+      // Unmarked first, whatever happened to the window since (a merged-away window's mark is all it has left).
+      for (const { key, window } of windows) this.state.state(key, window, this.dirtyTag).clear();
       if (this.spec.random) shuffle(windows, this.spec.random);
       for (const { key, window } of windows) {
         if (this.active && !this.active.isActive(key, window)) continue; // merged away or closed
@@ -424,11 +429,8 @@ export class ReduceFnRunner implements GroupingSide {
     r.droppedLate = s.droppedLate;
     r.droppedClosedWindow = s.droppedClosedWindow;
     for (const [key, w] of s.dirty) {
-      const window = decodeWindowData(w, r.windowFn);
-      let ids = r.dirtyIds.get(key);
-      if (!ids) r.dirtyIds.set(key, (ids = new Set()));
-      ids.add(window.id);
-      r.dirty.push({ key, window });
+      // The marks came back with the state.
+      r.dirty.push({ key, window: decodeWindowData(w, r.windowFn) });
     }
     return r;
   }

@@ -75,20 +75,23 @@ export class MergingActiveWindowSet {
     } catch (e) {
       throw userCodeError(this.step, e);
     }
-    const byId = new Map(open.map((w) => [w.id, w]));
+    // A key has a handful of open windows: linear searches, no maps.
+    const byId = (id: string): BoundedWindow | undefined => open.find((w) => w.id === id);
     let target = window;
-    const seen = new Set<string>();
+    const seen: string[] = [];
     for (const m of merges) {
-      const ids = new Set(m.merged.map((w) => w.id));
-      if (ids.size < 2) continue;
+      if (m.merged.length < 2) continue;
+      const ids: string[] = [];
+      for (const w of m.merged) if (!ids.includes(w.id)) ids.push(w.id);
+      if (ids.length < 2) continue;
       for (const id of ids) {
-        if (seen.has(id) || (!byId.has(id) && id !== window.id)) {
+        if (seen.includes(id) || (byId(id) === undefined && id !== window.id)) {
           throw new Error(`${this.step}: ${this.windowFn.description}.mergeWindows returned window ${id} that it was not given, or in two merges`);
         }
-        seen.add(id);
+        seen.push(id);
       }
-      if (ids.has(window.id)) target = m.result;
-      const sources = [...ids].flatMap((id) => byId.get(id) ?? []);
+      if (ids.includes(window.id)) target = m.result;
+      const sources = ids.flatMap((id) => byId(id) ?? []);
       if (onMerge(sources, m.result)) this.add(key, m.result);
     }
     return target;

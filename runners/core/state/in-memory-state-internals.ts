@@ -1,34 +1,33 @@
 /**
- * {@link StateInternals} in memory: the store every grouping side uses today.
+ * {@link StateInternals} in memory: the store of the general grouping driver (the lean one has its own,
+ * `lean-state-internals.ts`).
  *
  * ```
- *   byNamespace: Map<namespace id, NamespaceEntry>
- *                  └── keys: KeyedMap<KeyEntry>
- *                               └── slots[slot of tag]: the cell's contents (undefined: empty)
- *   holds: InMemoryHolds<NamespaceEntry>      (per namespace, the minimum of its watermark hold cells)
+ *   byKey: KeyedMap<KeyEntry[]>      (a key's entries: one per namespace with state, a short list)
+ *            └── KeyEntry { namespace, slots[slot of tag]: the cell's contents (undefined: empty), holdMin }
+ *   holds: EntryHolds                 (a heap of (hold, entry), outdated pairs skipped lazily)
  * ```
- * A cell is one slot of its key entry holding its contents directly (a bag's array, an accumulator, a hold's
- * instant, ...), so the state of one key in one window is one entry object and its slot array: what a window
- * with many keys keeps alive is about what a hand-rolled map would. Each tag has one handle, which `state()`
- * points at the address asked for (so the hot path allocates nothing per access). Invariants: a slot is set exactly when its cell is non-empty; a key entry exists exactly when
- * one of its slots is set; a namespace entry exists exactly when it has a key entry. So `namespaces()`,
- * `keysIn()` and `isEmpty` are plain reads, and a cleared window or key leaves nothing behind. A handle whose
- * entry went (cleared) looks its address up again on the next access, so a handle kept across `clear` still
- * reads and writes the live cell. A hot caller pays one namespace lookup (by window id) and one key lookup per
- * access; the last (key, namespace) looked up is remembered, so a second tag of the same key and window costs no
- * lookup.
+ * Keyed first, because every hot access names its key and a key has a handful of windows: the state of one key
+ * in one window is one entry object and its slot array, about what a hand-rolled map of window states keeps (a
+ * session window holds one key, so a map per namespace would be most of the memory). Each tag has one handle,
+ * which `state()` points at the address asked for (so the hot path allocates nothing per access). Invariants: a
+ * slot is set exactly when its cell is non-empty; an entry exists exactly when one of its slots is set; so
+ * `isEmpty` is a plain read and a cleared window or key leaves nothing behind. Listing a namespace's keys,
+ * listing namespaces and clearing a namespace for every key scan the store: they are not on the drivers' paths
+ * (window garbage collection clears per key). A handle whose entry went (cleared) looks its address up again on
+ * the next access, so a handle kept across `clear` still reads and writes the live cell. The last (key,
+ * namespace) looked up is remembered, so a second tag of the same key and window costs no lookup.
  *
- * Watermark holds are kept per namespace: a namespace's minimum only falls as holds are added, so it is updated in
- * place; a hold that rises (LATEST) or is cleared while it was the minimum marks the namespace for a rescan at the
- * next `minimumHold()`. Clearing a whole namespace (a window firing or expiring) drops it wholesale, with no
- * per-cell bookkeeping: that keeps the lean grouping path as fast as its former hand-rolled maps.
+ * Watermark holds: each entry keeps the minimum of its hold cells, recomputed when one of them changes (an entry
+ * has one or two), and {@link StateInternals.minimumHold} is the top of a heap of those minimums.
  * @module
  */
 import type { WindowFn } from "../../../sdk/model/window-fn.js";
 import type { BoundedWindow } from "../../../sdk/model/window.js";
 import { TIMESTAMP_MAX_VALUE, type Instant } from "../../../sdk/model/time.js";
 import { KeyedMap, keyHash } from "../key-encoding.js";
-import { InMemoryHolds } from "./holds.js";
+import { MinHeap } from "./min-heap.js";
+import { removeItem } from "./remove-item.js";
 import { decodeNamespace, encodeNamespace, isWindowNamespace, type StateNamespace } from "./state-namespace.js";
 import type {
   BagState,
@@ -44,24 +43,17 @@ import type {
 } from "./state-internals.js";
 import type { BagTag, CombiningTag, StateOf, StateTag, ValueTag, WatermarkHoldTag } from "./state-tags.js";
 
-interface NamespaceEntry {
-  readonly namespace: StateNamespace;
-  readonly keys: KeyedMap<KeyEntry>;
-  /** The minimum over its hold cells (+∞ when none); exact unless `stale`. */
-  holdMin: Instant;
-  /** A hold that was the minimum rose or went: rescan before reading `holdMin`. */
-  stale: boolean;
-}
-
 interface KeyEntry {
   readonly key: unknown;
-  readonly ns: NamespaceEntry;
+  readonly namespace: StateNamespace;
   /** Cell contents by tag slot; `undefined` is an empty cell. */
   readonly slots: unknown[];
   /** How many slots are set. */
   set: number;
-  /** Dropped from its namespace: handles holding it look their address up again. */
+  /** Dropped from its key: handles holding it look their address up again. */
   dead: boolean;
+  /** The minimum over its hold cells (+∞ when none). */
+  holdMin: Instant;
 }
 
 /** Options of {@link InMemoryStateInternals}. */
@@ -77,7 +69,9 @@ const NO_KEY = Symbol("none");
 export class InMemoryStateInternals implements StateInternals {
   readonly step: string;
   private readonly windowFn: WindowFn;
-  private readonly byNamespace = new Map<string, NamespaceEntry>();
+  /** Each key's entries, one per namespace with state (a key has a handful of windows: a list beats a map). */
+  private readonly byKey = new KeyedMap<KeyEntry[]>();
+  private entries = 0;
   /** Registered tags by slot, and slots by tag id. */
   private readonly tags: StateTag[] = [];
   private readonly slots = new Map<string, number>();
@@ -87,10 +81,8 @@ export class InMemoryStateInternals implements StateInternals {
   private emptySlots: unknown[] = [];
   /** Slots of watermark-hold tags. */
   private readonly holdSlots: number[] = [];
-  /** Each namespace's minimum hold (namespaces without holds are absent). */
-  private readonly holds = new InMemoryHolds<NamespaceEntry>();
-  /** Namespaces whose `holdMin` needs a rescan. */
-  private readonly stale = new Set<NamespaceEntry>();
+  /** The entries' minimum holds. */
+  private readonly holds = new EntryHolds(() => this.allEntries());
   /** The last key entry looked up (a one-entry cache; reset when that entry goes). */
   private lastKey: unknown = NO_KEY;
   private lastNs: StateNamespace | undefined;
@@ -129,36 +121,28 @@ export class InMemoryStateInternals implements StateInternals {
     return h as unknown as StateOf<T>;
   }
 
+  /** Scans every entry: for inspection and tests, not for a hot path. */
   namespaces(): StateNamespace[] {
-    const out: StateNamespace[] = [];
-    for (const n of this.byNamespace.values()) out.push(n.namespace);
-    return out;
+    const byId = new Map<string, StateNamespace>();
+    for (const e of this.allEntries()) if (!byId.has(e.namespace.id)) byId.set(e.namespace.id, e.namespace);
+    return [...byId.values()];
   }
 
+  /** Scans every key: for inspection and tests, not for a hot path. */
   keysIn(namespace: StateNamespace): unknown[] {
-    const ns = this.byNamespace.get(namespace.id);
-    if (!ns) return [];
     const keys: unknown[] = [];
-    for (const e of ns.keys.values()) keys.push(e.key);
+    for (const e of this.allEntries()) if (e.namespace.id === namespace.id) keys.push(e.key);
     return keys;
   }
 
   clear(key: unknown, namespace: StateNamespace): void {
     const e = this.entryOf(key, namespace);
-    if (!e) return;
-    for (const slot of this.holdSlots) {
-      const h = e.slots[slot] as Instant | undefined;
-      if (h !== undefined) this.holdChanged(e.ns, h, undefined);
-    }
-    this.dropEntry(e);
+    if (e) this.dropEntry(e);
   }
 
+  /** Scans every key: a window's garbage collection per key ({@link clear}) is the hot path's way. */
   clearNamespace(namespace: StateNamespace): void {
-    const ns = this.byNamespace.get(namespace.id);
-    if (!ns) return;
-    // Wholesale: entries are marked dead (so a handle kept across this re-attaches), the namespace dropped.
-    for (const e of ns.keys.values()) e.dead = true;
-    this.dropNamespace(ns);
+    for (const e of [...this.allEntries()]) if (e.namespace.id === namespace.id) this.dropEntry(e);
   }
 
   merge(key: unknown, sources: readonly StateNamespace[], target: StateNamespace, tags: readonly StateTag[]): void {
@@ -177,47 +161,37 @@ export class InMemoryStateInternals implements StateInternals {
   }
 
   minimumHold(): Instant {
-    if (this.stale.size > 0) {
-      for (const ns of this.stale) {
-        let min = TIMESTAMP_MAX_VALUE;
-        for (const e of ns.keys.values()) {
-          for (const slot of this.holdSlots) {
-            const h = e.slots[slot] as Instant | undefined;
-            if (h !== undefined && h < min) min = h;
-          }
-        }
-        ns.holdMin = min;
-        ns.stale = false;
-        this.holds.set(ns, min === TIMESTAMP_MAX_VALUE ? undefined : min);
-      }
-      this.stale.clear();
-    }
     return this.holds.min();
   }
 
   get isEmpty(): boolean {
-    return this.byNamespace.size === 0;
+    return this.entries === 0;
   }
 
   snapshot(select?: KeyGroupSelector): StateSnapshot {
-    const byKey = new KeyedMap<[unknown, [unknown, [string, unknown][]][]]>();
-    for (const ns of this.byNamespace.values()) {
-      const nsData = encodeNamespace(ns.namespace, this.windowFn);
-      for (const e of ns.keys.values()) {
-        if (select && keyHash(e.key) % select.keyGroups !== select.keyGroup) continue;
-        let k = byKey.get(e.key);
-        if (!k) byKey.set(e.key, (k = [e.key, []]));
-        const cells: [string, unknown][] = [];
-        e.slots.forEach((data, slot) => {
-          if (data !== undefined) cells.push([this.tags[slot]!.id, encodeSlot(this.tags[slot]!, data)]);
-        });
-        k[1].push([nsData, cells]);
-      }
+    const keys: [unknown, [unknown, [string, unknown][]][]][] = [];
+    for (const list of this.byKey.values()) {
+      const key = list[0]!.key;
+      if (select && keyHash(key) % select.keyGroups !== select.keyGroup) continue;
+      keys.push([
+        key,
+        list.map((e) => {
+          const cells: [string, unknown][] = [];
+          e.slots.forEach((data, slot) => {
+            if (data !== undefined) cells.push([this.tags[slot]!.id, encodeSlot(this.tags[slot]!, data)]);
+          });
+          return [encodeNamespace(e.namespace, this.windowFn), cells];
+        }),
+      ]);
     }
-    return { v: 1, step: this.step, keys: [...byKey.values()] };
+    return { v: 1, step: this.step, keys };
   }
 
   // ------------------------------------------------------------------------------------------ plumbing
+
+  private *allEntries(): IterableIterator<KeyEntry> {
+    for (const list of this.byKey.values()) yield* list;
+  }
 
   private slotOf(tag: StateTag): number {
     // Identity first: a store has a handful of tags, and hot callers pass the same tag objects every time.
@@ -240,17 +214,26 @@ export class InMemoryStateInternals implements StateInternals {
   /** @internal The key entry of an address, if it has state. */
   entryOf(key: unknown, namespace: StateNamespace): KeyEntry | undefined {
     if (key === this.lastKey && namespace === this.lastNs) return this.lastEntry;
-    const e = this.byNamespace.get(namespace.id)?.keys.get(key);
-    if (e) this.remember(key, namespace, e);
-    return e;
+    const list = this.byKey.get(key);
+    if (list === undefined) return undefined;
+    const id = namespace.id;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (e.namespace === namespace || e.namespace.id === id) {
+        this.remember(key, namespace, e);
+        return e;
+      }
+    }
+    return undefined;
   }
 
   /** @internal The key entry of an address, created if it has none. */
   createEntry(key: unknown, namespace: StateNamespace): KeyEntry {
-    let ns = this.byNamespace.get(namespace.id);
-    if (!ns) this.byNamespace.set(namespace.id, (ns = { namespace, keys: new KeyedMap(), holdMin: TIMESTAMP_MAX_VALUE, stale: false }));
-    const e: KeyEntry = { key, ns, slots: this.emptySlots.slice(), set: 0, dead: false };
-    ns.keys.set(key, e);
+    const e: KeyEntry = { key, namespace, slots: this.emptySlots.slice(), set: 0, dead: false, holdMin: TIMESTAMP_MAX_VALUE };
+    const list = this.byKey.get(key);
+    if (list === undefined) this.byKey.set(key, [e]);
+    else list.push(e);
+    this.entries++;
     this.remember(key, namespace, e);
     return e;
   }
@@ -260,15 +243,14 @@ export class InMemoryStateInternals implements StateInternals {
     if (--e.set === 0) this.dropEntry(e);
   }
 
-  /** @internal A hold of `ns` went from `from` to `to` (`undefined`: none). */
-  holdChanged(ns: NamespaceEntry, from: Instant | undefined, to: Instant | undefined): void {
-    if (to !== undefined && to < ns.holdMin) {
-      ns.holdMin = to;
-      if (!ns.stale) this.holds.set(ns, to);
-    } else if (from !== undefined && from === ns.holdMin && !ns.stale) {
-      ns.stale = true;
-      this.stale.add(ns);
+  /** @internal A hold cell of `e` changed: its minimum is recomputed from its (few) hold cells. */
+  holdChanged(e: KeyEntry): void {
+    let min = TIMESTAMP_MAX_VALUE;
+    for (const slot of this.holdSlots) {
+      const h = e.slots[slot] as Instant | undefined;
+      if (h !== undefined && h < min) min = h;
     }
+    if (min !== e.holdMin) this.holds.set(e, min);
   }
 
   private remember(key: unknown, namespace: StateNamespace, e: KeyEntry): void {
@@ -278,23 +260,54 @@ export class InMemoryStateInternals implements StateInternals {
   }
 
   private dropEntry(e: KeyEntry): void {
+    if (e.dead) return;
     e.dead = true;
-    e.ns.keys.delete(e.key);
+    if (e.holdMin !== TIMESTAMP_MAX_VALUE) this.holds.set(e, TIMESTAMP_MAX_VALUE);
+    const list = this.byKey.get(e.key)!;
+    if (list.length === 1) this.byKey.delete(e.key);
+    else removeItem(list, e);
+    this.entries--;
     if (this.lastEntry === e) this.forget();
-    if (e.ns.keys.size === 0) this.dropNamespace(e.ns);
-  }
-
-  private dropNamespace(ns: NamespaceEntry): void {
-    this.byNamespace.delete(ns.namespace.id);
-    this.holds.set(ns, undefined);
-    this.stale.delete(ns);
-    if (this.lastEntry?.ns === ns) this.forget();
   }
 
   private forget(): void {
     this.lastKey = NO_KEY;
     this.lastNs = undefined;
     this.lastEntry = undefined;
+  }
+}
+
+/**
+ * The entries' minimum holds: each entry's own on the entry, and a heap of (hold, entry) whose outdated pairs are
+ * skipped lazily (no map from entry to hold: a window's state is its entry, and most entries hold).
+ */
+class EntryHolds {
+  private readonly heap = new MinHeap<{ readonly hold: Instant; readonly entry: KeyEntry }>((a, b) => a.hold < b.hold);
+  /** Entries holding anything. */
+  private live = 0;
+
+  constructor(private readonly all: () => Iterable<KeyEntry>) {}
+
+  set(e: KeyEntry, hold: Instant): void {
+    if (e.holdMin === TIMESTAMP_MAX_VALUE) this.live++;
+    if (hold === TIMESTAMP_MAX_VALUE) this.live--;
+    e.holdMin = hold;
+    if (hold === TIMESTAMP_MAX_VALUE) return;
+    this.heap.push({ hold, entry: e });
+    // Holds that keep moving (LATEST) and entries that go leave outdated pairs behind: rebuild before they
+    // outnumber the live ones.
+    if (this.heap.size > 2 * this.live + 64) {
+      this.heap.clear();
+      for (const entry of this.all()) if (entry.holdMin !== TIMESTAMP_MAX_VALUE) this.heap.push({ hold: entry.holdMin, entry });
+    }
+  }
+
+  min(): Instant {
+    for (let top = this.heap.peek(); top !== undefined; top = this.heap.peek()) {
+      if (top.entry.holdMin === top.hold && !top.entry.dead) return top.hold;
+      this.heap.pop();
+    }
+    return TIMESTAMP_MAX_VALUE;
   }
 }
 
@@ -352,13 +365,13 @@ abstract class Handle {
   clear(): void {
     const e = this.live(false);
     if (e === undefined || e.slots[this.slot] === undefined) return;
-    this.onClear(e);
     e.slots[this.slot] = undefined;
+    this.afterClear(e);
     this.store.slotEmptied(e);
   }
 
-  /** Bookkeeping before the contents go. */
-  protected onClear(_e: KeyEntry): void {}
+  /** Bookkeeping after the contents went (before the entry may go). */
+  protected afterClear(_e: KeyEntry): void {}
 
   /** Writes what {@link encodeSlot} made of this kind's contents. */
   abstract restore(data: unknown): void;
@@ -571,14 +584,13 @@ class HoldHandle extends Handle implements WatermarkHoldState {
     const h = this.contents() as Instant | undefined;
     const next = h === undefined ? timestamp : (this.tag as WatermarkHoldTag).combiner === "LATEST" ? (timestamp > h ? timestamp : h) : timestamp < h ? timestamp : h;
     if (next === h) return;
-    const e = this.setContents(next);
-    this.store.holdChanged(e.ns, h, next);
+    this.store.holdChanged(this.setContents(next));
   }
   read(): Instant | undefined {
     return this.contents() as Instant | undefined;
   }
-  protected override onClear(e: KeyEntry): void {
-    this.store.holdChanged(e.ns, e.slots[this.slot] as Instant, undefined);
+  protected override afterClear(e: KeyEntry): void {
+    this.store.holdChanged(e);
   }
   restore(data: unknown): void {
     this.add(data as Instant);
@@ -589,3 +601,4 @@ class HoldHandle extends Handle implements WatermarkHoldState {
     this.add(eow ? (target as BoundedWindow).maxTimestamp() : (data as Instant));
   }
 }
+

@@ -16,6 +16,7 @@ import type { WindowFn } from "../../../sdk/model/window-fn.js";
 import { KeyedMap, keyHash } from "../key-encoding.js";
 import { InMemoryHolds } from "./holds.js";
 import { MinHeap } from "./min-heap.js";
+import { removeItem } from "./remove-item.js";
 import { decodeNamespace, encodeNamespace, type NamespaceData, type StateNamespace } from "./state-namespace.js";
 import type { KeyGroupSelector } from "./state-internals.js";
 
@@ -95,8 +96,18 @@ class Entry implements TimerData {
  * small array searched by address beats maps of maps.
  */
 type NamespaceTimers = Entry[];
-/** A key's timers: per namespace id. */
-type KeyTimers = Map<string, NamespaceTimers>;
+/** A key's timers: one non-empty list per namespace (a key has a handful of windows: a list beats a map). */
+type KeyTimers = NamespaceTimers[];
+
+/** The key's timers in `namespace`, if it has any. */
+function timersIn(kt: KeyTimers, namespace: StateNamespace): NamespaceTimers | undefined {
+  const id = namespace.id;
+  for (let i = 0; i < kt.length; i++) {
+    const ns = kt[i]![0]!.namespace;
+    if (ns === namespace || ns.id === id) return kt[i];
+  }
+  return undefined;
+}
 
 function find(nt: NamespaceTimers, family: string, id: string, domain: TimeDomain): number {
   for (let i = 0; i < nt.length; i++) {
@@ -148,9 +159,9 @@ export class InMemoryTimerInternals implements TimerInternals {
       nt = this.lastTimers!;
     } else {
       let kt = this.byKey.get(key);
-      if (!kt) this.byKey.set(key, (kt = new Map()));
-      nt = kt.get(namespace.id);
-      if (!nt) kt.set(namespace.id, (nt = []));
+      if (!kt) this.byKey.set(key, (kt = []));
+      nt = timersIn(kt, namespace);
+      if (!nt) kt.push((nt = []));
       this.lastKey = key;
       this.lastNs = namespace;
       this.lastTimers = nt;
@@ -170,13 +181,15 @@ export class InMemoryTimerInternals implements TimerInternals {
   }
 
   deleteTimer(key: unknown, namespace: StateNamespace, family: string, id: string, domain: TimeDomain): void {
-    const nt = this.byKey.get(key)?.get(namespace.id);
+    const kt = this.byKey.get(key);
+    const nt = kt && timersIn(kt, namespace);
     const i = nt ? find(nt, family, id, domain) : -1;
     if (i >= 0) this.remove(nt![i]!);
   }
 
   deleteTimers(key: unknown, namespace: StateNamespace, domain?: TimeDomain): void {
-    const nt = this.byKey.get(key)?.get(namespace.id);
+    const kt = this.byKey.get(key);
+    const nt = kt && timersIn(kt, namespace);
     if (!nt) return;
     for (const e of nt.filter((t) => domain === undefined || t.domain === domain)) this.remove(e);
   }
@@ -213,7 +226,7 @@ export class InMemoryTimerInternals implements TimerInternals {
   snapshot(select?: KeyGroupSelector): TimerSnapshot {
     const live: Entry[] = [];
     for (const kt of this.byKey.values()) {
-      for (const nt of kt.values()) {
+      for (const nt of kt) {
         for (const e of nt) if (!select || keyHash(e.key) % select.keyGroups === select.keyGroup) live.push(e);
       }
     }
@@ -238,16 +251,16 @@ export class InMemoryTimerInternals implements TimerInternals {
   /** Removes a live entry from the index (its heap entry goes stale). */
   private remove(e: Entry): void {
     const kt = this.byKey.get(e.key)!;
-    const nt = kt.get(e.namespace.id)!;
-    nt.splice(nt.indexOf(e), 1);
+    const nt = timersIn(kt, e.namespace)!;
+    removeItem(nt, e);
     if (nt.length === 0) {
-      kt.delete(e.namespace.id);
+      removeItem(kt, nt);
       if (this.lastTimers === nt) {
         this.lastKey = NO_KEY;
         this.lastNs = undefined;
         this.lastTimers = undefined;
       }
-      if (kt.size === 0) this.byKey.delete(e.key);
+      if (kt.length === 0) this.byKey.delete(e.key);
     }
     this.kill(e);
   }
