@@ -87,6 +87,9 @@ export class InMemoryStateInternals implements StateInternals {
   private lastKey: unknown = NO_KEY;
   private lastNs: StateNamespace | undefined;
   private lastEntry: KeyEntry | undefined;
+  /** The last key whose list was looked up, and its list (`undefined`: the key has no state). */
+  private listKey: unknown = NO_KEY;
+  private lastList: KeyEntry[] | undefined;
 
   constructor(options: InMemoryStateOptions) {
     this.step = options.step;
@@ -214,7 +217,14 @@ export class InMemoryStateInternals implements StateInternals {
   /** @internal The key entry of an address, if it has state. */
   entryOf(key: unknown, namespace: StateNamespace): KeyEntry | undefined {
     if (key === this.lastKey && namespace === this.lastNs) return this.lastEntry;
-    const list = this.byKey.get(key);
+    // The drivers alternate between a key's window and its key namespace: the key's list is remembered too.
+    let list: KeyEntry[] | undefined;
+    if (key === this.listKey) list = this.lastList;
+    else {
+      list = this.byKey.get(key);
+      this.listKey = key;
+      this.lastList = list;
+    }
     if (list === undefined) return undefined;
     const id = namespace.id;
     for (let i = 0; i < list.length; i++) {
@@ -230,9 +240,11 @@ export class InMemoryStateInternals implements StateInternals {
   /** @internal The key entry of an address, created if it has none. */
   createEntry(key: unknown, namespace: StateNamespace): KeyEntry {
     const e: KeyEntry = { key, namespace, slots: this.emptySlots.slice(), set: 0, dead: false, holdMin: TIMESTAMP_MAX_VALUE };
-    const list = this.byKey.get(key);
-    if (list === undefined) this.byKey.set(key, [e]);
-    else list.push(e);
+    const list = key === this.listKey ? this.lastList : this.byKey.get(key);
+    if (list === undefined) {
+      this.byKey.set(key, (this.lastList = [e]));
+      this.listKey = key;
+    } else list.push(e);
     this.entries++;
     this.remember(key, namespace, e);
     return e;
@@ -264,10 +276,17 @@ export class InMemoryStateInternals implements StateInternals {
     e.dead = true;
     if (e.holdMin !== TIMESTAMP_MAX_VALUE) this.holds.set(e, TIMESTAMP_MAX_VALUE);
     const list = this.byKey.get(e.key)!;
-    if (list.length === 1) this.byKey.delete(e.key);
-    else removeItem(list, e);
+    if (list.length === 1) {
+      this.byKey.delete(e.key);
+      if (this.lastList === list) this.forgetList();
+    } else removeItem(list, e);
     this.entries--;
     if (this.lastEntry === e) this.forget();
+  }
+
+  private forgetList(): void {
+    this.listKey = NO_KEY;
+    this.lastList = undefined;
   }
 
   private forget(): void {
