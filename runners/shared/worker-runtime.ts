@@ -88,7 +88,6 @@ class WorkerJob {
       plan: this.plan,
       metrics: this.metrics,
       sideInputs: this.sideInputs,
-      freeze: false,
       taskTimeoutMs: taskTimeoutMs(this.spec.options.taskTimeout), // liveness hook
       emitBundle: (pcollection, elements) => this.emitBundle(pcollection, elements),
       shuffleWriter: (shuffle) => this.shuffleWriter(shuffle),
@@ -270,7 +269,6 @@ export class WorkerRuntime {
           step: shuffle.step,
           windowing: shuffle.windowing,
           ...(shuffle.combineFn ? { combineFn: shuffle.combineFn } : {}),
-          freeze: false,
         };
         if (task.restore) job.sides.set(key, await this.restoreKeyGroup(spec, task.restore, shuffleCodec(shuffle, job.codecs)));
         const spillDir = this.options.spillDir?.(job.spec);
