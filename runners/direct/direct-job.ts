@@ -38,6 +38,7 @@ import { randomPick } from "./order-shuffling.js";
 import { freezeEmitted } from "./frozen-edges.js";
 import { checkedGroupingSide } from "./checked-grouping-side.js";
 import { Watchdog } from "./watchdog.js";
+import { directOptions } from "./direct-options.js";
 import { rootStep } from "../core/engine/job-scheduler.js";
 
 /** In the direct runner a payload is the array itself: a bundle's elements, or a key group's flat records. */
@@ -65,8 +66,9 @@ export class DirectJob implements WorkExecutor<Ref> {
     private readonly graph: PipelineGraph,
     private readonly options: PipelineOptions,
   ) {
+    const { orderSeed, enforceImmutability } = directOptions(options);
     this.plan = fuse(graph);
-    const random = options.orderSeed === undefined ? undefined : seededRandom(options.orderSeed);
+    const random = orderSeed === undefined ? undefined : seededRandom(orderSeed);
     this.sideInputs = new SideInputStore((pc) => graph.pcollections.get(pc)!.windowing);
     this.scheduler = new JobScheduler<Ref>(this.plan, graph, {
       partitions: 1,
@@ -78,7 +80,7 @@ export class DirectJob implements WorkExecutor<Ref> {
       ...(random ? { pick: randomPick(random) } : {}),
       onSideInputBundle: (pc, elements) => this.sideInputs.add(pc, elements as WindowedValue[]),
     });
-    const freeze = options.enforceImmutability;
+    const freeze = enforceImmutability;
     const groupingStage = new Map<string, string>();
     for (const stage of this.plan.stages) if (stage.root.kind === "shuffle") groupingStage.set(stage.root.shuffle.gbk.fullName, stage.id);
     for (const stage of this.plan.stages) {

@@ -272,7 +272,8 @@ export class WorkerRuntime {
         };
         if (task.restore) job.sides.set(key, await this.restoreKeyGroup(spec, task.restore, shuffleCodec(shuffle, job.codecs)));
         const spillDir = this.options.spillDir?.(job.spec);
-        const memoryBytes = job.spec.options.memoryMb * 2 ** 20;
+        // The process runner's --memoryMb: it is the runner that gives a spill directory.
+        const memoryBytes = Number(job.spec.options.memoryMb) * 2 ** 20;
         if (spillDir !== undefined && !job.sides.has(key) && canGroupWithSpill(shuffle, task) && mayOutgrowMemory(task.records, memoryBytes)) {
           // Batch grouping within the memory budget: records may exceed memory, so they go through sorted runs.
           await ex.runBundle(async () => {
