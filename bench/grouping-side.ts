@@ -47,7 +47,7 @@ async function runCases(repo: string): Promise<void> {
     if (args.includes("--lean") && !name.startsWith("lean")) continue;
     let best = Infinity;
     for (let rep = 0; rep < 3; rep++) {
-      const g = createGroupingSide({ step: "b", windowing, freeze: false, ...(combine ? { combineFn: sum } : {}) });
+      const g = createGroupingSide({ step: "b", windowing, ...(combine ? { combineFn: sum } : {}) });
       const t0 = performance.now();
       for (let i = 0; i < N; i++) {
         const ts = i >> 4; // 16 records per ms: 16k records per fixed window

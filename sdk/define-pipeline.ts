@@ -42,10 +42,10 @@ export interface PipelineDefinition<S extends OptionsSpec = OptionsSpec> {
   /** Builds the pipeline with the given options (defaults for the rest). */
   build(options?: Partial<ParsedOptions<S>>): Pipeline;
   /**
-   * Parses command-line arguments (standard and own options). `scriptName` is the command `--help` shows (default:
-   * the pipeline's name). @throws UsageError
+   * Parses command-line arguments (standard options, the chosen runner's and the pipeline's own). `scriptName` is
+   * the command `--help` shows (default: the pipeline's name). Rejects with a UsageError.
    */
-  parse(argv: readonly string[], scriptName?: string): ParsedOptions<S>;
+  parse(argv: readonly string[], scriptName?: string): Promise<ParsedOptions<S>>;
   /** Builds and runs with the given options. */
   run(options?: Partial<ParsedOptions<S>>): Promise<PipelineResult>;
   /** Parses `argv`, runs, prints errors as one clear message and sets the exit code. */
@@ -90,7 +90,7 @@ export function definePipeline<S extends OptionsSpec = {}>(meta: { url: string }
     optionsSpec,
     build: (options = {}) => build(withDefaults(options)),
     parse: (argv, scriptName = name) =>
-      parseOptions(argv, optionsSpec, { scriptName, description: spec.description }) as ParsedOptions<S>,
+      parseOptions(argv, optionsSpec, { scriptName, description: spec.description }) as Promise<ParsedOptions<S>>,
     async run(options = {}) {
       const full = withDefaults(options);
       const pipeline = build(full);
@@ -105,7 +105,7 @@ export function definePipeline<S extends OptionsSpec = {}>(meta: { url: string }
       return result;
     },
     async main(argv = process.argv.slice(2)) {
-      process.exitCode = await runMain(() => definition.run(definition.parse(argv) as Partial<ParsedOptions<S>>));
+      process.exitCode = await runMain(async () => definition.run((await definition.parse(argv)) as Partial<ParsedOptions<S>>));
     },
   };
   definitions.set(key, definition as unknown as PipelineDefinition);

@@ -20,6 +20,7 @@ export { UsageError, parseOptions } from "./parse-options.js";
 export {
   STANDARD_OPTIONS,
   defaultOptions,
+  optionDefaults,
   type OptionsSpec,
   type ParsedOptions,
   type PipelineOptions,
@@ -31,6 +32,7 @@ export {
   type PipelineResult,
   type PipelineSource,
   type Runner,
+  type RunnerDeclaration,
   type RunStats,
   type StageStats,
 } from "./runner-api.js";

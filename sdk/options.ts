@@ -1,44 +1,22 @@
 /**
- * Pipeline options: the standard ones every pipeline accepts (`--runner`, `--parallelism`, ...) and each
- * pipeline's own, declared as yargs options so that they are typed, validated and listed by `--help`.
+ * Pipeline options: the standard ones every pipeline accepts (`--runner`, `--quiet`, ...) and each pipeline's
+ * own, declared as yargs options so that they are typed, validated and listed by `--help`. A runner's own options
+ * (`--parallelism`, `--orderSeed`, ...) are declared by the runner (`runners/registry.ts`), not here.
  * @module
  */
-import os from "node:os";
 import { UsageError } from "./usage-error.js";
 import type { Options as YargsOption, InferredOptionTypes } from "yargs";
 
-/** The options every pipeline has. Runners read the ones that concern them and ignore the rest. */
+/**
+ * The options every pipeline has, whatever runs it. Each runner declares its own on top (the direct runner's
+ * model checks, the parallel runners' workers and attempts, ...) in its registry entry (`runners/registry.ts`);
+ * the command line accepts a runner's options when that runner is chosen, and `--help` lists them per runner.
+ */
 export interface StandardOptions {
   /** Which runner executes the pipeline (`direct`, ...). */
   runner: string;
-  /** How many workers a parallel runner uses. */
-  parallelism: number;
-  /**
-   * How many times a parallel runner runs a bundle before the job fails: after its worker died (threads and
-   * process runners) or its user code threw (process runner).
-   */
-  maxAttempts: number;
-  /**
-   * Where the process runner makes each run's private directory (mode 0700) for its temporary files (shuffle and
-   * spill). Default: the OS temp directory.
-   */
-  tempDir: string;
-  /**
-   * The process runner's memory budget per worker, in MiB: grouping spills to disk past it, and each worker's heap
-   * is capped at it plus a fixed allowance for code and bundles in flight.
-   */
-  memoryMb: number;
   /** No progress output. */
   quiet: boolean;
-  /** Parallel runners: print per-stage statistics (bundles, elements, bytes shuffled and spilled, retries) at the end. */
-  stats: boolean;
-  /**
-   * Direct runner: freeze emitted elements so a DoFn that mutates its input or output fails at once, and check
-   * that elements crossing a boundary (shuffles, bundles, side inputs) encode as on the parallel runners.
-   */
-  enforceImmutability: boolean;
-  /** Direct runner: shuffle bundle, key and value order with this seed to expose reliance on order. */
-  orderSeed: number | undefined;
   /**
    * Pipelines reading unbounded sources (every runner): stop the run after this many seconds, as Ctrl-C does. What
    * a stopped run does is up to {@link StandardOptions.drain}.
@@ -66,52 +44,11 @@ export type PipelineOptions = StandardOptions & { [name: string]: unknown };
  * The yargs declarations of the standard options: the single source for parsing, defaults and `--help`. Each
  * entry declares the {@link StandardOptions} field of the same name.
  * @example
- * STANDARD_OPTIONS.maxAttempts.default; // 3
+ * STANDARD_OPTIONS.taskTimeout.default; // 600
  */
 export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOption>> = {
-  runner: { type: "string", default: "direct", describe: "Runner that executes the pipeline", group: "Pipeline options:" },
-  parallelism: {
-    type: "number",
-    default: Math.max(1, os.availableParallelism()),
-    describe: "threads and process runners: workers (default: number of cores)",
-    group: "Parallel runner options:",
-  },
-  maxAttempts: {
-    type: "number",
-    default: 3,
-    describe: "threads and process runners: attempts per bundle when its worker dies (process runner: or its DoFn throws)",
-    group: "Parallel runner options:",
-  },
-  tempDir: {
-    type: "string",
-    default: os.tmpdir(),
-    describe: "process runner: each run makes a private directory (0700) here for its shuffle and spill files",
-    group: "Parallel runner options:",
-  },
-  memoryMb: {
-    type: "number",
-    default: 512,
-    describe: "process runner: memory budget (MiB) per worker: grouping spills to disk past it, and the worker heap is capped at it + 128",
-    group: "Parallel runner options:",
-  },
+  runner: { type: "string", default: "direct", describe: "Runner that executes the pipeline (see `sluice runners`)", group: "Pipeline options:" },
   quiet: { type: "boolean", default: false, describe: "No progress output", group: "Pipeline options:" },
-  stats: {
-    type: "boolean",
-    default: false,
-    describe: "threads and process runners: print per-stage statistics at the end",
-    group: "Parallel runner options:",
-  },
-  enforceImmutability: {
-    type: "boolean",
-    default: true,
-    describe: "direct runner: freeze emitted elements so mutating them fails at once, and check that elements crossing a boundary encode",
-    group: "Direct runner options:",
-  },
-  orderSeed: {
-    type: "number",
-    describe: "direct runner: shuffle bundle, key and value order with this seed",
-    group: "Direct runner options:",
-  },
   maxDuration: {
     type: "number",
     describe:
@@ -138,16 +75,26 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
 };
 
 /**
- * The default value of every standard option (`orderSeed` and `maxDuration` have none, so they are absent).
+ * The default value of every standard option (`maxDuration` has none, so it is absent).
  * @example
  * defaultOptions().runner; // "direct"
  */
 export function defaultOptions(): StandardOptions {
+  return optionDefaults(STANDARD_OPTIONS) as unknown as StandardOptions;
+}
+
+/**
+ * The default of each option of `spec` that has one, by name: how a runner fills in its own options that a job
+ * leaves unset.
+ * @example
+ * optionDefaults({ top: { type: "number", default: 10 }, seed: { type: "number" } }); // { top: 10 }
+ */
+export function optionDefaults(spec: Readonly<Record<string, YargsOption>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(STANDARD_OPTIONS)) {
-    if ("default" in spec) out[name] = spec.default;
+  for (const [name, option] of Object.entries(spec)) {
+    if (option.default !== undefined) out[name] = option.default;
   }
-  return out as unknown as StandardOptions;
+  return out;
 }
 
 /** A pipeline's own options, declared as yargs options. */
@@ -161,12 +108,6 @@ export type ParsedOptions<S extends OptionsSpec> = InferredOptionTypes<S> & Pipe
  * @throws UsageError with a one-line message naming the option
  */
 export function validateStandardOptions(options: StandardOptions): void {
-  for (const name of ["parallelism", "memoryMb", "maxAttempts"] as const) {
-    const v = options[name];
-    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || !Number.isInteger(v)) {
-      throw new UsageError(`--${name} must be a positive integer, got ${String(v)}`);
-    }
-  }
   const d = options.maxDuration;
   if (d !== undefined && !(typeof d === "number" && Number.isFinite(d) && d > 0)) {
     throw new UsageError(`--maxDuration must be a positive number of seconds, got ${String(d)}`);

@@ -1,36 +1,54 @@
 /**
- * Command-line parsing of pipeline options with yargs: standard options plus the pipeline's own, strict (an
- * unknown option is an error), with `--help` listing both.
+ * Command-line parsing of pipeline options with yargs: the standard options, the runners' own and the pipeline's
+ * own, strict (an unknown option is an error), with `--help` listing them all.
+ *
+ * Each runner declares its options in its registry entry (`runners/registry.ts`, reached lazily through
+ * `sdk/run.ts`, so parsing is async). Every runner's options are known to the parser, so that one of another
+ * runner gets a clear message rather than "Unknown argument": a runner's option is accepted only when that
+ * runner is chosen (Beam rejects options no registered interface declares; here an option of the wrong runner
+ * would otherwise be silently ignored). `--help` lists the options of the runner `--runner` names, or of every
+ * runner when none is named, grouped per runner.
  * @module
  */
 import yargs from "yargs";
+import type { Options as YargsOption } from "yargs";
 import { UsageError } from "./usage-error.js";
 import { STANDARD_OPTIONS, type OptionsSpec, type PipelineOptions } from "./options.js";
+import type { RunnerDeclaration } from "./runner-api.js";
+import { runnerRegistry } from "./run.js";
 
 export { UsageError } from "./usage-error.js";
 
 /**
- * Parses `argv` into options. `--help` prints usage and exits the process.
- * @throws UsageError for unknown options and invalid values
+ * Parses `argv` into options: the standard ones, the chosen runner's (with its defaults) and `own`. `--help`
+ * prints usage and exits the process.
+ * @throws UsageError for unknown options, options of a runner other than the chosen one, and invalid values
  * @example
- * const options = parseOptions(["--top", "5"], { top: { type: "number", default: 10 } }, { scriptName: "wordcount" });
+ * const options = await parseOptions(["--top", "5"], { top: { type: "number", default: 10 } }, { scriptName: "wordcount" });
  * options.top; // 5
  * options.runner; // "direct" (the default)
  */
-export function parseOptions(
+export async function parseOptions(
   argv: readonly string[],
   own: OptionsSpec,
   info: { scriptName: string; description?: string | undefined },
-): PipelineOptions {
+): Promise<PipelineOptions> {
+  const registry = await runnerRegistry();
+  const runners = registry.runnerDeclarations();
+  const named = namedRunner(argv);
+  const shown = runners.some((r) => r.name === named) ? [named!] : runners.map((r) => r.name);
+  const runnerOptions = declareRunnerOptions(runners, shown, own);
   let failure: string | undefined;
   const parser = yargs([...argv])
     .scriptName(info.scriptName)
     .usage(info.description ? `${info.description}\n\nUsage: $0 [options]` : "Usage: $0 [options]")
     .options(STANDARD_OPTIONS)
+    .options(runnerOptions)
     .options(own)
     .strict()
     .version(false)
     .help()
+    .epilogue(named === undefined ? "Options of one runner only: --runner=<name> --help" : "")
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       failure = msg ?? err?.message ?? "invalid arguments";
@@ -43,5 +61,60 @@ export function parseOptions(
   }
   const positional = parsed._ as unknown[];
   if (positional.length > 0) throw new UsageError(`unexpected argument '${String(positional[0])}' (see --help)`);
+  const runner = registry.runnerDeclaration(String(out.runner));
+  for (const name of Object.keys(runnerOptions)) {
+    if (out[name] === undefined || Object.hasOwn(runner.options, name)) continue;
+    const owners = runners.filter((r) => Object.hasOwn(r.options, name)).map((r) => r.name);
+    throw new UsageError(
+      `--${name} is an option of the ${listed(owners)} runner${owners.length > 1 ? "s" : ""}, not of the ${runner.name} runner ` +
+        `(--runner=${runner.name}${named === undefined ? ", the default" : ""}; see --runner=${runner.name} --help)`,
+    );
+  }
+  for (const [name, option] of Object.entries(runner.options)) {
+    if (out[name] === undefined && option.default !== undefined) out[name] = option.default;
+  }
   return out as PipelineOptions;
+}
+
+/** The runner `--runner` names on the command line, if any (the last, as yargs takes it). */
+function namedRunner(argv: readonly string[]): string | undefined {
+  const parsed = yargs([...argv])
+    .options({ runner: { type: "string" } })
+    .help(false)
+    .version(false)
+    .strict(false)
+    .parseSync() as { runner?: string | string[] };
+  const r = parsed.runner;
+  return Array.isArray(r) ? r[r.length - 1] : r;
+}
+
+/**
+ * Every runner's options as yargs declarations: each under the group of the runners of `shown` that declare it
+ * (hidden from `--help` when none of them does), with its default shown but not applied, so that the parser can
+ * tell an option given on the command line from one defaulted. A pipeline's own option of the same name wins.
+ */
+function declareRunnerOptions(runners: readonly RunnerDeclaration[], shown: readonly string[], own: OptionsSpec): Record<string, YargsOption> {
+  const out: Record<string, YargsOption> = {};
+  for (const r of runners) {
+    for (const [name, option] of Object.entries(r.options)) {
+      if (Object.hasOwn(out, name) || Object.hasOwn(own, name)) continue;
+      const owners = runners.filter((o) => Object.hasOwn(o.options, name) && shown.includes(o.name)).map((o) => o.name);
+      const { default: value, ...rest } = option;
+      out[name] = {
+        ...rest,
+        ...(value !== undefined && option.defaultDescription === undefined ? { defaultDescription: typeof value === "string" ? JSON.stringify(value) : String(value) } : {}),
+        ...(owners.length > 0 ? { group: `${capitalized(listed(owners))} runner options:` } : { hidden: true }),
+      };
+    }
+  }
+  return out;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

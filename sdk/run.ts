@@ -1,12 +1,28 @@
 /**
  * Hands a built pipeline to the runner its options name. The one place the SDK reaches the runners, lazily,
- * through the registry (so `sdk/` never imports a runner's code statically).
+ * through the registry (so `sdk/` never imports a runner's code statically): here for a run, and
+ * {@link runnerRegistry} for the command-line parser, which needs the runners' option declarations.
  * @module
  */
 import type { Pipeline } from "./pipeline.js";
-import { validateStandardOptions, type PipelineOptions } from "./options.js";
+import { optionDefaults, validateStandardOptions, type PipelineOptions } from "./options.js";
 import { UsageError } from "./usage-error.js";
-import { PipelineError, type Job, type PipelineResult, type PipelineSource } from "./runner-api.js";
+import { PipelineError, type Job, type PipelineResult, type PipelineSource, type Runner, type RunnerDeclaration } from "./runner-api.js";
+
+/** What the SDK asks of the runner registry (`runners/registry.ts`). */
+export interface RunnerRegistry {
+  /** Every registered runner's declaration. */
+  runnerDeclarations(): readonly RunnerDeclaration[];
+  /** @throws UsageError naming the registered runners */
+  runnerDeclaration(name: string): RunnerDeclaration;
+  /** @throws UsageError naming the registered runners */
+  loadRunner(name: string): Promise<Runner>;
+}
+
+/** The runner registry, loaded on first use. */
+export async function runnerRegistry(): Promise<RunnerRegistry> {
+  return import("../runners/registry.js");
+}
 
 /** Set by worker runtimes: workers import pipeline modules and must never start pipelines themselves. */
 export const IN_WORKER = Symbol.for("sluice.inWorker");
@@ -24,9 +40,19 @@ export async function runPipeline(
     );
   }
   validateStandardOptions(options);
-  const { loadRunner } = await import("../runners/registry.js");
-  const runner = await loadRunner(options.runner);
-  const job: Job = { graph: pipeline.graph, options, ...(source ? { source } : {}) };
+  const registry = await runnerRegistry();
+  const declaration = registry.runnerDeclaration(options.runner);
+  // The runner's own options, with its defaults where unset (and so in what workers are sent to rebuild the graph).
+  // Options of other runners in a programmatic options bag are left alone (the command line rejects them).
+  const defaults = optionDefaults(declaration.options);
+  const full: PipelineOptions = { ...defaults, ...options };
+  declaration.validateOptions?.(full);
+  const runner = await registry.loadRunner(options.runner);
+  const job: Job = {
+    graph: pipeline.graph,
+    options: full,
+    ...(source ? { source: { ...source, options: { ...defaults, ...source.options } } } : {}),
+  };
   const unsupported = runner.unsupportedFeatures(job);
   if (unsupported.length > 0) {
     throw new PipelineError(`the ${runner.name} runner cannot run this pipeline: unsupported: ${unsupported.join("; ")}`);

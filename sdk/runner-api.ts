@@ -5,6 +5,7 @@
 import type { PipelineGraph } from "./graph.js";
 import type { PipelineOptions } from "./options.js";
 import type { MetricResults } from "./metrics.js";
+import type { Options as YargsOption } from "yargs";
 
 /** Where a pipeline came from, so that workers can rebuild it by re-importing its module. */
 export interface PipelineSource {
@@ -22,7 +23,10 @@ export interface PipelineSource {
 export interface Job {
   /** The expanded graph to execute; runners execute its primitives and may lift annotated composites. */
   readonly graph: PipelineGraph;
-  /** The options of the run: the standard ones (`runner`, `parallelism`, ...) and the pipeline's own. */
+  /**
+   * The options of the run: the standard ones (`runner`, `quiet`, ...), the runner's own (with their defaults
+   * filled in) and the pipeline's own.
+   */
   readonly options: PipelineOptions;
   /** Present when the pipeline was made with `definePipeline`: what workers re-import. */
   readonly source?: PipelineSource;
@@ -39,6 +43,28 @@ export interface Runner {
   unsupportedFeatures(job: Job): string[];
   /** Runs to completion; rejects with a {@link PipelineError} on failure. */
   run(job: Job): Promise<PipelineResult>;
+}
+
+/**
+ * What a runner's registry entry (`runners/registry.ts`) tells the SDK before the runner is loaded: its name,
+ * one line for `--help` and `sluice runners`, and its own options. The command line accepts a runner's options
+ * only when that runner is chosen, `--help` lists them under the runner, and a run fills in their defaults.
+ * @example
+ * const direct: RunnerDeclaration = {
+ *   name: "direct",
+ *   description: "in-process reference runner",
+ *   options: { orderSeed: { type: "number", describe: "shuffle order with this seed" } },
+ * };
+ */
+export interface RunnerDeclaration {
+  /** What `--runner` names it by. */
+  readonly name: string;
+  /** One line for `--help` and `sluice runners`. */
+  readonly description: string;
+  /** The runner's own options, as yargs declarations (their `group` is set by the parser, per runner). */
+  readonly options: Readonly<Record<string, YargsOption>>;
+  /** Checks the values of its options that yargs cannot (positive integers, ...). @throws UsageError */
+  validateOptions?(options: PipelineOptions): void;
 }
 
 /** The outcome of a successful run. */

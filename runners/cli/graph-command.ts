@@ -43,7 +43,7 @@ export async function graphCommand(args: CommandArgs, out: NodeJS.WritableStream
   const definition = await loadPipeline(args.file, args.own.pipeline);
   // The pipeline's parser prints its own help and exits; say first what `graph` itself accepts.
   if (args.pipelineArgs.includes("--help")) out.write(GRAPH_HELP);
-  const options = definition.parse(args.pipelineArgs, `sluice graph ${args.file}`);
+  const options = await definition.parse(args.pipelineArgs, `sluice graph ${args.file}`);
   const graph = definition.build(options).graph;
   out.write(await render(format, level, graph, definition.name));
 }

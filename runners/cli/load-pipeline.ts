@@ -17,7 +17,7 @@ import { UsageError } from "../../sdk/parse-options.js";
  * @throws UsageError when the file does not exist or defines no (or no such) pipeline
  * @example
  * const definition = await loadPipeline("samples/wordcount.ts");
- * await definition.run(definition.parse(["--top", "3"]));
+ * await definition.run(await definition.parse(["--top", "3"]));
  */
 export async function loadPipeline(file: string, name?: string, cwd = process.cwd()): Promise<PipelineDefinition> {
   const resolved = path.resolve(cwd, file);

@@ -18,5 +18,5 @@ export const RUN_OPTIONS = ["pipeline"] as const;
 export async function runCommand(args: CommandArgs): Promise<void> {
   if (args.file === undefined) throw new UsageError("sluice run needs a pipeline file (see sluice run --help)");
   const definition = await loadPipeline(args.file, args.own.pipeline);
-  await definition.run(definition.parse(args.pipelineArgs, `sluice run ${args.file}`));
+  await definition.run(await definition.parse(args.pipelineArgs, `sluice run ${args.file}`));
 }

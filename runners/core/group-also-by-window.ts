@@ -14,7 +14,6 @@ import { ON_TIME_AND_ONLY_FIRING } from "../../sdk/model/pane.js";
 import { TIMESTAMP_MIN_VALUE, type Instant, TIMESTAMP_MAX_VALUE } from "../../sdk/model/time.js";
 import type { CombineFn } from "../../sdk/model/combine-fn.js";
 import type { Receiver } from "./receiver.js";
-import { deepFreeze } from "./immutability.js";
 import { userCodeError } from "./user-code-error.js";
 import type { GroupingSide, GroupingSpec } from "./grouping-side.js";
 import { LeanStateInternals } from "./state/lean-state-internals.js";
@@ -136,19 +135,12 @@ export class GroupAlsoByWindow implements GroupingSide {
       const window = ns as BoundedWindow;
       const end = window.maxTimestamp();
       if (!(end < this.inputWatermark)) continue;
-      const emit = (key: unknown): void => {
+      // Walks the window's entries: no key is looked up again.
+      this.state.forEachKey(window, (key) => {
         const held = this.state.state(key, window, this.holdTag).read();
         out.receive(this.output(key, window), held ?? end, window, ON_TIME_AND_ONLY_FIRING);
         emitted++;
-      };
-      if (this.spec.random) {
-        const keys = this.state.keysIn(window);
-        shuffle(keys, this.spec.random);
-        keys.forEach(emit);
-      } else {
-        // Walks the window's entries: no key is looked up again.
-        this.state.forEachKey(window, emit);
-      }
+      });
       this.state.clearNamespace(window);
     }
     this.recomputeMinEnd();
@@ -220,21 +212,8 @@ export class GroupAlsoByWindow implements GroupingSide {
         throw userCodeError(this.spec.step, e, { value: kv(key, cell.readAccum()) });
       }
     } else {
-      const values = this.state.state(key, window, this.buffer as BagTag<unknown>).read() as unknown[];
-      if (this.spec.random) shuffle(values, this.spec.random);
-      value = values;
+      value = this.state.state(key, window, this.buffer as BagTag<unknown>).read();
     }
-    const group = kv(key, value);
-    return this.spec.freeze ? deepFreeze(group) : group;
-  }
-}
-
-/** Fisher–Yates, in place. */
-export function shuffle<T>(items: T[], random: () => number): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = items[i]!;
-    items[i] = items[j]!;
-    items[j] = t;
+    return kv(key, value);
   }
 }

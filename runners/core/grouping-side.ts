@@ -30,15 +30,14 @@ export interface GroupingSpec {
   readonly windowing: WindowingStrategy;
   /** Present for a lifted combine: values are accumulators, and the output is `KV<key, extractOutput(acc)>`. */
   readonly combineFn?: CombineFn<unknown, unknown, unknown>;
-  /** Freeze emitted groups (direct runner). */
-  readonly freeze: boolean;
-  /** When set, keys and values are emitted in a shuffled order (direct runner's order check). */
-  readonly random?: () => number;
 }
 
 /**
  * The grouping side of one GroupByKey (on one worker: the keys routed to it). Not thread-safe; one caller at a
- * time. Every method that emits does so synchronously into `out`, inside the runner's bundle.
+ * time. Every method that emits does so synchronously into `out`, inside the runner's bundle. A runner's model
+ * checks wrap the interface rather than flag its implementations (the direct runner's freezing and order
+ * shuffling, `runners/direct/checked-grouping-side.ts`); `out` may freeze what it is handed, so a driver must not
+ * keep emitted objects as state without checking.
  *
  * How a runner drives it:
  * 1. Feed each committed shuffle record with {@link GroupingSide.add}.
@@ -108,7 +107,7 @@ export function usesFastPath(w: WindowingStrategy): boolean {
  * The grouping side for a GroupByKey: the lean {@link GroupAlsoByWindow} when {@link usesFastPath}, else the
  * general {@link ReduceFnRunner}.
  * @example
- * const grouping = createGroupingSide({ step: "Count/GroupByKey", windowing, freeze: false });
+ * const grouping = createGroupingSide({ step: "Count/GroupByKey", windowing });
  * grouping.add("a", GLOBAL_WINDOW, 0, 1);
  * grouping.advanceInputWatermark(TIMESTAMP_MAX_VALUE, out); // emits KV("a", [1])
  */

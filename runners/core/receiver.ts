@@ -7,17 +7,6 @@
 import type { Instant } from "../../sdk/model/time.js";
 import type { BoundedWindow } from "../../sdk/model/window.js";
 import type { PaneInfo } from "../../sdk/model/pane.js";
-import { deepFreeze } from "./immutability.js";
-
-/**
- * What the direct runner freezes of each element on an edge: nothing, the element, or (when every consumer
- * takes the KV apart at once, as shuffle writers do) only the KV's value, which they keep.
- */
-export const enum FreezeMode {
-  None = 0,
-  Deep = 1,
-  KvValue = 2,
-}
 
 /** Takes one element in one window. */
 export interface Receiver {
@@ -39,14 +28,17 @@ export interface WindowedValue {
 export class PCollectionOutput implements Receiver {
   /** Elements received since the stage executor was created. */
   count = 0;
-  /** Set once wiring is done (immutability enforcement); see {@link FreezeMode}. */
-  freezeMode = FreezeMode.None;
   private readonly targets: Receiver[] = [];
 
   constructor(readonly pcollection: string) {}
 
   addTarget(target: Receiver): void {
     this.targets.push(target);
+  }
+
+  /** Adds a consumer that sees each element before the others (a runner's check on the edge). */
+  addFirstTarget(target: Receiver): void {
+    this.targets.unshift(target);
   }
 
   /** The consumers, for wiring decisions. */
@@ -56,10 +48,6 @@ export class PCollectionOutput implements Receiver {
 
   receive(value: unknown, timestamp: Instant, window: BoundedWindow, pane: PaneInfo): void {
     this.count++;
-    if (this.freezeMode !== FreezeMode.None) {
-      if (this.freezeMode === FreezeMode.Deep) deepFreeze(value);
-      else if (typeof value === "object" && value !== null) deepFreeze((value as { value?: unknown }).value);
-    }
     const targets = this.targets;
     for (let i = 0; i < targets.length; i++) targets[i]!.receive(value, timestamp, window, pane);
   }

@@ -29,9 +29,7 @@ import type { Instant } from "../../sdk/model/time.js";
 import type { CombineFn } from "../../sdk/model/combine-fn.js";
 import type { WindowFn } from "../../sdk/model/window-fn.js";
 import type { Receiver } from "./receiver.js";
-import { deepFreeze } from "./immutability.js";
 import { userCodeError } from "./user-code-error.js";
-import { shuffle } from "./group-also-by-window.js";
 import type { GroupingSide, GroupingSpec } from "./grouping-side.js";
 import { KeyedMap } from "./key-encoding.js";
 import { TriggerStateMachineRunner } from "./triggers/trigger-runner.js";
@@ -179,7 +177,6 @@ export class ReduceFnRunner implements GroupingSide {
       // pane is ON_TIME even when the window holds nothing else (e.g. everything went out in an EARLY pane).
       this.updateOutputWatermark(next);
       const due = this.popDue("EVENT_TIME", timers.inputWatermark);
-      if (this.spec.random) shuffle(due, this.spec.random);
       for (const { key, window } of due) emitted += this.onEventTimer(key, window, out);
     }
     this.updateOutputWatermark();
@@ -192,7 +189,6 @@ export class ReduceFnRunner implements GroupingSide {
     for (;;) {
       const due = this.popDue("PROCESSING_TIME", this.timers.processingTime);
       if (due.length === 0) break;
-      if (this.spec.random) shuffle(due, this.spec.random);
       for (const { key, window } of due) {
         // Beam: processing-time timers of expired windows are ignored, like late elements; GC is event time's.
         if (this.triggers.isClosed(key, window) || this.isExpired(window)) continue;
@@ -239,7 +235,6 @@ export class ReduceFnRunner implements GroupingSide {
       this.dirty = [];
       // Unmarked first, whatever happened to the window since (a merged-away window's mark is all it has left).
       for (const { key, window } of windows) this.state.state(key, window, this.dirtyTag).clear();
-      if (this.spec.random) shuffle(windows, this.spec.random);
       for (const { key, window } of windows) {
         if (this.active && !this.active.isActive(key, window)) continue; // merged away or closed
         if (!this.triggers.isClosed(key, window) && this.triggers.shouldFire(key, window)) emitted += this.emit(key, window, out);
@@ -296,6 +291,7 @@ export class ReduceFnRunner implements GroupingSide {
     if (!isFinished) this.panes.storeCurrentPane(key, window, pane);
     const keep = !isFinished && !this.discarding;
     out.receive(this.output(key, window, keep), timestamp, window, pane);
+    if (keep && this.spec.combineFn) this.thawAccumulator(key, window);
     return 1;
   }
 
@@ -303,31 +299,32 @@ export class ReduceFnRunner implements GroupingSide {
   private output(key: unknown, window: BoundedWindow, keep: boolean): unknown {
     const combineFn = this.spec.combineFn;
     let value: unknown;
-    let accumulator: unknown;
     if (combineFn) {
       const cell = this.state.state(key, window, this.bufferTag as CombiningTag<unknown, unknown, unknown>);
-      accumulator = cell.readAccum();
       try {
         value = cell.read();
       } catch (e) {
-        throw userCodeError(this.spec.step, e, { value: kv(key, accumulator) });
+        throw userCodeError(this.spec.step, e, { value: kv(key, cell.readAccum()) });
       }
     } else {
       // Not kept: the buffer is cleared after this pane, so the values can go out as they are.
       const values = this.state.state(key, window, this.bufferTag as BagTag<unknown>).read() as unknown[];
       value = keep ? values.slice() : values;
-      if (this.spec.random) shuffle(value as unknown[], this.spec.random);
     }
-    const group = kv(key, value);
-    if (!this.spec.freeze) return group;
-    deepFreeze(group);
-    if (keep && combineFn && accumulator !== undefined && isFrozenObject(accumulator)) {
-      // extractOutput returned (part of) the accumulator and it was frozen with the output: continue from a copy.
-      const cell = this.state.state(key, window, this.bufferTag as CombiningTag<unknown, unknown, unknown>);
-      cell.clear();
-      cell.addAccum(this.thawedAccumulator(accumulator));
-    }
-    return group;
+    return kv(key, value);
+  }
+
+  /**
+   * After a pane whose accumulator stays for later panes: the receiver may have frozen the output (the direct
+   * runner's immutability check), and with it the accumulator if `extractOutput` returned (part of) it; then
+   * continue from a copy. One lookup per such pane (accumulating mode, lifted combine), no flag.
+   */
+  private thawAccumulator(key: unknown, window: BoundedWindow): void {
+    const cell = this.state.state(key, window, this.bufferTag as CombiningTag<unknown, unknown, unknown>);
+    const accumulator = cell.readAccum();
+    if (accumulator === undefined || !isFrozenObject(accumulator)) return;
+    cell.clear();
+    cell.addAccum(this.thawedAccumulator(accumulator));
   }
 
   private thawedAccumulator(frozen: unknown): unknown {

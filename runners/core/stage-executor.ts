@@ -7,7 +7,7 @@
 import type { PipelineGraph } from "../../sdk/graph.js";
 import type { TeardownReason } from "../../sdk/model/dofn.js";
 import type { ExecutionPlan, ShuffleSpec, Stage } from "./execution-plan.js";
-import { BundleBuffer, FreezeMode, PCollectionOutput, type Receiver, type WindowedValue } from "./receiver.js";
+import { BundleBuffer, PCollectionOutput, type Receiver, type WindowedValue } from "./receiver.js";
 import type { Operator } from "./operators/operator.js";
 import { ParDoOperator, type SideInputReader } from "./operators/par-do-operator.js";
 import { AssignWindowsOperator } from "./operators/assign-windows-operator.js";
@@ -27,8 +27,6 @@ export interface StageEnvironment {
   emitBundle(pcollection: string, elements: WindowedValue[]): void;
   readonly sideInputs: SideInputReader;
   readonly metrics: MetricsRegistry;
-  /** Freeze emitted elements (direct runner). */
-  readonly freeze: boolean;
   /**
    * How long one async call of user code (a DoFn's lifecycle method, a read of the source) may take to settle, in
    * ms; 0 for no limit (`--taskTimeout`, see `liveness.ts`).
@@ -36,10 +34,18 @@ export interface StageEnvironment {
   readonly taskTimeoutMs: number;
   /**
    * Check that elements leaving the stage (into shuffles, bundles and side inputs) would encode, with the same
-   * rules and messages as the parallel runners' codec (`boundary-check.ts`). Default: `freeze` (the direct
-   * runner's model checks); a transport that encodes them anyway does not need it.
+   * rules and messages as the parallel runners' codec (`boundary-check.ts`): the direct runner's model check.
+   * Default: no (a transport that encodes them anyway does not need it).
    */
   readonly checkEncodability?: boolean;
+  /**
+   * A runner's check on what the stage's sources and DoFns emit (the direct runner freezes it,
+   * `runners/direct/frozen-edges.ts`): called once per PCollection a Read or a ParDo of the stage produces, once
+   * the stage is wired, with that PCollection's consumers; the receiver it returns sees each element before them.
+   * Absent, or returning `undefined`: the edge is left as it is, so a runner without checks pays nothing per
+   * element.
+   */
+  readonly checkEmitted?: (pcollection: string, consumers: readonly Receiver[]) => Receiver | undefined;
 }
 
 export class StageExecutor {
@@ -74,7 +80,7 @@ export class StageExecutor {
       }
       for (const pc of t.inputs) this.sourceOf(pc).addTarget(receiver);
     }
-    const check = env.checkEncodability ?? env.freeze;
+    const check = env.checkEncodability ?? false;
     for (const pc of stage.produces) {
       const routing = env.plan.routing.get(pc)!;
       const output = this.outputs.get(pc)!;
@@ -92,15 +98,11 @@ export class StageExecutor {
         output.addTarget(buffer);
       }
     }
-    if (env.freeze) this.enforceImmutability();
+    if (env.checkEmitted) this.checkEmitted(env.checkEmitted);
   }
 
-  /**
-   * Immutability enforcement: elements a DoFn or a source emits are frozen where they leave it, so mutating one later fails
-   * at the mutation. An edge whose consumers are all shuffle writers needs only the KV's value frozen: they take
-   * the KV apart at once and keep only its key (encoded or immutable) and value.
-   */
-  private enforceImmutability(): void {
+  /** Puts the runner's check first on every edge a source or a DoFn of the stage emits on. */
+  private checkEmitted(check: NonNullable<StageEnvironment["checkEmitted"]>): void {
     const root = this.stage.root;
     const emitted = [
       ...(root.kind === "read" ? [root.transform.outputs.main!] : []),
@@ -108,9 +110,8 @@ export class StageExecutor {
     ];
     for (const pc of emitted) {
       const out = this.outputs.get(pc)!;
-      const shuffleOnly =
-        out.consumers.length > 0 && out.consumers.every((c) => c instanceof ShuffleWriteOperator || c instanceof PartialCombineOperator);
-      out.freezeMode = shuffleOnly ? FreezeMode.KvValue : FreezeMode.Deep;
+      const receiver = check(pc, out.consumers);
+      if (receiver) out.addFirstTarget(receiver);
     }
   }
 

@@ -3,8 +3,11 @@
  * item at a time, with one key group per shuffle whose grouping side lives here. Everything about watermarks,
  * readiness, sources, TestStreams and stopping is the engine's; this file only runs work.
  *
- * It checks the model: `--enforceImmutability` (default on) deep-freezes emitted elements, and `--orderSeed`
- * shuffles split, bundle, key and value order.
+ * It checks the model by wrapping the core's interfaces, never by flags inside them: `--enforceImmutability`
+ * (default on) deep-freezes what sources, DoFns and grouping sides emit (`frozen-edges.ts`,
+ * `checked-grouping-side.ts`) and checks that elements crossing a boundary encode; `--orderSeed` picks the next
+ * split or bundle at random (the engine's pick function, `order-shuffling.ts`) and shuffles the values of each
+ * group and the panes of each firing.
  * @module
  */
 import type { PipelineGraph } from "../../sdk/graph.js";
@@ -31,7 +34,11 @@ import { driveJob, type WorkExecutor } from "../core/engine/drive-job.js";
 import { runGroupWork } from "../core/engine/group-work.js";
 import type { BundleOutput, ShuffleOutput, Work, WorkResult } from "../core/engine/work.js";
 import { seededRandom } from "./seeded-random.js";
+import { randomPick } from "./order-shuffling.js";
+import { freezeEmitted } from "./frozen-edges.js";
+import { checkedGroupingSide } from "./checked-grouping-side.js";
 import { Watchdog } from "./watchdog.js";
+import { directOptions } from "./direct-options.js";
 import { rootStep } from "../core/engine/job-scheduler.js";
 
 /** In the direct runner a payload is the array itself: a bundle's elements, or a key group's flat records. */
@@ -59,8 +66,9 @@ export class DirectJob implements WorkExecutor<Ref> {
     private readonly graph: PipelineGraph,
     private readonly options: PipelineOptions,
   ) {
+    const { orderSeed, enforceImmutability } = directOptions(options);
     this.plan = fuse(graph);
-    const random = options.orderSeed === undefined ? undefined : seededRandom(options.orderSeed);
+    const random = orderSeed === undefined ? undefined : seededRandom(orderSeed);
     this.sideInputs = new SideInputStore((pc) => graph.pcollections.get(pc)!.windowing);
     this.scheduler = new JobScheduler<Ref>(this.plan, graph, {
       partitions: 1,
@@ -69,10 +77,10 @@ export class DirectJob implements WorkExecutor<Ref> {
       unboundedSplits: 1,
       groupEagerly: true,
       taskTimeoutMs: taskTimeoutMs(options.taskTimeout), // liveness hook
-      ...(random ? { random } : {}),
+      ...(random ? { pick: randomPick(random) } : {}),
       onSideInputBundle: (pc, elements) => this.sideInputs.add(pc, elements as WindowedValue[]),
     });
-    const freeze = options.enforceImmutability;
+    const freeze = enforceImmutability;
     const groupingStage = new Map<string, string>();
     for (const stage of this.plan.stages) if (stage.root.kind === "shuffle") groupingStage.set(stage.root.shuffle.gbk.fullName, stage.id);
     for (const stage of this.plan.stages) {
@@ -83,7 +91,8 @@ export class DirectJob implements WorkExecutor<Ref> {
           plan: this.plan,
           metrics: this.metrics,
           sideInputs: this.sideInputs,
-          freeze,
+          checkEncodability: freeze,
+          ...(freeze ? { checkEmitted: freezeEmitted } : {}),
           taskTimeoutMs: taskTimeoutMs(options.taskTimeout), // liveness hook
           emitBundle: (pcollection, elements) => this.emitBundle(pcollection, elements),
           shuffleWriter: (shuffle) => {
@@ -96,16 +105,12 @@ export class DirectJob implements WorkExecutor<Ref> {
       );
       const root = stage.root;
       if (root.kind === "shuffle") {
-        this.sides.set(
-          stage.id,
-          createGroupingSide({
-            step: root.shuffle.step,
-            windowing: root.shuffle.windowing,
-            ...(root.shuffle.combineFn ? { combineFn: root.shuffle.combineFn } : {}),
-            freeze,
-            ...(random ? { random } : {}),
-          }),
-        );
+        const side = createGroupingSide({
+          step: root.shuffle.step,
+          windowing: root.shuffle.windowing,
+          ...(root.shuffle.combineFn ? { combineFn: root.shuffle.combineFn } : {}),
+        });
+        this.sides.set(stage.id, checkedGroupingSide(side, { freeze, random, combine: root.shuffle.combineFn !== undefined }));
       }
     }
   }

@@ -14,10 +14,3 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-/** Removes and returns an item: the first, or a random one when `random` is given. */
-export function takeOne<T>(items: T[], random: (() => number) | undefined): T {
-  if (!random || items.length === 1) return items.shift()!;
-  const i = Math.floor(random() * items.length);
-  return items.splice(i, 1)[0]!;
-}

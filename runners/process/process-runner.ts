@@ -19,6 +19,7 @@ import { PoolCache, runOnPool } from "../shared/run-on-pool.js";
 import { parallelRunnerUnsupportedFeatures } from "../shared/unsupported.js";
 import { releaseFileBlob } from "./file-blobs.js";
 import { ProcessWorkerPool } from "./process-pool.js";
+import { processOptions } from "./process-options.js";
 
 /** Warm pools by size and memory budget (the budget sets the workers' heap cap): a worker starts in ~0.3 s. */
 const pools = new PoolCache((key) => {
@@ -50,7 +51,7 @@ export class ProcessRunner implements Runner {
   }
 
   async run(job: Job): Promise<PipelineResult> {
-    const { parallelism, memoryMb, tempDir } = job.options;
+    const { parallelism, memoryMb, tempDir } = processOptions(job.options);
     // Run directories (and what they hold) of jobs whose process died: a kill -9 leaves them behind.
     removeStaleDirs(tempDir, RUN_DIR_PREFIX, cleanUp);
     fs.mkdirSync(tempDir, { recursive: true }); // --tempDir itself stays when the run directory goes

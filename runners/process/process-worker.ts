@@ -11,6 +11,7 @@ import { setRunDir } from "../../sdk/files/private-dir.js";
 import { WorkerRuntime } from "../shared/worker-runtime.js";
 import type { TaskEnvelope } from "../shared/protocol.js";
 import { FileBlobs } from "./file-blobs.js";
+import { parallelOptions } from "../shared/parallel-options.js";
 
 /** A request from the coordinator. */
 export interface TaskRequest {
@@ -25,7 +26,7 @@ const runtimes = new Map<string, WorkerRuntime>();
  * (the runner passes it as `--tempDir`), where this worker's sinks also register their private directories.
  */
 function runtimeFor(envelope: TaskEnvelope): WorkerRuntime {
-  const runDir = envelope.job.options.tempDir;
+  const runDir = parallelOptions(envelope.job.options).tempDir;
   setRunDir(runDir);
   const dir = path.join(runDir, `worker-${process.pid}`);
   let runtime = runtimes.get(dir);

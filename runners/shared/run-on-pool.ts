@@ -10,6 +10,7 @@ import { formatStats } from "./stats-report.js";
 import type { WorkerPool } from "./worker-pool.js";
 import { guardEventLoop } from "../core/liveness.js";
 import { nameTasksOf } from "./hung-tasks.js";
+import { parallelOptions } from "./parallel-options.js";
 
 /**
  * Idle pools kept warm for the next run in this process, by a key of what makes pools interchangeable (starting
@@ -53,7 +54,7 @@ export async function runOnPool(
   transport: TransportOptions,
   afterRun?: (jobId: string) => void,
 ): Promise<PipelineResult> {
-  const { parallelism, maxAttempts, quiet, stats } = job.options;
+  const { parallelism, maxAttempts, quiet, stats } = parallelOptions(job.options);
   const progress = createProgressDisplay({ quiet });
   let coordinator: Coordinator | undefined;
   let forgetNames: (() => void) | undefined;

@@ -88,7 +88,6 @@ class WorkerJob {
       plan: this.plan,
       metrics: this.metrics,
       sideInputs: this.sideInputs,
-      freeze: false,
       taskTimeoutMs: taskTimeoutMs(this.spec.options.taskTimeout), // liveness hook
       emitBundle: (pcollection, elements) => this.emitBundle(pcollection, elements),
       shuffleWriter: (shuffle) => this.shuffleWriter(shuffle),
@@ -270,11 +269,11 @@ export class WorkerRuntime {
           step: shuffle.step,
           windowing: shuffle.windowing,
           ...(shuffle.combineFn ? { combineFn: shuffle.combineFn } : {}),
-          freeze: false,
         };
         if (task.restore) job.sides.set(key, await this.restoreKeyGroup(spec, task.restore, shuffleCodec(shuffle, job.codecs)));
         const spillDir = this.options.spillDir?.(job.spec);
-        const memoryBytes = job.spec.options.memoryMb * 2 ** 20;
+        // The process runner's --memoryMb: it is the runner that gives a spill directory.
+        const memoryBytes = Number(job.spec.options.memoryMb) * 2 ** 20;
         if (spillDir !== undefined && !job.sides.has(key) && canGroupWithSpill(shuffle, task) && mayOutgrowMemory(task.records, memoryBytes)) {
           // Batch grouping within the memory budget: records may exceed memory, so they go through sorted runs.
           await ex.runBundle(async () => {

@@ -16,6 +16,7 @@ import { rollBackCommit } from "../../sdk/files/file-commit.js";
 import { PoolCache, runOnPool } from "../shared/run-on-pool.js";
 import { parallelRunnerUnsupportedFeatures } from "../shared/unsupported.js";
 import { PiscinaWorkerPool, shareBlob } from "./piscina-pool.js";
+import { parallelOptions } from "../shared/parallel-options.js";
 
 /** Warm pools by size: starting a worker thread (the TypeScript runtime and the pipeline) costs ~0.3 s. */
 const pools = new PoolCache((size) => new PiscinaWorkerPool(Number(size)));
@@ -36,11 +37,11 @@ export class ThreadsRunner implements Runner {
   }
 
   async run(job: Job): Promise<PipelineResult> {
-    const { tempDir } = job.options;
+    const { tempDir, parallelism } = parallelOptions(job.options);
     removeStaleDirs(tempDir, RUN_DIR_PREFIX, cleanUp);
     fs.mkdirSync(tempDir, { recursive: true }); // --tempDir itself stays when the run directory goes
     const runDir = makePrivateDir(tempDir, RUN_DIR_PREFIX);
-    const key = String(job.options.parallelism);
+    const key = String(parallelism);
     const pool = pools.acquire(key);
     // Interrupted: the threads go first, so that nothing writes (or renames) while the run is cleaned up.
     onInterrupt(runDir, async () => {

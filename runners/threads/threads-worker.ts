@@ -5,6 +5,7 @@
 import { setRunDir } from "../../sdk/files/private-dir.js";
 import { WorkerRuntime } from "../shared/worker-runtime.js";
 import type { BlobRef, TaskEnvelope, TaskResult } from "../shared/protocol.js";
+import { parallelOptions } from "../shared/parallel-options.js";
 
 function read(ref: BlobRef): Uint8Array {
   if (ref instanceof Uint8Array) return ref;
@@ -24,6 +25,6 @@ const runtime = new WorkerRuntime({
  * removes them when the run ends even if this thread died.
  */
 export function handleTask(envelope: TaskEnvelope): Promise<TaskResult> {
-  setRunDir(envelope.job.options.tempDir);
+  setRunDir(parallelOptions(envelope.job.options).tempDir);
   return runtime.run(envelope);
 }

@@ -67,10 +67,36 @@ describe("sluice CLI", function () {
       expect(stdout).to.equal("formatted 1 letters\n");
     });
 
-    it("--help after the file shows the pipeline's options and the standard ones", async () => {
+    /** The options `--help` lists under the group headed `heading` (up to the next blank line). */
+    const group = (help: string, heading: string): string[] => {
+      const start = help.indexOf(`\n${heading}\n`);
+      if (start < 0) return [];
+      const body = help.slice(start + heading.length + 2).split("\n\n")[0]!;
+      return [...body.matchAll(/^ {2}(--\w+)/gm)].map((m) => m[1]!);
+    };
+
+    it("--help after the file shows the pipeline's options, the standard ones and every runner's, per runner", async () => {
       const { code, stdout } = await sluice(["run", COUNT_LETTERS, "--help"]);
       expect(code).to.equal(0);
-      expect(stdout).to.include("Counts letters").and.include("--minCount").and.include("--runner");
+      expect(stdout).to.include("Counts letters").and.include("--minCount");
+      expect(group(stdout, "Pipeline options:")).to.deep.equal(["--runner", "--quiet", "--maxDuration", "--drain", "--taskTimeout"]);
+      expect(group(stdout, "Direct runner options:")).to.deep.equal(["--enforceImmutability", "--orderSeed"]);
+      expect(group(stdout, "Threads and process runner options:")).to.deep.equal(["--parallelism", "--maxAttempts", "--tempDir", "--stats"]);
+      expect(group(stdout, "Process runner options:")).to.deep.equal(["--memoryMb"]);
+    });
+
+    it("--help with --runner shows that runner's options only", async () => {
+      const { code, stdout } = await sluice(["run", COUNT_LETTERS, "--runner=threads", "--help"]);
+      expect(code).to.equal(0);
+      expect(group(stdout, "Threads runner options:")).to.deep.equal(["--parallelism", "--maxAttempts", "--tempDir", "--stats"]);
+      expect(stdout).not.to.include("--orderSeed").and.not.to.include("--memoryMb");
+    });
+
+    it("rejects an option of another runner in one line, naming its runner", async () => {
+      expectUsageError(
+        await sluice(["run", COUNT_LETTERS, "--runner=threads", "--orderSeed", "1"]),
+        "--orderSeed is an option of the direct runner, not of the threads runner (--runner=threads; see --runner=threads --help)",
+      );
     });
 
     it("names the registered runners when --runner is unknown", async () => {

@@ -62,8 +62,12 @@ export interface SchedulerOptions<Ref> {
    * each key group once.
    */
   readonly groupEagerly: boolean;
-  /** When set, the next split or bundle is picked at random (the direct runner's order check). */
-  readonly random?: () => number;
+  /**
+   * Which of `count` (> 1) runnable splits or bundles of a stage runs next, as an index into them in the order
+   * they became runnable. Absent: the first (oldest). The direct runner's order check picks at random
+   * (`runners/direct/order-shuffling.ts`), so a pipeline that relies on bundle order fails there.
+   */
+  readonly pick?: (count: number) => number;
   /** Called with every bundle of a PCollection read as a side input, when the work that made it completes. */
   readonly onSideInputBundle?: (pcollection: string, data: Ref) => void;
   /**
@@ -579,8 +583,8 @@ export class JobScheduler<Ref> {
     const ready: number[] = [];
     for (let i = 0; i < s.queue.length; i++) if (this.sideInputsReady(s, s.queue[i]!.maxWindowEnd)) ready.push(i);
     if (ready.length === 0) return undefined;
-    const random = this.options.random;
-    const i = ready[random ? Math.floor(random() * ready.length) : 0]!;
+    const pick = this.options.pick;
+    const i = ready[pick && ready.length > 1 ? pick(ready.length) : 0]!;
     return s.queue.splice(i, 1)[0]!;
   }
 
@@ -594,9 +598,9 @@ export class JobScheduler<Ref> {
   }
 
   private take<T>(items: T[]): T {
-    const random = this.options.random;
-    if (!random || items.length === 1) return items.shift()!;
-    const i = Math.floor(random() * items.length);
+    const pick = this.options.pick;
+    if (!pick || items.length === 1) return items.shift()!;
+    const i = pick(items.length);
     const [item] = items.splice(i, 1);
     return item!;
   }

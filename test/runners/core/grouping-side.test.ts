@@ -23,6 +23,7 @@ import { GroupAlsoByWindow } from "../../../runners/core/group-also-by-window.js
 import { ReduceFnRunner } from "../../../runners/core/reduce-fn-runner.js";
 import type { Receiver } from "../../../runners/core/receiver.js";
 import { renderPane, sumFn } from "./transcript.js";
+import { checkedGroupingSide } from "../../../runners/direct/checked-grouping-side.js";
 
 const packr = new Packr({ structuredClone: true });
 
@@ -43,8 +44,8 @@ const windowing = (w: Partial<WindowingStrategy>): WindowingStrategy => ({ ...GL
 
 describe("createGroupingSide", () => {
   it("picks the lean GroupAlsoByWindow for the default trigger without lateness on non-merging windows", () => {
-    expect(createGroupingSide({ step: "s", windowing: GLOBAL_WINDOWING, freeze: false })).to.be.instanceOf(GroupAlsoByWindow);
-    expect(createGroupingSide({ step: "s", windowing: windowing({ windowFn: new FixedWindows(10) }), freeze: false })).to.be.instanceOf(GroupAlsoByWindow);
+    expect(createGroupingSide({ step: "s", windowing: GLOBAL_WINDOWING })).to.be.instanceOf(GroupAlsoByWindow);
+    expect(createGroupingSide({ step: "s", windowing: windowing({ windowFn: new FixedWindows(10) }) })).to.be.instanceOf(GroupAlsoByWindow);
   });
 
   it("picks the general driver for triggers, lateness and merging windows", () => {
@@ -53,12 +54,12 @@ describe("createGroupingSide", () => {
       windowing({ windowFn: new FixedWindows(10), allowedLateness: 1 }),
       windowing({ windowFn: new Sessions(10) }),
     ]) {
-      expect(createGroupingSide({ step: "s", windowing: w, freeze: false })).to.be.instanceOf(ReduceFnRunner);
+      expect(createGroupingSide({ step: "s", windowing: w })).to.be.instanceOf(ReduceFnRunner);
     }
   });
 
   it("keeps fire() as an alias of advanceInputWatermark on the fast path", () => {
-    const g = new GroupAlsoByWindow({ step: "s", windowing: GLOBAL_WINDOWING, freeze: false });
+    const g = new GroupAlsoByWindow({ step: "s", windowing: GLOBAL_WINDOWING });
     const { out, panes } = collector();
     g.add("k", GLOBAL_WINDOW, 0, 1);
     expect(g.fire(TIMESTAMP_MAX_VALUE, out)).to.equal(1);
@@ -97,7 +98,6 @@ describe("grouping side snapshots", () => {
         allowedLateness: 50,
         timestampCombiner: "EARLIEST",
       }),
-      freeze: true,
     };
     const script = [pt(0), add("a", 3), add("b", 4), add({ x: 1 } as never, 5), pt(6), add("a", 1), wm(10), add("a", 2), add("a", 7), wm(100)];
     const straight = run(spec, script);
@@ -111,7 +111,6 @@ describe("grouping side snapshots", () => {
       step: "s",
       windowing: windowing({ windowFn: fixed, timestampCombiner: "LATEST" }),
       combineFn: sumFn as CombineFn<unknown, unknown, unknown>,
-      freeze: false,
     };
     const script = [add("a", 1), add("a", 2), add("b", 12), wm(10), add("b", 15), wm(30)];
     const straight = run(spec, script);
@@ -124,7 +123,6 @@ describe("grouping side snapshots", () => {
     const spec: GroupingSpec = {
       step: "s",
       windowing: windowing({ windowFn: sessions, trigger: Repeatedly(AfterCount(3)), accumulationMode: "DISCARDING" }),
-      freeze: false,
     };
     const addS = (ts: number) => (g: GroupingSide) => g.add("k", sessions.assignWindows(ts)[0]!, ts, ts);
     const script = [addS(1), addS(30), addS(9), wm(0), addS(18), wm(100)];
@@ -158,7 +156,6 @@ describe("grouping side snapshots", () => {
     const spec: GroupingSpec = {
       step: "s",
       windowing: windowing({ windowFn: tagged as WindowFn, trigger: Repeatedly(AfterCount(2)), accumulationMode: "DISCARDING" }),
-      freeze: false,
     };
     const addT = (ts: number, tag: string) => (g: GroupingSide) => g.add("k", tagged.assignWindows(ts, { value: tag })[0]!, ts, tag);
     const script = [addT(1, "a"), addT(3, "b"), addT(8, "a"), wm(0), addT(9, "b"), addT(30, "a"), wm(100)];
@@ -194,11 +191,11 @@ describe("grouping side snapshots", () => {
       }
     }
     const custom: WindowFn = { description: "Odd", assignWindows: () => [new OddWindow()] };
-    const g = createGroupingSide({ step: "s", windowing: windowing({ windowFn: custom }), freeze: false });
+    const g = createGroupingSide({ step: "s", windowing: windowing({ windowFn: custom }) });
     g.add("k", new OddWindow(), 1, 1);
     expect(() => g.snapshot()).to.throw(/give Odd a windowCoder/);
     const coded: WindowFn = { ...custom, windowCoder: { encode: () => 7, decode: () => new OddWindow() } };
-    const spec = { step: "s", windowing: windowing({ windowFn: coded }), freeze: false };
+    const spec = { step: "s", windowing: windowing({ windowFn: coded }) };
     const h = createGroupingSide(spec);
     h.add("k", new OddWindow(), 1, 1);
     const { out, panes } = collector();
@@ -207,9 +204,9 @@ describe("grouping side snapshots", () => {
   });
 
   it("refuse a snapshot of the other driver", () => {
-    const fast = createGroupingSide({ step: "s", windowing: GLOBAL_WINDOWING, freeze: false });
+    const fast = createGroupingSide({ step: "s", windowing: GLOBAL_WINDOWING });
     const general = windowing({ trigger: Repeatedly(AfterCount(2)) });
-    expect(() => restoreGroupingSide({ step: "s", windowing: general, freeze: false }, fast.snapshot())).to.throw(/not a ReduceFnRunner snapshot/);
+    expect(() => restoreGroupingSide({ step: "s", windowing: general }, fast.snapshot())).to.throw(/not a ReduceFnRunner snapshot/);
   });
 });
 
@@ -222,12 +219,15 @@ describe("the general driver's outputs", () => {
       extractOutput: (a) => a, // hands out the accumulator itself
     };
     for (const combineFn of [undefined, listFn as CombineFn<unknown, unknown, unknown>]) {
-      const g = createGroupingSide({
-        step: "s",
-        windowing: windowing({ trigger: Repeatedly(AfterCount(1)), accumulationMode: "ACCUMULATING" }),
-        freeze: true,
-        ...(combineFn ? { combineFn } : {}),
-      });
+      // Frozen as the direct runner's check freezes them: by the receiver, as the driver hands each pane over.
+      const g = checkedGroupingSide(
+        createGroupingSide({
+          step: "s",
+          windowing: windowing({ trigger: Repeatedly(AfterCount(1)), accumulationMode: "ACCUMULATING" }),
+          ...(combineFn ? { combineFn } : {}),
+        }),
+        { freeze: true, combine: combineFn !== undefined },
+      );
       const { out, panes } = collector();
       g.add("k", GLOBAL_WINDOW, 1, combineFn ? [1] : 1);
       g.advanceInputWatermark(0, out);
@@ -239,13 +239,13 @@ describe("the general driver's outputs", () => {
 
   it("name the step when user code fails", () => {
     const bad: CombineFn<unknown, unknown, unknown> = { ...sumFn, mergeAccumulators: () => { throw new Error("boom"); } } as never;
-    const g = createGroupingSide({ step: "Sum/Combine", windowing: windowing({ trigger: Repeatedly(AfterCount(5)), accumulationMode: "DISCARDING" }), combineFn: bad, freeze: false });
+    const g = createGroupingSide({ step: "Sum/Combine", windowing: windowing({ trigger: Repeatedly(AfterCount(5)), accumulationMode: "DISCARDING" }), combineFn: bad });
     g.add("k", GLOBAL_WINDOW, 1, 1);
     expect(() => g.add("k", GLOBAL_WINDOW, 2, 2)).to.throw(/Sum\/Combine/);
   });
 
   it("release all state of garbage-collected windows", () => {
-    const g = createGroupingSide({ step: "s", windowing: windowing({ windowFn: new FixedWindows(10), allowedLateness: 5, accumulationMode: "DISCARDING" }), freeze: false });
+    const g = createGroupingSide({ step: "s", windowing: windowing({ windowFn: new FixedWindows(10), allowedLateness: 5, accumulationMode: "DISCARDING" }) });
     const { out } = collector();
     for (let t = 0; t < 10_000; t++) {
       g.add(`k${t % 7}`, new IntervalWindow(Math.floor(t / 10) * 10, Math.floor(t / 10) * 10 + 10), t, t);
@@ -260,7 +260,7 @@ describe("the general driver's outputs", () => {
   });
 
   it("report when to wake for processing time", () => {
-    const g = createGroupingSide({ step: "s", windowing: windowing({ windowFn: new GlobalWindows(), trigger: Repeatedly(AfterProcessingTime(100)), accumulationMode: "DISCARDING" }), freeze: false });
+    const g = createGroupingSide({ step: "s", windowing: windowing({ windowFn: new GlobalWindows(), trigger: Repeatedly(AfterProcessingTime(100)), accumulationMode: "DISCARDING" }) });
     const { out, panes } = collector();
     g.advanceProcessingTime(1000, out);
     expect(g.nextProcessingTimer()).to.equal(undefined);
@@ -280,7 +280,7 @@ describe("the fast path and the general driver", () => {
     for (let round = 0; round < 200; round++) {
       const windowFn = [new FixedWindows(10), new SlidingWindows(10, 5), new GlobalWindows()][round % 3]!;
       const timestampCombiner = (["END_OF_WINDOW", "EARLIEST", "LATEST"] as const)[Math.floor(round / 3) % 3]!;
-      const spec: GroupingSpec = { step: "s", windowing: windowing({ windowFn, timestampCombiner }), freeze: false };
+      const spec: GroupingSpec = { step: "s", windowing: windowing({ windowFn, timestampCombiner }) };
       const fast = new GroupAlsoByWindow(spec);
       const general = new ReduceFnRunner(spec);
       const a = collector();
@@ -333,7 +333,6 @@ describe("general driver snapshots under random streams", () => {
           allowedLateness: 20,
           timestampCombiner: (["END_OF_WINDOW", "EARLIEST", "LATEST"] as const)[round % 3]!,
         }),
-        freeze: false,
       };
       const straight: GroupingSide = createGroupingSide(spec);
       let moved: GroupingSide = createGroupingSide(spec);

@@ -173,11 +173,11 @@ describe("direct runner: StreamingStop", () => {
 });
 
 describe("options: --maxDuration and --drain", () => {
-  it("parse from the command line", () => {
-    const o = parseOptions(["--maxDuration", "1.5", "--drain"], {}, { scriptName: "t" });
+  it("parse from the command line", async () => {
+    const o = await parseOptions(["--maxDuration", "1.5", "--drain"], {}, { scriptName: "t" });
     expect(o.maxDuration).to.equal(1.5);
     expect(o.drain).to.equal(true);
-    expect(parseOptions([], {}, { scriptName: "t" }).drain).to.equal(false);
+    expect((await parseOptions([], {}, { scriptName: "t" })).drain).to.equal(false);
   });
 
   it("reject a duration that is not a positive number of seconds", async () => {
