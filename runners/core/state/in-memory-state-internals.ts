@@ -241,10 +241,9 @@ export class InMemoryStateInternals implements StateInternals {
   createEntry(key: unknown, namespace: StateNamespace): KeyEntry {
     const e: KeyEntry = { key, namespace, slots: this.emptySlots.slice(), set: 0, dead: false, holdMin: TIMESTAMP_MAX_VALUE };
     const list = key === this.listKey ? this.lastList : this.byKey.get(key);
-    if (list === undefined) {
-      this.byKey.set(key, (this.lastList = [e]));
-      this.listKey = key;
-    } else list.push(e);
+    // Lists are made at their size (`push` would reserve room for 16 more entries).
+    this.byKey.set(key, (this.lastList = list === undefined ? [e] : list.concat(e)));
+    this.listKey = key;
     this.entries++;
     this.remember(key, namespace, e);
     return e;

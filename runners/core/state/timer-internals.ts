@@ -154,31 +154,37 @@ export class InMemoryTimerInternals implements TimerInternals {
   }
 
   setTimer(key: unknown, namespace: StateNamespace, family: string, id: string, domain: TimeDomain, firingTime: Instant, outputTimestamp?: Instant): void {
+    let kt: KeyTimers | undefined;
     let nt: NamespaceTimers | undefined;
     if (key === this.lastKey && namespace === this.lastNs) {
-      nt = this.lastTimers!;
+      nt = this.lastTimers;
     } else {
-      let kt = this.byKey.get(key);
-      if (!kt) this.byKey.set(key, (kt = []));
-      nt = timersIn(kt, namespace);
-      if (!nt) kt.push((nt = []));
-      this.lastKey = key;
-      this.lastNs = namespace;
-      this.lastTimers = nt;
+      kt = this.byKey.get(key);
+      nt = kt && timersIn(kt, namespace);
     }
-    const i = find(nt, family, id, domain);
-    if (i >= 0 && nt[i]!.firingTime === firingTime && nt[i]!.outputTimestamp === outputTimestamp) return;
+    const i = nt ? find(nt, family, id, domain) : -1;
+    if (i >= 0 && nt![i]!.firingTime === firingTime && nt![i]!.outputTimestamp === outputTimestamp) return;
     const e = new Entry(key, namespace, family, id, domain, firingTime, outputTimestamp, this.seq++);
     if (i >= 0) {
-      this.kill(nt[i]!);
-      nt[i] = e;
+      this.kill(nt![i]!);
+      nt![i] = e;
     } else {
-      nt.push(e);
+      // Lists are made at their size (`push` would reserve room for 16 more: most of a window's timer memory).
+      const grown = nt ? nt.concat(e) : [e];
+      kt ??= this.byKey.get(key);
+      if (kt === undefined) this.byKey.set(key, [grown]);
+      else if (nt === undefined) this.byKey.set(key, kt.concat([grown]));
+      else kt[kt.indexOf(nt)] = grown;
+      nt = grown;
     }
+    this.lastKey = key;
+    this.lastNs = namespace;
+    this.lastTimers = nt;
     this.live++;
     this.heaps[domain].push(e);
     if (outputTimestamp !== undefined) this.outputHolds.set(e, outputTimestamp);
   }
+
 
   deleteTimer(key: unknown, namespace: StateNamespace, family: string, id: string, domain: TimeDomain): void {
     const kt = this.byKey.get(key);
