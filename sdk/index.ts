@@ -82,7 +82,7 @@ export {
   type UnboundedSource,
 } from "./model/unbounded-source.js";
 export type { Coder } from "./model/coder.js";
-export { asSingleton, asIterable, asMap, asMultimap, type PCollectionView, type ViewKind } from "./model/view.js";
+export { asSingleton, asIterable, asMap, asMultimap, type PCollectionView, type ViewKind, type ViewOptions, type WindowMappingFn } from "./model/view.js";
 export {
   TIMESTAMP_MIN_VALUE,
   TIMESTAMP_MAX_VALUE,

@@ -100,6 +100,16 @@ export class SlidingWindows implements WindowFn<IntervalWindow> {
     this.lastPeriodStart = lastStart;
     return this.last;
   }
+
+  /**
+   * Beam's default mapping: the earliest window containing the end of the main window, so a main input windowed
+   * the same way reads its own window.
+   */
+  sideInputWindow(mainMaxTimestamp: Instant): IntervalWindow {
+    const start = mainMaxTimestamp - this.size + 1;
+    const first = start + floorMod(this.offset - start, this.period);
+    return new IntervalWindow(first, Math.min(first + this.size, END_OF_TIME_EXCLUSIVE));
+  }
 }
 
 /**

@@ -38,8 +38,9 @@ import type { StageStats } from "../../../sdk/runner-api.js";
 import type { ExecutionPlan, Stage } from "../execution-plan.js";
 import type { WindowedValue } from "../receiver.js";
 import { usesFastPath } from "../grouping-side.js";
-import { sideInputWindowAt } from "../side-input-store.js";
+import { sideInputReadyAt } from "../side-input-store.js";
 import type { WindowingStrategy } from "../../../sdk/model/windowing-strategy.js";
+import type { WindowMappingFn } from "../../../sdk/model/view.js";
 import { checkSourceTimestamp } from "../source-timestamps.js";
 import { userCodeError } from "../user-code-error.js";
 import { settleWithin } from "../liveness.js";
@@ -137,7 +138,7 @@ interface StageSchedule<Ref> {
   /** Materialised bundles waiting to run (collection roots). */
   readonly queue: QueuedBundle<Ref>[];
   /** The side inputs its ParDos read: their producing stage and windowing (collection roots only). */
-  readonly sideInputs: readonly { readonly producer: string; readonly windowing: WindowingStrategy }[];
+  readonly sideInputs: readonly { readonly producer: string; readonly windowing: WindowingStrategy; readonly mapping?: WindowMappingFn }[];
   /** Holds of queued and running work other than group work. */
   readonly owed: HoldSet;
   /** Running work that holds the stage at −∞ (impulse, bounded reads). */
@@ -179,9 +180,13 @@ export class JobScheduler<Ref> {
         scriptWatermark: TIMESTAMP_MIN_VALUE,
         elements: [],
         queue: [],
-        sideInputs: [
-          ...new Set(stage.transforms.flatMap((t) => (t.kind === "ParDo" ? t.sideInputs.map((v) => v.pcollection.id) : []))),
-        ].map((pc) => ({ producer: plan.producerStage.get(pc)!, windowing: graph.pcollections.get(pc)!.windowing })),
+        sideInputs: stage.transforms
+          .flatMap((t) => (t.kind === "ParDo" ? t.sideInputs : []))
+          .map((v) => ({
+            producer: plan.producerStage.get(v.pcollection.id)!,
+            windowing: graph.pcollections.get(v.pcollection.id)!.windowing,
+            ...(v.windowMappingFn ? { mapping: v.windowMappingFn } : {}),
+          })),
         owed: new HoldSet(),
         runningSources: 0,
         keyGroups: root.kind === "shuffle" ? Array.from({ length: options.partitions }, (_, i) => newKeyGroup<Ref>(i)) : [],
@@ -592,7 +597,7 @@ export class JobScheduler<Ref> {
     for (const side of s.sideInputs) {
       const wm = this.byId.get(side.producer)!.outputWatermark;
       if (wm === TIMESTAMP_MAX_VALUE) continue;
-      if (!(wm > sideInputWindowAt(side.windowing, maxWindowEnd).maxTimestamp())) return false;
+      if (!(wm > sideInputReadyAt(side.windowing, maxWindowEnd, side.mapping))) return false;
     }
     return true;
   }
