@@ -136,5 +136,5 @@ export { groupByKey } from "./primitives/group-by-key.js";
 export { flatten } from "./primitives/flatten.js";
 export { impulse } from "./primitives/impulse.js";
 export { read, readUnbounded } from "./primitives/read.js";
-export { windowInto, type WindowIntoOptions } from "./primitives/assign-windows.js";
+export { configureWindowing, windowInto, type ConfigureWindowingOptions, type WindowIntoOptions } from "./primitives/assign-windows.js";
 export { combinePerKey, combineValues } from "./primitives/combine-per-key.js";
