@@ -91,6 +91,21 @@ export interface WindowFn<W extends BoundedWindow = BoundedWindow> {
    * in side inputs).
    */
   sideInputWindow?(mainMaxTimestamp: Instant): W;
+  /**
+   * Whether PCollections windowed by this and by `other` may be flattened together (Beam's `isCompatible`): their
+   * windows mean the same to a GroupByKey downstream. Absent: when the descriptions are equal (the same
+   * WindowFn with the same parameters). Sessions are compatible with sessions of any gap.
+   */
+  isCompatible?(other: WindowFn): boolean;
+}
+
+/**
+ * Whether PCollections windowed by `a` and `b` may be flattened together (see {@link WindowFn.isCompatible}).
+ * @example
+ * windowFnsCompatible(new Sessions(10), new Sessions(20)); // true
+ */
+export function windowFnsCompatible(a: WindowFn, b: WindowFn): boolean {
+  return a.isCompatible ? a.isCompatible(b) : a.description === b.description;
 }
 
 /**

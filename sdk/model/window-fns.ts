@@ -133,6 +133,11 @@ export class Sessions implements WindowFn<IntervalWindow> {
     this.description = `Sessions(gap=${gap}ms)`;
   }
 
+  /** As in Beam: sessions of any gap merge the same way (by overlap), so they may be flattened together. */
+  isCompatible(other: WindowFn): boolean {
+    return other instanceof Sessions;
+  }
+
   assignWindows(timestamp: Instant): readonly IntervalWindow[] {
     checkAssignable("Sessions", timestamp);
     return [new IntervalWindow(timestamp, Math.min(timestamp + this.gap, END_OF_TIME_EXCLUSIVE))];

@@ -7,6 +7,7 @@
 import {
   AfterCount,
   configureWindowing,
+  flatten,
   definePipeline,
   FixedWindows,
   groupByKey,
@@ -114,5 +115,38 @@ export const configureWindowingKeepsWindows = definePipeline(import.meta, {
     // Windows [0, 10) and [10, 20) as assigned: the count trigger fires [0, 10) early with both, then its end
     // fires an empty ON_TIME pane (Beam's FIRE_ALWAYS); [10, 20) fires once, at its end.
     assertThat(counts).containsInAnyOrder("k:1+2", "k:", "k:15");
+  },
+});
+
+export const flattenSessionsWithDifferentGaps = definePipeline(import.meta, {
+  name: "flattenSessionsWithDifferentGaps",
+  build(p) {
+    // Sessions of any gap are compatible (Beam): [1 s, 4 s) and [3 s, 4 s) overlap and merge downstream.
+    const long = stamped(p.apply("Long", create([kv("x", 1_000)])), (e) => e.value, "StampLong").apply("Gap3s", windowInto(new Sessions(3_000)));
+    const short = stamped(p.apply("Short", create([kv("x", 3_000)])), (e) => e.value, "StampShort").apply("Gap1s", windowInto(new Sessions(1_000)));
+    const groups = p
+      .apply(flatten([long, short]))
+      .apply(groupByKey<string, number>())
+      .map((g) => `${g.key}:${[...g.value].sort((a, b) => a - b).join("+")}`, "Label");
+    const out = placed<string>("Placed");
+    assertThat(groups.parDo(out.fn, { name: out.name })).containsInAnyOrder('"x:1000+3000"@3999[1000,4000)');
+  },
+});
+
+export const flattenIncompatibleWindowFns = definePipeline(import.meta, {
+  name: "flattenIncompatibleWindowFns",
+  build(p) {
+    const a = p.apply("A", create([1])).apply("Fixed10", windowInto(new FixedWindows(10)));
+    const b = p.apply("B", create([2])).apply("Fixed20", windowInto(new FixedWindows(20)));
+    p.apply(flatten([a, b]));
+  },
+});
+
+export const flattenIncompatibleTriggers = definePipeline(import.meta, {
+  name: "flattenIncompatibleTriggers",
+  build(p) {
+    const a = p.apply("A", create([1])).apply("Count", windowInto(new FixedWindows(10), { trigger: Repeatedly(AfterCount(2)), accumulation: "DISCARDING", allowedLateness: 0 }));
+    const b = p.apply("B", create([2])).apply("Default", windowInto(new FixedWindows(10)));
+    p.apply(flatten([a, b]));
   },
 });
