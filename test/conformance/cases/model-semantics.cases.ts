@@ -1,8 +1,9 @@
 /**
  * Places where Beam's model says exactly what happens and a simpler reading would differ: distinct under
  * triggers (each value once per window), reshuffle (changes nothing but placement: windows, timestamps and late
- * data kept, sessions not re-merged, after a merging GroupByKey too), and configureWindowing (new trigger, same
- * windows).
+ * data kept, sessions not re-merged, after a merging GroupByKey too), configureWindowing (new trigger, same
+ * windows) and flatten of compatible windowings; and Beam's small transforms: createTimestamped, latest,
+ * sampleAny, distinct by representative.
  */
 import {
   AfterCount,
@@ -21,7 +22,7 @@ import {
   type KV,
   type ProcessContext,
 } from "../../../sdk/index.js";
-import { create, distinct, reshuffle } from "../../../transforms/index.js";
+import { create, createTimestamped, distinct, latestGlobally, latestPerKey, reshuffle, sampleAny } from "../../../transforms/index.js";
 import { assertThat, testStream } from "../../../sdk/testing/index.js";
 import { stamped } from "./support.js";
 
@@ -148,5 +149,30 @@ export const flattenIncompatibleTriggers = definePipeline(import.meta, {
     const a = p.apply("A", create([1])).apply("Count", windowInto(new FixedWindows(10), { trigger: Repeatedly(AfterCount(2)), accumulation: "DISCARDING", allowedLateness: 0 }));
     const b = p.apply("B", create([2])).apply("Default", windowInto(new FixedWindows(10)));
     p.apply(flatten([a, b]));
+  },
+});
+
+export const createTimestampedAndLatest = definePipeline(import.meta, {
+  name: "createTimestampedAndLatest",
+  build(p) {
+    const prices = p.apply(createTimestamped([timestamped(kv("apple", 3), 5_000), [kv("apple", 4), 9_000] as const, timestamped(kv("pear", 7), 2_000), timestamped(kv("apple", 1), 1_000)]));
+    assertThat(prices.apply(latestPerKey()), "per key").containsInAnyOrder(kv("apple", 4), kv("pear", 7));
+    assertThat(prices.map((e) => e.value, "Price").apply(latestGlobally()), "globally").containsInAnyOrder(4);
+    assertThat(p.apply("None", create<number>([])).apply("LatestOfNone", latestGlobally()), "empty input: the default").containsInAnyOrder(null);
+    const windowed = prices.map((e) => e.value, "Price2").apply(windowInto(new FixedWindows(4_000)));
+    assertThat(windowed.apply("LatestPerWindow", latestGlobally({ withoutDefaults: true })), "per window").containsInAnyOrder(7, 3, 4);
+  },
+});
+
+export const sampleAnyAndRepresentatives = definePipeline(import.meta, {
+  name: "sampleAnyAndRepresentatives",
+  build(p) {
+    const numbers = p.apply(create(Array.from({ length: 100 }, (_, i) => i)));
+    const sample = numbers.apply(sampleAny(7));
+    assertThat(sample, "at most 7 of the input, no repeats").satisfies((xs) => xs.length === 7 && new Set(xs).size === 7 && xs.every((x) => Number.isInteger(x) && x >= 0 && x < 100));
+    assertThat(numbers.apply("SampleMore", sampleAny(500)), "a limit above the size keeps everything").satisfies((xs) => xs.length === 100);
+    const visits = p.apply("Visits", create([{ user: "u1", page: "a" }, { user: "u2", page: "b" }, { user: "u1", page: "c" }]));
+    const oneEach = visits.apply(distinct({ representative: (v: { user: string }) => v.user })).map((v) => v.user, "User");
+    assertThat(oneEach, "one visit per user").containsInAnyOrder("u1", "u2");
   },
 });
