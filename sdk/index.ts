@@ -137,4 +137,4 @@ export { flatten } from "./primitives/flatten.js";
 export { impulse } from "./primitives/impulse.js";
 export { read, readUnbounded } from "./primitives/read.js";
 export { configureWindowing, windowInto, type ConfigureWindowingOptions, type WindowIntoOptions } from "./primitives/assign-windows.js";
-export { combinePerKey, combineValues } from "./primitives/combine-per-key.js";
+export { combinePerKey, combineValues, type CombinePerKeyOptions } from "./primitives/combine-per-key.js";

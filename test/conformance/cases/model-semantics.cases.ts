@@ -7,6 +7,7 @@
  */
 import {
   AfterCount,
+  combinePerKey,
   configureWindowing,
   flatten,
   definePipeline,
@@ -22,7 +23,7 @@ import {
   type KV,
   type ProcessContext,
 } from "../../../sdk/index.js";
-import { create, createTimestamped, distinct, latestGlobally, latestPerKey, reshuffle, sampleAny } from "../../../transforms/index.js";
+import { countFn, create, createTimestamped, distinct, latestGlobally, latestPerKey, reshuffle, sampleAny, sumFn } from "../../../transforms/index.js";
 import { assertThat, testStream } from "../../../sdk/testing/index.js";
 import { stamped } from "./support.js";
 
@@ -174,5 +175,19 @@ export const sampleAnyAndRepresentatives = definePipeline(import.meta, {
     const visits = p.apply("Visits", create([{ user: "u1", page: "a" }, { user: "u2", page: "b" }, { user: "u1", page: "c" }]));
     const oneEach = visits.apply(distinct({ representative: (v: { user: string }) => v.user })).map((v) => v.user, "User");
     assertThat(oneEach, "one visit per user").containsInAnyOrder("u1", "u2");
+  },
+});
+
+export const hotKeyFanout = definePipeline(import.meta, {
+  name: "hotKeyFanout",
+  build(p) {
+    const clicks = p.apply(create(Array.from({ length: 1_000 }, (_, i) => kv(i % 10 === 0 ? "cold" : "hot", 1))));
+    const counts = clicks.apply(combinePerKey(sumFn(), { hotKeyFanout: (k: string) => (k === "hot" ? 8 : 1) }));
+    assertThat(counts, "global window").containsInAnyOrder(kv("hot", 900), kv("cold", 100));
+    // Sessions split over shards merge back per key: 0, 5 and 10 with a gap of 6 are one session.
+    const sessions = stamped(p.apply("Events", create([0, 5, 10, 30].map((t) => kv("k", t)))), (e) => e.value, "StampEvents").apply(windowInto(new Sessions(6)));
+    const perSession = sessions.apply("CountSessions", combinePerKey(countFn(), { hotKeyFanout: 4 }));
+    const out = placed<KV<string, number>>("Placed");
+    assertThat(perSession.parDo(out.fn, { name: out.name }), "sessions").containsInAnyOrder('{"key":"k","value":3}@15[0,16)', '{"key":"k","value":1}@35[30,36)');
   },
 });
