@@ -143,7 +143,17 @@ export class DirectJob implements WorkExecutor<Ref> {
     for (const ex of this.executors.values()) {
       for (const [pc, n] of ex.elementCounts()) elementCounts.set(pc, (elementCounts.get(pc) ?? 0) + n);
     }
-    return { state: "DONE", metrics: this.metrics.results(), elementCounts, durationMs: Date.now() - started };
+    const stages = this.scheduler.stageStats(elementCounts);
+    const stats = {
+      bundles: stages.reduce((n, st) => n + st.bundles, 0),
+      retries: 0,
+      shuffleBytes: 0, // nothing is encoded in process
+      spilledBytes: 0,
+      spillRuns: 0,
+      workerMaxRssBytes: process.resourceUsage().maxRSS * 1024,
+      stages,
+    };
+    return { state: "DONE", metrics: this.metrics.results(), elementCounts, durationMs: Date.now() - started, stats };
   }
 
   /** Runs one work item here and now (the engine's {@link WorkExecutor}). */
