@@ -102,6 +102,7 @@ export class DirectJob implements WorkExecutor<Ref> {
             step: root.shuffle.step,
             windowing: root.shuffle.windowing,
             ...(root.shuffle.combineFn ? { combineFn: root.shuffle.combineFn } : {}),
+            ...(root.shuffle.stateful ? { stateful: root.shuffle.stateful } : {}),
             freeze,
             ...(random ? { random } : {}),
           }),

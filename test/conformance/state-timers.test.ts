@@ -1,0 +1,13 @@
+import { conformanceCases, STREAMING_UNSUPPORTED } from "./matrix.js";
+import * as cases from "./cases/state-timers.cases.js";
+
+describe("State and timers (stateful DoFns)", () =>
+  conformanceCases(
+    cases,
+    {
+      statefulInMergingWindowsRefused: { expectError: /state and timers are not supported in merging windows \(Sessions/ },
+      eventTimerAfterExpiryFails: { expectError: /Stateful[\s\S]*timer 't': an event-time timer at .* would fire after its window expires/ },
+      timerOutputBeforeElementFails: { expectError: /Stateful[\s\S]*timer 't': output timestamp .* is earlier than the timestamp of the current element/ },
+    },
+    { unsupported: STREAMING_UNSUPPORTED },
+  ));
