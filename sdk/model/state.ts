@@ -16,29 +16,35 @@ export type TimeDomain = "EVENT_TIME" | "PROCESSING_TIME";
 
 /** Declares a {@link ValueState}. */
 export interface ValueStateSpec<T> {
+  /** Discriminant: a value cell. */
   readonly kind: "value";
   /** @internal Phantom: the value type. */
   readonly _type?: T;
 }
 /** Declares a {@link BagState}. */
 export interface BagStateSpec<T> {
+  /** Discriminant: a bag cell. */
   readonly kind: "bag";
   /** @internal Phantom: the element type. */
   readonly _type?: T;
 }
 /** Declares a {@link CombiningState}: its `CombineFn` creates, adds to and extracts the accumulator. */
 export interface CombiningStateSpec<I, A, O> {
+  /** Discriminant: a combining cell. */
   readonly kind: "combining";
+  /** Creates, adds to, merges and extracts the accumulator. */
   readonly combineFn: CombineFn<I, A, O>;
 }
 /** Declares a {@link MapState}. */
 export interface MapStateSpec<K, V> {
+  /** Discriminant: a map cell. */
   readonly kind: "map";
   /** @internal Phantom: the key and value types. */
   readonly _type?: [K, V];
 }
 /** Declares a {@link SetState}. */
 export interface SetStateSpec<T> {
+  /** Discriminant: a set cell. */
   readonly kind: "set";
   /** @internal Phantom: the element type. */
   readonly _type?: T;
@@ -54,7 +60,9 @@ export type StateSpec =
 
 /** Declares one timer (Beam's `TimerSpec`) in a time domain. */
 export interface TimerSpec<D extends TimeDomain = TimeDomain> {
+  /** Discriminant: one timer. */
   readonly kind: "timer";
+  /** The clock it fires by. */
   readonly domain: D;
 }
 /**
@@ -62,7 +70,9 @@ export interface TimerSpec<D extends TimeDomain = TimeDomain> {
  * addressed by a tag chosen at run time, all calling the family's one callback (which sees the tag).
  */
 export interface TimerFamilySpec<D extends TimeDomain = TimeDomain> {
+  /** Discriminant: a timer family. */
   readonly kind: "timerFamily";
+  /** The clock its timers fire by. */
   readonly domain: D;
 }
 
@@ -140,16 +150,21 @@ export const TimerSpecs = {
 export interface ValueState<T> {
   /** The value, or `undefined` when none was written (or it was cleared). Write changes back with `write`. */
   read(): T | undefined;
+  /** Replaces the value. */
   write(value: T): void;
+  /** Empties the cell. */
   clear(): void;
 }
 
 /** Values in the order added (Beam's `BagState`). */
 export interface BagState<T> {
+  /** Appends a value. */
   add(value: T): void;
   /** A copy of the values, in the order added. */
   read(): T[];
+  /** Whether the cell holds nothing. */
   isEmpty(): boolean;
+  /** Empties the cell. */
   clear(): void;
 }
 
@@ -163,20 +178,29 @@ export interface CombiningState<I, A, O> {
   readAccumulator(): A | undefined;
   /** `extractOutput` of the accumulator (of a new one when empty). */
   read(): O;
+  /** Whether the cell holds nothing. */
   isEmpty(): boolean;
+  /** Empties the cell. */
   clear(): void;
 }
 
 /** Values by key (Beam's `MapState`); keys compare by their deterministic encoding. */
 export interface MapState<K, V> {
+  /** The value of `key`, or `undefined`. */
   get(key: K): V | undefined;
+  /** Sets the value of `key`. */
   put(key: K, value: V): void;
+  /** Removes `key`, if present. */
   remove(key: K): void;
   /** The entries, as a new array. */
   entries(): [K, V][];
+  /** The keys, as a new array. */
   keys(): K[];
+  /** The values, as a new array. */
   values(): V[];
+  /** Whether the cell holds nothing. */
   isEmpty(): boolean;
+  /** Empties the cell. */
   clear(): void;
 }
 
@@ -184,11 +208,15 @@ export interface MapState<K, V> {
 export interface SetState<T> {
   /** Adds a value; returns whether it was new. */
   add(value: T): boolean;
+  /** Whether the value is in the set. */
   contains(value: T): boolean;
+  /** Removes the value, if present. */
   remove(value: T): void;
   /** The values, as a new array. */
   read(): T[];
+  /** Whether the cell holds nothing. */
   isEmpty(): boolean;
+  /** Empties the cell. */
   clear(): void;
 }
 

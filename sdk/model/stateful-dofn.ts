@@ -38,6 +38,7 @@ export interface OnTimerContext<K, O, S extends StateDeclarations, T extends Tim
   readonly timestamp: Instant;
   /** When the timer was set to fire (Beam's `fireTimestamp()`). */
   readonly fireTimestamp: Instant;
+  /** The timer's time domain. */
   readonly timeDomain: TimeDomain;
   /** The timer's tag within its family (`""` for a timer declared on its own). */
   readonly timerTag: string;
@@ -58,12 +59,17 @@ export interface OnTimerContext<K, O, S extends StateDeclarations, T extends Tim
  * the window at its `maxTimestamp()` (Beam's `@OnWindowExpiration`); timers cannot be set any more.
  */
 export interface WindowExpirationContext<K, O, S extends StateDeclarations, Tagged extends Record<string, unknown> = {}> {
+  /** The key whose window expired. */
   readonly key: K;
+  /** The window that expired. */
   readonly window: BoundedWindow;
   /** `window.maxTimestamp()`: the timestamp of `output`. */
   readonly timestamp: Instant;
+  /** The key's state in the window, for the last time. */
   readonly state: StateAccessors<S>;
+  /** Emits to the main output at {@link WindowExpirationContext.timestamp}. */
   output(value: O): void;
+  /** Emits to a tagged output declared when the ParDo was applied. */
   outputTo<Tag extends keyof Tagged & string>(tag: Tag, value: Tagged[Tag]): void;
 }
 
@@ -109,15 +115,19 @@ export interface StatefulDoFn<
   readonly state?: S;
   /** The timers, by id. */
   readonly timers?: T;
+  /** As `DoFn.setup`. */
   setup?(): void | Promise<void>;
+  /** As `DoFn.startBundle`. */
   startBundle?(ctx: StartBundleContext): void | Promise<void>;
   /** Called for every element (synchronous, as `DoFn.process`). */
   process(element: KV<K, V>, ctx: StatefulProcessContext<K, O, S, T, Tagged>): void;
   /** One callback per declared timer id (synchronous). */
   readonly onTimer?: { readonly [Id in keyof T]: (ctx: OnTimerContext<K, O, S, T, Tagged>) => void };
-  /** Called once per key and window with state or timers, when the window expires (synchronous). */
+  /** Called once per key and window that received an element, when the window expires (synchronous). */
   onWindowExpiration?(ctx: WindowExpirationContext<K, O, S, Tagged>): void;
+  /** As `DoFn.finishBundle`. */
   finishBundle?(ctx: FinishBundleContext<O, Tagged>): void | Promise<void>;
+  /** As `DoFn.teardown`. */
   teardown?(ctx: TeardownContext): void | Promise<void>;
   /** How far (ms) outputs and timer output timestamps may be earlier than the input's timestamp. Default 0. */
   readonly allowedTimestampSkew?: number;
