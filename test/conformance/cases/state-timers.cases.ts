@@ -26,6 +26,9 @@ import { create } from "../../../transforms/index.js";
 import { assertThat, testStream } from "../../../sdk/testing/index.js";
 import { at, pane } from "./event-time-support.js";
 import { compareAny } from "./support.js";
+import { clickStream, userSessions } from "../../../samples/user-sessions.js";
+
+const MINUTE = 60_000;
 
 /** Each element as `value@timestamp in window`, so outputs compare with their timestamps and windows. */
 function described<T>(pc: PCollection<T>, name = "Describe"): PCollection<string> {
@@ -466,5 +469,22 @@ export const timerOutputBeforeElementFails = definePipeline(import.meta, {
       onTimer: { t() {} },
     });
     p.apply(testStream<KV<string, number>>().addElements(at(5)).advanceWatermarkToInfinity()).apply("Stateful", parDo(fn));
+  },
+});
+
+// ---- the guide's worked example ----
+
+/** samples/user-sessions.ts (docs/state-and-timers.md): sessions closed by an inactivity timer, late clicks aside. */
+export const userSessionsSample = definePipeline(import.meta, {
+  name: "userSessionsSample",
+  build(p) {
+    const { main: sessions, late } = p.apply("Clicks", clickStream()).apply(userSessions(10 * MINUTE));
+    const t = (m: number) => Date.UTC(2026, 0, 1, 12, m);
+    assertThat(described(sessions, "DescribeSessions")).containsInAnyOrder(
+      `${JSON.stringify({ user: "bob", start: t(1), end: t(11), clicks: 1 })}@${t(11)} in global`,
+      `${JSON.stringify({ user: "ann", start: t(0), end: t(23), clicks: 3 })}@${t(23)} in global`,
+      `${JSON.stringify({ user: "ann", start: t(31), end: t(41), clicks: 1 })}@${t(41)} in global`,
+    );
+    assertThat(described(late, "DescribeLate")).containsInAnyOrder(`{"key":"bob","value":"faq"}@${t(5)} in global`);
   },
 });
