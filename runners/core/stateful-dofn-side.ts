@@ -45,6 +45,7 @@ import type { GroupingSide, GroupingSpec } from "./grouping-side.js";
 import type { Receiver } from "./receiver.js";
 import { userCodeError } from "./user-code-error.js";
 import { isThenable } from "./liveness.js";
+import { Scan, scanValue, whyNotEncodable } from "./encodability.js";
 import { InMemoryStateInternals } from "./state/in-memory-state-internals.js";
 import { InMemoryTimerInternals, type TimerData, type TimerSnapshot } from "./state/timer-internals.js";
 import { StateTags, type StateTag } from "./state/state-tags.js";
@@ -378,14 +379,14 @@ export class StatefulDoFnSide implements GroupingSide {
         const t = tag;
         return {
           read: () => this.cell(t).read(),
-          write: (v: unknown) => this.cell(t).write(v),
+          write: (v: unknown) => this.cell(t).write(checkStorable(t.id, v)),
           clear: () => this.cell(t).clear(),
         };
       }
       case "bag": {
         const t = tag;
         return {
-          add: (v: unknown) => this.cell(t).add(v),
+          add: (v: unknown) => this.cell(t).add(checkStorable(t.id, v)),
           read: () => [...this.cell(t).read()],
           isEmpty: () => this.cell(t).isEmpty(),
           clear: () => this.cell(t).clear(),
@@ -394,8 +395,12 @@ export class StatefulDoFnSide implements GroupingSide {
       case "combining": {
         const t = tag;
         return {
-          add: (v: unknown) => this.cell(t).add(v),
-          addAccumulator: (a: unknown) => this.cell(t).addAccum(a),
+          add: (v: unknown) => {
+            const c = this.cell(t);
+            c.add(v);
+            checkStorable(t.id, c.readAccum());
+          },
+          addAccumulator: (a: unknown) => this.cell(t).addAccum(checkStorable(t.id, a)),
           readAccumulator: () => this.cell(t).readAccum(),
           read: () => this.cell(t).read(),
           isEmpty: () => this.cell(t).isEmpty(),
@@ -406,7 +411,7 @@ export class StatefulDoFnSide implements GroupingSide {
         const t = tag;
         return {
           get: (k: unknown) => this.cell(t).get(k),
-          put: (k: unknown, v: unknown) => this.cell(t).put(k, v),
+          put: (k: unknown, v: unknown) => this.cell(t).put(checkStorable(t.id, k), checkStorable(t.id, v)),
           remove: (k: unknown) => this.cell(t).remove(k),
           entries: () => this.cell(t).entries().map(([k, v]) => [k, v]),
           keys: () => this.cell(t).entries().map(([k]) => k),
@@ -418,7 +423,7 @@ export class StatefulDoFnSide implements GroupingSide {
       case "set": {
         const t = tag;
         return {
-          add: (v: unknown) => this.cell(t).add(v),
+          add: (v: unknown) => this.cell(t).add(checkStorable(t.id, v)),
           contains: (v: unknown) => this.cell(t).contains(v),
           remove: (v: unknown) => this.cell(t).remove(v),
           read: () => [...this.cell(t).read()],
@@ -489,6 +494,19 @@ export class StatefulDoFnSide implements GroupingSide {
       this.setGcTimer(this.key, window, expiry);
     }
   }
+}
+
+/**
+ * Refuses what could not be snapshotted (functions, symbols, class instances), on every runner alike: the parallel
+ * runners snapshot state for checkpoints, which would otherwise fail only when one is taken.
+ */
+function checkStorable<T>(id: string, value: T): T {
+  if (typeof value === "object" || typeof value === "function" || typeof value === "symbol") {
+    if (scanValue(value) === Scan.Refused) {
+      throw new TypeError(`state '${id}': cannot store ${whyNotEncodable(value) ?? "this value"}: state must be plain data (it is snapshotted for checkpoints)`);
+    }
+  }
+  return value;
 }
 
 function checkTag(tag: unknown): string {

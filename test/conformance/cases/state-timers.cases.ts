@@ -472,6 +472,23 @@ export const timerOutputBeforeElementFails = definePipeline(import.meta, {
   },
 });
 
+/** State must be plain data on every runner (it is snapshotted for checkpoints): a class instance fails at once. */
+export const storingAClassInstanceFails = definePipeline(import.meta, {
+  name: "storingAClassInstanceFails",
+  build(p) {
+    class Box {
+      constructor(readonly n: number) {}
+    }
+    const fn = statefulDoFn<string, number, number>()({
+      state: { box: StateSpecs.value<Box>() },
+      process(e, ctx) {
+        ctx.state.box.write(new Box(e.value));
+      },
+    });
+    p.apply(create([kv("a", 1)])).apply("Stateful", parDo(fn));
+  },
+});
+
 // ---- the guide's worked example ----
 
 /** samples/user-sessions.ts (docs/state-and-timers.md): sessions closed by an inactivity timer, late clicks aside. */
