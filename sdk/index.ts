@@ -80,6 +80,8 @@ export {
   type CombiningStateSpec,
   type MapState,
   type MapStateSpec,
+  type OrderedListState,
+  type OrderedListStateSpec,
   type SetState,
   type SetStateSpec,
   type StateAccessors,

@@ -431,6 +431,20 @@ export class StatefulDoFnSide implements GroupingSide {
           clear: () => this.cell(t).clear(),
         };
       }
+      case "orderedList": {
+        const t = tag;
+        return {
+          add: (ts: Instant, v: unknown) => {
+            if (!isValidTimestamp(ts)) throw new RangeError(`state '${t.id}': invalid timestamp ${String(ts)} (an integer number of ms within the Date range)`);
+            this.cell(t).add(ts, checkStorable(t.id, v));
+          },
+          read: () => this.cell(t).read().map(([ts, v]) => [ts, v]),
+          readRange: (from: Instant, to: Instant) => this.cell(t).readRange(from, to).map(([ts, v]) => [ts, v]),
+          clearRange: (from: Instant, to: Instant) => this.cell(t).clearRange(from, to),
+          isEmpty: () => this.cell(t).isEmpty(),
+          clear: () => this.cell(t).clear(),
+        };
+      }
       default:
         throw new Error(`internal: state kind ${tag.kind} is not a user state kind`);
     }
@@ -526,5 +540,7 @@ function tagOf(id: string, spec: StateSpec): StateTag {
       return StateTags.map(id);
     case "set":
       return StateTags.set(id);
+    case "orderedList":
+      return StateTags.orderedList(id);
   }
 }

@@ -50,13 +50,22 @@ export interface SetStateSpec<T> {
   readonly _type?: T;
 }
 
+/** Declares an {@link OrderedListState}. */
+export interface OrderedListStateSpec<T> {
+  /** Discriminant: an ordered-list cell. */
+  readonly kind: "orderedList";
+  /** @internal Phantom: the element type. */
+  readonly _type?: T;
+}
+
 /** Any state declaration. */
 export type StateSpec =
   | ValueStateSpec<any>
   | BagStateSpec<any>
   | CombiningStateSpec<any, any, any>
   | MapStateSpec<any, any>
-  | SetStateSpec<any>;
+  | SetStateSpec<any>
+  | OrderedListStateSpec<any>;
 
 /** Declares one timer (Beam's `TimerSpec`) in a time domain. */
 export interface TimerSpec<D extends TimeDomain = TimeDomain> {
@@ -90,6 +99,7 @@ export type TimerDeclarations = Readonly<Record<string, TimerSpec | TimerFamilyS
  *   total: StateSpecs.combining(sumFn),
  *   byUser: StateSpecs.map<string, number>(),
  *   users: StateSpecs.set<string>(),
+ *   events: StateSpecs.orderedList<string>(),
  * };
  */
 export const StateSpecs = {
@@ -115,6 +125,10 @@ export const StateSpecs = {
   /** Distinct values, compared by their deterministic encoding. */
   set<T>(): SetStateSpec<T> {
     return Object.freeze({ kind: "set" }) as SetStateSpec<T>;
+  },
+  /** Values sorted by a timestamp given with each, read whole or by range (Beam's `OrderedListState`). */
+  orderedList<T>(): OrderedListStateSpec<T> {
+    return Object.freeze({ kind: "orderedList" }) as OrderedListStateSpec<T>;
   },
 } as const;
 
@@ -220,6 +234,22 @@ export interface SetState<T> {
   clear(): void;
 }
 
+/** Values sorted by timestamp, equal timestamps in the order added (Beam's `OrderedListState`). */
+export interface OrderedListState<T> {
+  /** Adds a value at a timestamp. */
+  add(timestamp: Instant, value: T): void;
+  /** Every entry as `[timestamp, value]`, ascending (a new array). */
+  read(): [Instant, T][];
+  /** The entries with `from <= timestamp < to`, ascending. */
+  readRange(from: Instant, to: Instant): [Instant, T][];
+  /** Removes the entries with `from <= timestamp < to`. */
+  clearRange(from: Instant, to: Instant): void;
+  /** Whether the cell holds nothing. */
+  isEmpty(): boolean;
+  /** Empties the cell. */
+  clear(): void;
+}
+
 /** Options of {@link Timer.set} and {@link Timer.setRelative}. */
 export interface TimerOptions {
   /**
@@ -264,6 +294,7 @@ export type StateOfSpec<S> =
   : S extends CombiningStateSpec<infer I, infer A, infer O> ? CombiningState<I, A, O>
   : S extends MapStateSpec<infer K, infer V> ? MapState<K, V>
   : S extends SetStateSpec<infer T> ? SetState<T>
+  : S extends OrderedListStateSpec<infer T> ? OrderedListState<T>
   : never;
 
 /** The typed state accessors of a DoFn's declarations: `ctx.state.<id>`. */

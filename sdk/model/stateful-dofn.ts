@@ -169,7 +169,7 @@ export function isStatefulDoFn(doFn: object): boolean {
   );
 }
 
-const STATE_KINDS = new Set(["value", "bag", "combining", "map", "set"]);
+const STATE_KINDS = new Set(["value", "bag", "combining", "map", "set", "orderedList"]);
 
 /**
  * Checks a stateful DoFn's declarations: known state kinds, timers of a known kind and domain, a callback for
@@ -183,7 +183,7 @@ export function checkStatefulDoFn(doFn: object): void {
     if (typeof d.state !== "object" || d.state === null) throw new TypeError("a stateful DoFn's state must be an object of StateSpecs");
     for (const [id, spec] of Object.entries(d.state)) {
       if (!STATE_KINDS.has((spec as { kind?: string })?.kind ?? "")) {
-        throw new TypeError(`state '${id}' is not a state declaration: make it with StateSpecs.value(), bag(), combining(fn), map() or set()`);
+        throw new TypeError(`state '${id}' is not a state declaration: make it with StateSpecs.value(), bag(), combining(fn), map(), set() or orderedList()`);
       }
     }
   }

@@ -165,6 +165,41 @@ export const setStateDeduplicates = definePipeline(import.meta, {
   },
 });
 
+/**
+ * OrderedListState: events buffered out of order come back sorted by timestamp; a range is read and cleared by an
+ * event-time timer as the watermark passes it (sorting a stream per key, as Beam's OrderedListState is for).
+ */
+export const orderedListStateSorts = definePipeline(import.meta, {
+  name: "orderedListStateSorts",
+  build(p) {
+    const sorter = statefulDoFn<string, number, string>()({
+      state: { events: StateSpecs.orderedList<number>() },
+      timers: { flush: TimerSpecs.eventTimeFamily() },
+      process(e, ctx) {
+        ctx.state.events.add(ctx.timestamp, e.value);
+        const ten = Math.floor(ctx.timestamp / 10) * 10;
+        ctx.timers.flush.get(String(ten)).set(ten + 9); // at the end of its ten
+      },
+      onTimer: {
+        flush(ctx) {
+          const from = Number(ctx.timerTag);
+          const range = ctx.state.events.readRange(from, from + 10);
+          ctx.state.events.clearRange(from, from + 10);
+          ctx.output(`[${from}, ${from + 10}): ${range.map(([t, v]) => `${v}@${t}`).join(" ")} left ${ctx.state.events.read().length}`);
+        },
+      },
+    });
+    const events = p.apply(
+      testStream<KV<string, number>>()
+        .addElements(at(7, "k", 70), at(3, "k", 30), at(15, "k", 150))
+        .addElements(at(5, "k", 50), at(12, "k", 120))
+        .advanceWatermarkTo(10) // [0, 10) flushed, sorted
+        .advanceWatermarkToInfinity(),
+    );
+    assertThat(events.apply(parDo(sorter))).containsInAnyOrder("[0, 10): 30@3 50@5 70@7 left 2", "[10, 20): 120@12 150@15 left 0");
+  },
+});
+
 /** Tagged outputs from process, a timer and onWindowExpiration. */
 export const statefulTaggedOutputs = definePipeline(import.meta, {
   name: "statefulTaggedOutputs",
