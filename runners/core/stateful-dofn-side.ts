@@ -20,7 +20,8 @@
  *   refused when the ParDo is applied.
  * - User timers: family = the declared timer id, id = the tag within a family (`""` for a plain timer), in the
  *   window's namespace. Output timestamp: as given, else the firing time (event time) or the timestamp of the
- *   element or timer that set it (processing time), as in Beam's `SimpleDoFnRunner`; it holds the output
+ *   element or timer that set it (processing time), as in Beam's `SimpleDoFnRunner`, or none (`noOutputTimestamp`:
+ *   it holds nothing and its callback may not output); it holds the output
  *   watermark while the timer is pending. Deleted at the window's garbage collection, so none fires after it.
  * - The garbage-collection timer: family {@link GC_FAMILY}, one per (key, window) that received an element, an
  *   event-time timer at the window's expiry (`maxTimestamp() + allowedLateness`), so it fires once the input
@@ -118,6 +119,9 @@ export class StatefulDoFnSide implements GroupingSide {
   private fireTimestamp: Instant = 0;
   private timeDomain: TimeDomain = "EVENT_TIME";
   private timerTag = "";
+  /** Whether the firing timer was set with `noOutputTimestamp` (its callback may not output). */
+  private noOutput = false;
+  private firingFamily = "";
   private emitted = 0;
   private readonly stateAccessors: Record<string, unknown> = {};
   private readonly timerAccessors: Record<string, unknown> = {};
@@ -222,9 +226,11 @@ export class StatefulDoFnSide implements GroupingSide {
     this.key = t.key;
     this.window = t.namespace as BoundedWindow;
     this.timestamp = t.outputTimestamp ?? t.firingTime;
+    this.noOutput = t.outputTimestamp === undefined;
     this.fireTimestamp = t.firingTime;
     this.timeDomain = t.domain;
     this.timerTag = t.id;
+    this.firingFamily = t.family;
     this.invoke(Phase.Timer, () => callback.call(this.doFn.onTimer, this.timerCtx), { timer: t.id ? `${t.family}[${t.id}]` : t.family, key: t.key });
   }
 
@@ -275,12 +281,19 @@ export class StatefulDoFnSide implements GroupingSide {
 
   private emit(tag: string | undefined, value: unknown, timestamp: Instant): void {
     if (this.phase === Phase.Idle) throw new Error("output outside of process, a timer callback or onWindowExpiration");
+    if (this.phase === Phase.Timer && this.noOutput) {
+      throw new Error(`timer '${this.firingTimerId()}' was set with noOutputTimestamp: its callback cannot output`);
+    }
     const out = this.out as Partial<StatefulRootOutput> & Receiver;
     const to = tag === undefined ? out : out.tagged ? out.tagged(tag) : DISCARD;
     this.emitted++;
     const metrics = metricsEnvironment.current;
     to.receive(value, timestamp, this.window!, NO_FIRING);
     metricsEnvironment.current = metrics; // downstream steps set their own container
+  }
+
+  private firingTimerId(): string {
+    return this.timerTag ? `${this.firingFamily}[${this.timerTag}]` : this.firingFamily;
   }
 
   private emitWithTimestamp(value: unknown, timestamp: Instant): void {
@@ -483,6 +496,15 @@ export class StatefulDoFnSide implements GroupingSide {
     const window = this.requireWindow(id);
     if (!isValidTimestamp(target)) throw new RangeError(`timer '${id}': invalid time ${String(target)} (an integer number of ms within the Date range)`);
     const expiry = this.expiry(window);
+    if (options?.noOutputTimestamp) {
+      if (options.outputTimestamp !== undefined) throw new TypeError(`timer '${id}': give outputTimestamp or noOutputTimestamp, not both`);
+      if (domain === "EVENT_TIME" && target > expiry) {
+        throw new RangeError(`timer '${id}': an event-time timer at ${formatInstant(target)} would fire after its window expires (${formatInstant(expiry)})`);
+      }
+      this.timers.setTimer(this.key, window, id, tag, domain, target, undefined);
+      this.afterEventTimerSet(window, domain, target, expiry);
+      return;
+    }
     let output: Instant;
     if (options?.outputTimestamp !== undefined) {
       output = options.outputTimestamp;
@@ -502,6 +524,10 @@ export class StatefulDoFnSide implements GroupingSide {
       throw new RangeError(`timer '${id}': output timestamp ${formatInstant(output)} is after the expiry of its window (${formatInstant(expiry)})`);
     }
     this.timers.setTimer(this.key, window, id, tag, domain, target, output);
+    this.afterEventTimerSet(window, domain, target, expiry);
+  }
+
+  private afterEventTimerSet(window: BoundedWindow, domain: TimeDomain, target: Instant, expiry: Instant): void {
     if (domain === "EVENT_TIME" && target === expiry) {
       // Ties fire in the order set: the window's garbage collection must come after this timer.
       this.timers.deleteTimer(this.key, window, GC_FAMILY, "", "EVENT_TIME");

@@ -259,6 +259,11 @@ export interface TimerOptions {
    * timestamp minus the DoFn's `allowedTimestampSkew`, nor after the window's expiry.
    */
   readonly outputTimestamp?: Instant;
+  /**
+   * The timer holds no watermark and its callback may not output (Beam's `withNoOutputTimestamp`): for timers that
+   * only clean up, such as forgetting what was seen, so a long delay does not hold back the pipeline.
+   */
+  readonly noOutputTimestamp?: boolean;
 }
 
 /**

@@ -177,6 +177,27 @@ describe("StatefulDoFnSide", () => {
     for (let cut = 1; cut < script.length; cut++) expect(run(cut), `cut at ${cut}`).to.deep.equal(straight);
   });
 
+  it("a noOutputTimestamp timer holds no watermark, and its callback cannot output", () => {
+    const fn = statefulDoFn<string, number, string>()({
+      timers: { quiet: TimerSpecs.processingTime(), loud: TimerSpecs.eventTime() },
+      process(e, ctx) {
+        ctx.timers.quiet.setRelative(10, { noOutputTimestamp: true });
+        if (e.value === 2) ctx.timers.loud.set(50, { noOutputTimestamp: true });
+      },
+      onTimer: { quiet: () => {}, loud: (ctx) => ctx.output("no") },
+    });
+    const g = createGroupingSide(specOf(fn, { windowFn: GLOBAL_WINDOWING.windowFn }));
+    const { out, lines } = collector();
+    g.advanceProcessingTime(0, out);
+    g.add("k", GLOBAL_WINDOW, 1, 1);
+    expect(g.hold()).to.equal(TIMESTAMP_MAX_VALUE);
+    expect(g.nextProcessingTimer()).to.equal(10);
+    g.advanceProcessingTime(11, out);
+    expect(lines).to.deep.equal([]);
+    g.add("k", GLOBAL_WINDOW, 2, 2);
+    expect(() => g.advanceInputWatermark(60, out)).to.throw(/timer 'loud' was set with noOutputTimestamp: its callback cannot output/);
+  });
+
   it("refuses timers in onWindowExpiration and state outside user code", () => {
     let captured: { timer: { set(t: number): void }; cell: { read(): unknown } } | undefined;
     const fn = statefulDoFn<string, number, string>()({
