@@ -27,6 +27,7 @@ import { assertThat, testStream } from "../../../sdk/testing/index.js";
 import { at, pane } from "./event-time-support.js";
 import { compareAny } from "./support.js";
 import { clickStream, userSessions } from "../../../samples/user-sessions.js";
+import { eventStream, joinOrdersWithPayments } from "../../../samples/stateful-join.js";
 
 const MINUTE = 60_000;
 
@@ -538,5 +539,22 @@ export const userSessionsSample = definePipeline(import.meta, {
       `${JSON.stringify({ user: "ann", start: t(31), end: t(41), clicks: 1 })}@${t(41)} in global`,
     );
     assertThat(described(late, "DescribeLate")).containsInAnyOrder(`{"key":"bob","value":"faq"}@${t(5)} in global`);
+  },
+});
+
+/** samples/stateful-join.ts: orders matched with payments as soon as both arrived; the rest times out. */
+export const statefulJoinSample = definePipeline(import.meta, {
+  name: "statefulJoinSample",
+  build(p) {
+    const { main: matches, unmatched } = p.apply("Events", eventStream()).apply(joinOrdersWithPayments(10 * MINUTE));
+    const t = (m: number) => Date.UTC(2026, 0, 1, 12, m);
+    assertThat(described(matches, "DescribeMatches")).containsInAnyOrder(
+      `${JSON.stringify({ orderId: "o2", item: "desk", amount: 120 })}@${t(1)} in global`,
+      `${JSON.stringify({ orderId: "o1", item: "lamp", amount: 35 })}@${t(3)} in global`,
+    );
+    assertThat(described(unmatched, "DescribeUnmatched")).containsInAnyOrder(
+      `${JSON.stringify(kv("p9", { kind: "payment", amount: 5 }))}@${t(14)} in global`,
+      `${JSON.stringify(kv("o3", { kind: "order", item: "chair" }))}@${t(18)} in global`,
+    );
   },
 });
