@@ -70,8 +70,9 @@ export class StageExecutor {
       this.statefulRoot = {
         receive: (value, timestamp, window, pane) => main.receive(value, timestamp, window, pane),
         tagged: (tag) => {
-          const r = Object.hasOwn(outs, tag) && tag !== stateful.mainTag ? outs[tag] : undefined;
-          if (!r) throw new Error(`unknown output tag '${tag}'; declared tags: ${Object.keys(outs).filter((t) => t !== stateful.mainTag).join(", ")}`);
+          // As ParDoOperator's outputTo: any declared tag, the main one included.
+          const r = Object.hasOwn(outs, tag) ? outs[tag] : undefined;
+          if (!r) throw new Error(`unknown output tag '${tag}'; declared tags: ${Object.keys(outs).join(", ")}`);
           return r;
         },
         metrics,

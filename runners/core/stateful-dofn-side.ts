@@ -194,7 +194,8 @@ export class StatefulDoFnSide implements GroupingSide {
     this.out = out;
     this.emitted = 0;
     this.timers.advanceProcessingTime(now);
-    for (let t = this.timers.popEligible("PROCESSING_TIME", now); t; t = this.timers.popEligible("PROCESSING_TIME", now)) {
+    const clock = this.timers.processingTime; // never moves back
+    for (let t = this.timers.popEligible("PROCESSING_TIME", clock); t; t = this.timers.popEligible("PROCESSING_TIME", clock)) {
       // Timers of an expired window were deleted with it; a timer is never fired after its window expired.
       if (this.expiry(t.namespace as BoundedWindow) < this.timers.inputWatermark) continue;
       this.fire(t);

@@ -525,6 +525,25 @@ export const storingAClassInstanceFails = definePipeline(import.meta, {
   },
 });
 
+/** Output to an undeclared tag fails, from a timer callback as from process. */
+export const statefulUnknownTagFails = definePipeline(import.meta, {
+  name: "statefulUnknownTagFails",
+  build(p) {
+    const fn = statefulDoFn<string, number, number, { known: number }>()({
+      timers: { t: TimerSpecs.eventTime() },
+      process(_e, ctx) {
+        ctx.timers.t.set(10);
+      },
+      onTimer: {
+        t(ctx) {
+          ctx.outputTo("unknown" as "known", 1);
+        },
+      },
+    });
+    p.apply(create([kv("a", 1)])).apply("Stateful", parDoWithOutputs(fn, ["known"]));
+  },
+});
+
 // ---- the guide's worked example ----
 
 /** samples/user-sessions.ts (docs/state-and-timers.md): sessions closed by an inactivity timer, late clicks aside. */
