@@ -3,7 +3,7 @@
  * with `maxBufferingMs`, by a processing-time timer (Beam's GroupIntoBatchesTest, in facts).
  */
 import { definePipeline, FixedWindows, kv, windowInto, END_OF_GLOBAL_WINDOW, type KV } from "../../../sdk/index.js";
-import { create, groupIntoBatches } from "../../../transforms/index.js";
+import { create, generateSequence, groupIntoBatches } from "../../../transforms/index.js";
 import { assertThat, testStream } from "../../../sdk/testing/index.js";
 import { at } from "./event-time-support.js";
 import { byNumber } from "./support.js";
@@ -60,5 +60,23 @@ export const batchesWithMaxBuffering = definePipeline(import.meta, {
       },
     });
     assertThat(described).containsInAnyOrder("[1,2]@1", "[3,4,5]@5", "[6]@EOGW");
+  },
+});
+
+/**
+ * On the real clock: numbers arriving at 20 a second for three seconds from an unbounded source are batched by a
+ * 100 ms buffering limit long before a batch of 1000 fills, so the processing-time timers wake the run without any
+ * TestStream. (The source starts counting before a parallel runner's workers are up, so its first poll may bring
+ * a second's worth at once; the rest still comes over two seconds.)
+ */
+export const batchesOnTheRealClock = definePipeline(import.meta, {
+  name: "batchesOnTheRealClock",
+  build(p) {
+    const batches = p
+      .apply(generateSequence({ to: 60, rate: 20 }))
+      .map((n) => kv("k", n), "Key")
+      .apply(groupIntoBatches<string, number>(1000, { maxBufferingMs: 100 }));
+    assertThat(batches.map((b) => b.value.length, "Sizes")).satisfies((sizes) => sizes.length >= 2 && sizes.reduce((a, b) => a + b, 0) === 60);
+    assertThat(batches.flatMap((b) => b.value, "Values")).containsInAnyOrder(...Array.from({ length: 60 }, (_, i) => i));
   },
 });
