@@ -104,7 +104,7 @@ export class StageExecutor {
         const writer = check ? checkingShuffleWriter(env.shuffleWriter(shuffle), shuffle, env.graph) : env.shuffleWriter(shuffle);
         const op = shuffle.combineFn
           ? new PartialCombineOperator(shuffle.step, shuffle.combineFn, shuffle.windowing.timestampCombiner, writer)
-          : new ShuffleWriteOperator(shuffle.gbk.fullName, writer);
+          : new ShuffleWriteOperator(shuffle.gbk.fullName, writer, shuffle.stateful ? "a stateful DoFn's" : "GroupByKey");
         this.operators.push(op);
         output.addTarget(op);
       }

@@ -544,6 +544,18 @@ export const statefulUnknownTagFails = definePipeline(import.meta, {
   },
 });
 
+/** State and timers need a KV input (Beam: "ParDo requires its input to use KvCoder in order to use state and timers"). */
+export const statefulNeedsKvInput = definePipeline(import.meta, {
+  name: "statefulNeedsKvInput",
+  build(p) {
+    const fn = statefulDoFn<string, number, number>()({
+      state: { n: StateSpecs.value<number>() },
+      process() {},
+    });
+    p.apply(create(["not a KV"])).apply("Stateful", parDo(fn as never));
+  },
+});
+
 // ---- the guide's worked example ----
 
 /** samples/user-sessions.ts (docs/state-and-timers.md): sessions closed by an inactivity timer, late clicks aside. */
