@@ -73,6 +73,41 @@ export type * from "./graph.js";
 export { kv, type KV, type KeyOf, type ValueOf } from "./model/kv.js";
 export type { DoFn, ProcessContext, StartBundleContext, FinishBundleContext, TeardownContext, TeardownReason } from "./model/dofn.js";
 export type { CombineFn } from "./model/combine-fn.js";
+export {
+  StateSpecs,
+  TimerSpecs,
+  type BagState,
+  type BagStateSpec,
+  type CombiningState,
+  type CombiningStateSpec,
+  type MapState,
+  type MapStateSpec,
+  type OrderedListState,
+  type OrderedListStateSpec,
+  type SetState,
+  type SetStateSpec,
+  type StateAccessors,
+  type StateDeclarations,
+  type StateOfSpec,
+  type StateSpec,
+  type TimeDomain,
+  type Timer,
+  type TimerAccessors,
+  type TimerDeclarations,
+  type TimerFamily,
+  type TimerFamilySpec,
+  type TimerOptions,
+  type TimerSpec,
+  type ValueState,
+  type ValueStateSpec,
+} from "./model/state.js";
+export {
+  statefulDoFn,
+  type OnTimerContext,
+  type StatefulDoFn,
+  type StatefulProcessContext,
+  type WindowExpirationContext,
+} from "./model/stateful-dofn.js";
 export type { BoundedSource } from "./model/source.js";
 export {
   timestamped,

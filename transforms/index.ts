@@ -8,6 +8,8 @@
 export { create, createSource, type CreateSplit } from "./create.js";
 export { createTimestamped } from "./create-timestamped.js";
 export { withKeys } from "./with-keys.js";
+export { groupIntoBatches, type GroupIntoBatchesOptions } from "./group-into-batches.js";
+export { deduplicate, deduplicatePerKey, type DeduplicateOptions } from "./deduplicate.js";
 export { keys } from "./keys.js";
 export { values } from "./values.js";
 export { kvSwap } from "./kv-swap.js";

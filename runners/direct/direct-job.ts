@@ -109,8 +109,11 @@ export class DirectJob implements WorkExecutor<Ref> {
           step: root.shuffle.step,
           windowing: root.shuffle.windowing,
           ...(root.shuffle.combineFn ? { combineFn: root.shuffle.combineFn } : {}),
+          ...(root.shuffle.stateful ? { stateful: root.shuffle.stateful } : {}),
         });
-        this.sides.set(stage.id, checkedGroupingSide(side, { freeze, random, combine: root.shuffle.combineFn !== undefined }));
+        // A stateful DoFn's side emits through its stage's own outputs (tagged outputs, metrics), which the pane
+        // checks' receiver does not have; its outputs are checked on the edges it emits on, as any DoFn's.
+        this.sides.set(stage.id, root.shuffle.stateful ? side : checkedGroupingSide(side, { freeze, random, combine: root.shuffle.combineFn !== undefined }));
       }
     }
   }

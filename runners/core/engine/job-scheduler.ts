@@ -207,7 +207,8 @@ export class JobScheduler<Ref> {
         owed: new HoldSet(),
         runningSources: 0,
         keyGroups: root.kind === "shuffle" ? Array.from({ length: options.partitions }, (_, i) => newKeyGroup<Ref>(i)) : [],
-        dataDriven: root.kind === "shuffle" && !usesFastPath(root.shuffle.windowing),
+        // A stateful ParDo's records are processed as they arrive (its timers and outputs do not wait for windows).
+        dataDriven: root.kind === "shuffle" && (root.shuffle.stateful !== undefined || !usesFastPath(root.shuffle.windowing)),
         wave: undefined,
         outputWatermark: TIMESTAMP_MIN_VALUE,
         queuedElements: 0,
