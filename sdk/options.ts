@@ -35,6 +35,11 @@ export interface StandardOptions {
    * naming the step (and the method). 0 means no limit.
    */
   taskTimeout: number;
+  /**
+   * Every runner: at the end, print the run's statistics per stage (bundles, elements, bytes shuffled and
+   * spilled, retries) and the pipeline's metrics, as tables on stderr.
+   */
+  stats: boolean;
 }
 
 /** Standard options plus the pipeline's own, by name. */
@@ -70,6 +75,12 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
     describe:
       "seconds a DoFn's async setup/startBundle/finishBundle/teardown or a source's split/read may take to settle, " +
       "and (threads and process runners) a task may run before its worker is presumed hung and replaced; 0 = no limit",
+    group: "Pipeline options:",
+  },
+  stats: {
+    type: "boolean",
+    default: false,
+    describe: "print per-stage statistics and the pipeline's metrics at the end",
     group: "Pipeline options:",
   },
 };
