@@ -10,6 +10,7 @@
  * group and the panes of each firing.
  * @module
  */
+import type { ProgressSnapshot } from "../core/progress-display.js";
 import type { PipelineGraph } from "../../sdk/graph.js";
 import type { PipelineOptions } from "../../sdk/options.js";
 import type { PipelineResult } from "../../sdk/runner-api.js";
@@ -142,10 +143,7 @@ export class DirectJob implements WorkExecutor<Ref> {
       throw toPipelineError(e, this.graph);
     }
     await this.teardown();
-    const elementCounts = new Map<string, number>();
-    for (const ex of this.executors.values()) {
-      for (const [pc, n] of ex.elementCounts()) elementCounts.set(pc, (elementCounts.get(pc) ?? 0) + n);
-    }
+    const elementCounts = this.elementCounts();
     const stages = this.scheduler.stageStats(elementCounts);
     const stats = {
       bundles: stages.reduce((n, st) => n + st.bundles, 0),
@@ -157,6 +155,27 @@ export class DirectJob implements WorkExecutor<Ref> {
       stages,
     };
     return { state: "DONE", metrics: this.metrics.results(), elementCounts, durationMs: Date.now() - started, stats };
+  }
+
+  /** Elements produced on each PCollection so far. */
+  private elementCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const ex of this.executors.values()) {
+      for (const [pc, n] of ex.elementCounts()) counts.set(pc, (counts.get(pc) ?? 0) + n);
+    }
+    return counts;
+  }
+
+  /** Called after every finished work item (set by the runner for its progress display). */
+  onProgress: (() => void) | undefined;
+
+  onCompleted(): void {
+    this.onProgress?.();
+  }
+
+  /** The run so far, per stage, for a progress display. */
+  progress(): ProgressSnapshot {
+    return { stages: this.scheduler.progress(this.elementCounts()), retries: 0 };
   }
 
   /** Runs one work item here and now (the engine's {@link WorkExecutor}). */

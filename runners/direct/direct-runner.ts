@@ -5,6 +5,7 @@
  * @module
  */
 import { reportRun } from "../core/run-report.js";
+import { createProgressDisplay } from "../core/progress-display.js";
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
 import { DirectJob } from "./direct-job.js";
 import { rebuildGraph, summarizeGraph } from "../core/rebuild.js";
@@ -23,8 +24,15 @@ export class DirectRunner implements Runner {
     if (job.source) await rebuildGraph(job.source, summarizeGraph(job.graph));
     // With --taskTimeout 0 nothing bounds a user promise that never settles: when the event loop drains with the
     // run unfinished, fail it naming the step instead of letting the process exit 0.
-    const result = await guardEventLoop(new DirectJob(job.graph, job.options).run(), job.graph);
-    reportRun(result, job.options);
-    return result;
+    const directJob = new DirectJob(job.graph, job.options);
+    const progress = createProgressDisplay({ quiet: job.options.quiet === true, snapshot: () => directJob.progress() });
+    directJob.onProgress = progress && (() => progress.refresh());
+    try {
+      const result = await guardEventLoop(directJob.run(), job.graph);
+      reportRun(result, job.options);
+      return result;
+    } finally {
+      progress?.stop();
+    }
   }
 }

@@ -6,6 +6,7 @@
  * nothing of threads or processes, and nothing of watermarks: those are the scheduler's.
  * @module
  */
+import type { ProgressSnapshot } from "../core/progress-display.js";
 import { randomUUID } from "node:crypto";
 import type { Job, PipelineResult, RunStats } from "../../sdk/runner-api.js";
 import { PipelineError } from "../../sdk/runner-api.js";
@@ -39,16 +40,8 @@ export interface CoordinatorOptions {
   readonly share?: (blob: BlobRef) => BlobRef;
   /** Frees a blob once the task that consumed it has succeeded (process runner: deletes its file). */
   readonly release?: (blob: BlobRef) => void;
-  /** Called after every finished task, for progress displays. */
-  readonly onProgress?: (progress: Progress) => void;
-}
-
-/** A snapshot of a run's progress. */
-export interface Progress {
-  readonly tasksDone: number;
-  readonly tasksRunning: number;
-  readonly elementsRead: number;
-  readonly retries: number;
+  /** Called after every finished task, for progress displays (which ask {@link Coordinator.progress}). */
+  readonly onProgress?: () => void;
 }
 
 /** Bytes per source split: enough splits to keep every worker busy, none too small to be worth a task. */
@@ -219,13 +212,14 @@ export class Coordinator implements WorkExecutor<BlobRef> {
   }
 
   onCompleted(): void {
-    this.options.onProgress?.({
-      tasksDone: this.tasksDone,
-      tasksRunning: this.running,
-      elementsRead: this.scheduler.elementsRead(this.elementCounts),
-      retries: this.retries,
-    });
+    this.options.onProgress?.();
   }
+
+  /** The run so far, per stage, for a progress display. */
+  progress(): ProgressSnapshot {
+    return { stages: this.scheduler.progress(this.elementCounts), retries: this.retries };
+  }
+
 
   private taskFor(work: Work<BlobRef>, elements: BlobRef | undefined): Task {
     const stage = work.stage.id;

@@ -1,11 +1,11 @@
 /**
- * What every parallel runner does around the coordinator: a warm pool, the progress line, the run, `--stats`,
+ * What every parallel runner does around the coordinator: a warm pool, the progress display, the run, `--stats`,
  * and tearing every worker's DoFns down after success or failure. A runner adds only its transport.
  * @module
  */
 import type { Job, PipelineResult } from "../../sdk/runner-api.js";
-import { Coordinator, type CoordinatorOptions, type Progress } from "./coordinator.js";
-import { createProgressDisplay } from "./progress.js";
+import { Coordinator, type CoordinatorOptions } from "./coordinator.js";
+import { createProgressDisplay } from "../core/progress-display.js";
 import { reportRun } from "../core/run-report.js";
 import type { WorkerPool } from "./worker-pool.js";
 import { guardEventLoop } from "../core/liveness.js";
@@ -44,7 +44,7 @@ export class PoolCache<P extends WorkerPool> {
 export type TransportOptions = Pick<CoordinatorOptions, "share" | "release" | "retryUserErrors">;
 
 /**
- * Runs a job on a pool: coordinator, progress line, `--stats`, and teardown of every worker's DoFns whatever
+ * Runs a job on a pool: coordinator, progress display, `--stats`, and teardown of every worker's DoFns whatever
  * the outcome. `afterRun` cleans up transport state (e.g. the job's temporary directory), also whatever the
  * outcome.
  */
@@ -55,15 +55,15 @@ export async function runOnPool(
   afterRun?: (jobId: string) => void,
 ): Promise<PipelineResult> {
   const { parallelism, maxAttempts, quiet } = parallelOptions(job.options);
-  const progress = createProgressDisplay({ quiet });
   let coordinator: Coordinator | undefined;
+  const progress = createProgressDisplay({ quiet, snapshot: () => coordinator?.progress() ?? { stages: [], retries: 0 } });
   let forgetNames: (() => void) | undefined;
   try {
     coordinator = new Coordinator(job, pool, {
       partitions: parallelism * 2,
       maxAttempts,
       ...transport,
-      ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
+      ...(progress ? { onProgress: () => progress.refresh() } : {}),
     });
     // So that a pool can name a hung task after its steps.
     forgetNames = nameTasksOf(coordinator.jobId, job.graph);

@@ -157,11 +157,19 @@ interface StageSchedule<Ref> {
   readonly stats: { -readonly [K in keyof StageStats]: StageStats[K] };
   /** Elements of queued bundles (held back for side inputs, when it has some). */
   queuedElements: number;
+  /** Work items of it handed out and not yet completed. */
+  running: number;
   /**
    * Unbounded read roots: the stages with side inputs whose main input this reader feeds and whose side inputs it
    * does not feed, so that pausing it while they are over budget cannot stall their side inputs.
    */
   throttledBy: StageSchedule<Ref>[];
+}
+
+/** A stage's progress: its statistics so far, the work of it running and its output watermark. */
+export interface StageProgress extends StageStats {
+  readonly running: number;
+  readonly outputWatermark: Instant;
 }
 
 /** Elements an unbounded reader is asked for per poll. */
@@ -212,6 +220,7 @@ export class JobScheduler<Ref> {
         wave: undefined,
         outputWatermark: TIMESTAMP_MIN_VALUE,
         queuedElements: 0,
+        running: 0,
         throttledBy: [],
         stats: {
           stage: stage.id,
@@ -299,6 +308,12 @@ export class JobScheduler<Ref> {
    * as running (holding its stage's watermark) until {@link complete}.
    */
   nextWork(): Work<Ref> | undefined {
+    const work = this.pickWork();
+    if (work) this.byId.get(work.stage.id)!.running++;
+    return work;
+  }
+
+  private pickWork(): Work<Ref> | undefined {
     for (let i = this.stages.length - 1; i >= 0; i--) {
       const s = this.stages[i]!;
       if (!this.commitGateOpen(s)) continue;
@@ -339,6 +354,7 @@ export class JobScheduler<Ref> {
   complete(work: Work<Ref>, result: WorkResult<Ref>): void {
     const s = this.byId.get(work.stage.id)!;
     s.stats.bundles++;
+    s.running--;
     for (const out of result.shuffle) {
       const target = this.byId.get(out.stage)!;
       const g = target.keyGroups[out.partition]!;
@@ -679,6 +695,11 @@ export class JobScheduler<Ref> {
       const elementsIn = root.kind === "read" || root.kind === "impulse" ? (elementCounts.get(root.transform.outputs.main!) ?? 0) : s.stats.elementsIn;
       return { ...s.stats, elementsIn };
     });
+  }
+
+  /** Each stage as a progress display shows it: its statistics so far, running work and output watermark. */
+  progress(elementCounts: ReadonlyMap<string, number>): StageProgress[] {
+    return this.stageStats(elementCounts).map((stats, i) => ({ ...stats, running: this.stages[i]!.running, outputWatermark: this.stages[i]!.outputWatermark }));
   }
 
   /** Elements read from sources so far. */
