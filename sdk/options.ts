@@ -35,6 +35,14 @@ export interface StandardOptions {
    * naming the step (and the method). 0 means no limit.
    */
   taskTimeout: number;
+  /**
+   * Every runner (Beam Python's `allow_unsafe_triggers`): let a GroupByKey accept what it otherwise refuses at
+   * construction, accepting the data loss: a trigger that may finish before its window is garbage collected (data
+   * of the window arriving after it finished is dropped, counted as the step's `droppedDueToClosedWindow`), and the
+   * default trigger on an unbounded PCollection in the global window (it emits only when the watermark reaches the
+   * end of time: at the end of the input or on `--drain`; a run stopped without draining emits nothing).
+   */
+  allowUnsafeTriggers: boolean;
 }
 
 /** Standard options plus the pipeline's own, by name. */
@@ -70,6 +78,14 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
     describe:
       "seconds a DoFn's async setup/startBundle/finishBundle/teardown or a source's split/read may take to settle, " +
       "and (threads and process runners) a task may run before its worker is presumed hung and replaced; 0 = no limit",
+    group: "Pipeline options:",
+  },
+  allowUnsafeTriggers: {
+    type: "boolean",
+    default: false,
+    describe:
+      "let GroupByKey accept triggers that may finish before the window expires (later data of the window is dropped) " +
+      "and the default trigger on unbounded global-window input (it emits only at the end of the input or on --drain)",
     group: "Pipeline options:",
   },
 };
