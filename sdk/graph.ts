@@ -133,6 +133,11 @@ export interface AssignWindowsNode extends NodeBase {
   readonly kind: "AssignWindows";
   /** Assigns each element's windows from its timestamp. User code, not serialisable. */
   readonly windowFn: WindowFn;
+  /**
+   * `configureWindowing`: elements keep the windows they have (the WindowFn only names the windowing), and only
+   * the strategy changes.
+   */
+  readonly keepWindows?: boolean;
 }
 
 /** A node the runners execute: one of the primitives, told apart by `kind` ({@link PrimitiveKind}). */
@@ -196,7 +201,11 @@ export function graphFingerprint(graph: PipelineGraph): string {
   const hash = createHash("sha256");
   for (const [name, node] of [...graph.transforms].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const side =
-      node.kind === "ParDo" ? node.sideInputs.map((v) => `${v.kind}:${v.pcollection.id}`).join(",") + (node.finalizer ? "|finalizer" : "") : "";
+      node.kind === "ParDo"
+        ? node.sideInputs.map((v) => `${v.kind}:${v.pcollection.id}`).join(",") + (node.finalizer ? "|finalizer" : "")
+        : node.kind === "AssignWindows" && node.keepWindows
+          ? "keepWindows"
+          : "";
     hash.update(`T|${name}|${node.kind}|${node.inputs.join(",")}|${JSON.stringify(node.outputs)}|${side}\n`);
   }
   for (const [id, pc] of [...graph.pcollections].sort(([a], [b]) => (a < b ? -1 : 1))) {

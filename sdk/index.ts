@@ -73,6 +73,41 @@ export type * from "./graph.js";
 export { kv, type KV, type KeyOf, type ValueOf } from "./model/kv.js";
 export type { DoFn, ProcessContext, StartBundleContext, FinishBundleContext, TeardownContext, TeardownReason } from "./model/dofn.js";
 export type { CombineFn } from "./model/combine-fn.js";
+export {
+  StateSpecs,
+  TimerSpecs,
+  type BagState,
+  type BagStateSpec,
+  type CombiningState,
+  type CombiningStateSpec,
+  type MapState,
+  type MapStateSpec,
+  type OrderedListState,
+  type OrderedListStateSpec,
+  type SetState,
+  type SetStateSpec,
+  type StateAccessors,
+  type StateDeclarations,
+  type StateOfSpec,
+  type StateSpec,
+  type TimeDomain,
+  type Timer,
+  type TimerAccessors,
+  type TimerDeclarations,
+  type TimerFamily,
+  type TimerFamilySpec,
+  type TimerOptions,
+  type TimerSpec,
+  type ValueState,
+  type ValueStateSpec,
+} from "./model/state.js";
+export {
+  statefulDoFn,
+  type OnTimerContext,
+  type StatefulDoFn,
+  type StatefulProcessContext,
+  type WindowExpirationContext,
+} from "./model/stateful-dofn.js";
 export type { BoundedSource } from "./model/source.js";
 export {
   timestamped,
@@ -82,7 +117,7 @@ export {
   type UnboundedSource,
 } from "./model/unbounded-source.js";
 export type { Coder } from "./model/coder.js";
-export { asSingleton, asIterable, asMap, asMultimap, type PCollectionView, type ViewKind } from "./model/view.js";
+export { asSingleton, asIterable, asMap, asMultimap, type PCollectionView, type ViewKind, type ViewOptions, type WindowMappingFn } from "./model/view.js";
 export {
   TIMESTAMP_MIN_VALUE,
   TIMESTAMP_MAX_VALUE,
@@ -136,5 +171,5 @@ export { groupByKey } from "./primitives/group-by-key.js";
 export { flatten } from "./primitives/flatten.js";
 export { impulse } from "./primitives/impulse.js";
 export { read, readUnbounded } from "./primitives/read.js";
-export { windowInto, type WindowIntoOptions } from "./primitives/assign-windows.js";
-export { combinePerKey, combineValues } from "./primitives/combine-per-key.js";
+export { configureWindowing, windowInto, type ConfigureWindowingOptions, type WindowIntoOptions } from "./primitives/assign-windows.js";
+export { combinePerKey, combineValues, type CombinePerKeyOptions } from "./primitives/combine-per-key.js";

@@ -36,6 +36,11 @@ export interface StandardOptions {
    */
   taskTimeout: number;
   /**
+   * Every runner: at the end, print the run's statistics per stage (bundles, elements, bytes shuffled and
+   * spilled, retries) and the pipeline's metrics, as tables on stderr.
+   */
+  stats: boolean;
+  /**
    * Every runner (Beam Python's `allow_unsafe_triggers`): let a GroupByKey accept what it otherwise refuses at
    * construction, accepting the data loss: a trigger that may finish before its window is garbage collected (data
    * of the window arriving after it finished is dropped, counted as the step's `droppedDueToClosedWindow`), and the
@@ -78,6 +83,12 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
     describe:
       "seconds a DoFn's async setup/startBundle/finishBundle/teardown or a source's split/read may take to settle, " +
       "and (threads and process runners) a task may run before its worker is presumed hung and replaced; 0 = no limit",
+    group: "Pipeline options:",
+  },
+  stats: {
+    type: "boolean",
+    default: false,
+    describe: "print per-stage statistics and the pipeline's metrics at the end",
     group: "Pipeline options:",
   },
   allowUnsafeTriggers: {

@@ -77,7 +77,7 @@ export interface PipelineResult {
   readonly elementCounts: ReadonlyMap<string, number>;
   /** Wall-clock time the runner spent executing the job, in milliseconds. */
   readonly durationMs: number;
-  /** How the work went (parallel runners): bundles, retries, bytes shuffled and spilled, per stage. */
+  /** How the work went: bundles, retries, bytes shuffled and spilled, per stage (the direct runner shuffles and spills nothing). */
   readonly stats?: RunStats;
 }
 
@@ -115,6 +115,11 @@ export interface StageStats {
   readonly elementsOut: number;
   /** Encoded bytes it wrote into shuffles. */
   readonly shuffleBytesOut: number;
+  /**
+   * Stages with side inputs: the most elements it held back at once waiting for them (bounded on a stream by
+   * pausing the unbounded sources that feed only its main input).
+   */
+  readonly peakWaitingForSideInputs: number;
 }
 
 /**

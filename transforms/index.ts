@@ -6,7 +6,10 @@
  * @module
  */
 export { create, createSource, type CreateSplit } from "./create.js";
+export { createTimestamped } from "./create-timestamped.js";
 export { withKeys } from "./with-keys.js";
+export { groupIntoBatches, type GroupIntoBatchesOptions } from "./group-into-batches.js";
+export { deduplicate, deduplicatePerKey, type DeduplicateOptions } from "./deduplicate.js";
 export { keys } from "./keys.js";
 export { values } from "./values.js";
 export { kvSwap } from "./kv-swap.js";
@@ -27,7 +30,9 @@ export {
   topSmallestPerKey,
   type Compare,
 } from "./top.js";
-export { distinct } from "./distinct.js";
+export { distinct, type DistinctOptions } from "./distinct.js";
+export { latestFn, latestGlobally, latestPerKey } from "./latest.js";
+export { sampleAny } from "./sample-any.js";
 export { sampleFn, sampleFixedSize, sampleFixedSizePerKey, type SampleAccumulator, type TaggedSample } from "./sample.js";
 export { partition } from "./partition.js";
 export { reshuffle } from "./reshuffle.js";

@@ -4,16 +4,50 @@
  * work after it spreads out, or to checkpoint the output of an expensive or non-deterministic step.
  *
  * ```
- *  input ─ PairWithRandomKey (keeps the timestamp in the value) ─ GroupByKey ─ Ungroup (restores it) ─►
+ *  input ─ KeepWindows ─ PairWithRandomKey ─ GroupByKey ─ Ungroup ─ RestoreWindowing ─►
  * ```
- * Elements keep their windows (GroupByKey groups per window) and their timestamps (carried through the shuffle,
- * since GroupByKey's outputs get the end of the window).
+ * As Beam's `Reshuffle`, it changes nothing but where elements are: each keeps its timestamp (carried through
+ * the shuffle, since GroupByKey's outputs get the end of the window) and its window (the grouping uses the
+ * windows as they are, merging none: the input may be in sessions, merged by a GroupByKey or not yet), and none
+ * is dropped as late (on an unbounded input every element fires at once, with unbounded allowed lateness).
+ * The input's windowing strategy is restored after it.
  * @module
  */
-import { groupByKey, kv, parDo, type Instant, type KV, type PCollection, type PTransform } from "../sdk/index.js";
+import {
+  AfterCount,
+  configureWindowing,
+  groupByKey,
+  kv,
+  parDo,
+  Repeatedly,
+  TIMESTAMP_MAX_VALUE,
+  type BoundedWindow,
+  type Instant,
+  type KV,
+  type PCollection,
+  type PTransform,
+  type WindowCoder,
+  type WindowFn,
+} from "../sdk/index.js";
 
 /** Enough keys to spread over any number of workers, few enough that groups are not all of size one. */
 const KEY_SPACE = 1 << 16;
+
+/**
+ * The windows elements already have, as a non-merging windowing (Beam's `IdentityWindowFn`): a GroupByKey under
+ * it groups by exactly those windows. Only named by `configureWindowing`, which assigns nothing.
+ */
+class KeptWindows implements WindowFn {
+  readonly description: string;
+  readonly windowCoder: WindowCoder<BoundedWindow> | undefined;
+  constructor(original: WindowFn) {
+    this.description = `KeptWindows(${original.description})`;
+    this.windowCoder = original.windowCoder as WindowCoder<BoundedWindow> | undefined;
+  }
+  assignWindows(): never {
+    throw new Error(`${this.description} assigns no windows: elements keep theirs`);
+  }
+}
 
 /**
  * The same elements, redistributed.
@@ -23,8 +57,25 @@ const KEY_SPACE = 1 << 16;
 export function reshuffle<T>(): PTransform<PCollection<T>, PCollection<T>> {
   return {
     name: "Reshuffle",
-    expand: (input) =>
-      input
+    expand: (input) => {
+      const original = input.windowing;
+      // A bounded input's watermark waits for all of it, so nothing can be late and the default trigger fires
+      // each window once; an unbounded one fires every element as it arrives.
+      const kept = input.apply(
+        "KeepWindows",
+        configureWindowing<T>(
+          input.isBounded
+            ? { windowFn: new KeptWindows(original.windowFn), trigger: { kind: "Default" }, accumulation: "DISCARDING", allowedLateness: 0, timestampCombiner: "EARLIEST" }
+            : {
+                windowFn: new KeptWindows(original.windowFn),
+                trigger: Repeatedly(AfterCount(1)),
+                accumulation: "DISCARDING",
+                allowedLateness: TIMESTAMP_MAX_VALUE,
+                timestampCombiner: "EARLIEST",
+              },
+        ),
+      );
+      return kept
         .apply(
           "PairWithRandomKey",
           parDo<T, KV<number, [Instant, T]>>({
@@ -37,12 +88,14 @@ export function reshuffle<T>(): PTransform<PCollection<T>, PCollection<T>> {
         .apply(
           "Ungroup",
           parDo<KV<number, readonly [Instant, T][]>, T>({
-            // The group's timestamp is the end of the window: every original timestamp is earlier.
+            // The group's timestamp is its earliest element's: every original timestamp is that or later.
             allowedTimestampSkew: Infinity,
             process(group, ctx) {
               for (const [timestamp, element] of group.value) ctx.outputWithTimestamp(element, timestamp);
             },
           }),
-        ),
+        )
+        .apply("RestoreWindowing", configureWindowing<T>(original));
+    },
   };
 }

@@ -8,6 +8,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { findPipeline, type PipelineDefinition } from "../../sdk/define-pipeline.js";
 import { UsageError } from "../../sdk/parse-options.js";
+import { importModule } from "../../sdk/internal/import-module.js";
 
 /**
  * Imports `file` (relative to `cwd`) and returns the pipeline it defines, or the one called `name`.
@@ -30,6 +31,6 @@ export async function loadPipeline(file: string, name?: string, cwd = process.cw
   }
   if (!fs.statSync(real).isFile()) throw new UsageError(`not a file: ${file}`);
   const moduleUrl = pathToFileURL(real).href;
-  await import(moduleUrl);
+  await importModule(moduleUrl);
   return findPipeline(moduleUrl, name);
 }

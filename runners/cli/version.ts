@@ -5,12 +5,17 @@
 import fs from "node:fs";
 
 /**
- * The `version` field of Sluice's package.json (read at call time: the CLI runs from source, with no build step
- * to inline it).
+ * The `version` field of Sluice's package.json (read at call time, from the source tree or the built package).
  * @example
  * sluiceVersion(); // "0.1.0"
  */
 export function sluiceVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
-  return pkg.version ?? "unknown";
+  // From source: runners/cli/ is two levels below the package; built: dist/runners/cli/, three.
+  for (const up of ["../../package.json", "../../../package.json"]) {
+    const file = new URL(up, import.meta.url);
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+    if (pkg.name === "sluice") return pkg.version ?? "unknown";
+  }
+  return "unknown";
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import type { CombineFn } from "../../sdk/model/combine-fn.js";
-import type { GroupByKeyNode, ImpulseNode, PrimitiveNode, ReadNode, TestStreamNode } from "../../sdk/graph.js";
+import type { GroupByKeyNode, ImpulseNode, ParDoNode, PrimitiveNode, ReadNode, TestStreamNode } from "../../sdk/graph.js";
 import type { WindowingStrategy } from "../../sdk/model/windowing-strategy.js";
 
 /** Where a stage's elements come from. */
@@ -14,20 +14,34 @@ export type StageRoot =
   | { readonly kind: "read"; readonly transform: ReadNode }
   /** A TestStream's scripted events, applied in order on a test clock. */
   | { readonly kind: "testStream"; readonly transform: TestStreamNode }
-  /** The groups a GroupByKey emits as its trigger fires (combined, when the GroupByKey belongs to a lifted combine). */
+  /**
+   * The groups a GroupByKey emits as its trigger fires (combined, when the GroupByKey belongs to a lifted combine),
+   * or what a stateful ParDo emits for its keyed input (`shuffle.stateful`).
+   */
   | { readonly kind: "shuffle"; readonly shuffle: ShuffleSpec }
   /** Bundles of PCollections materialised by other stages (a Flatten of several stages, a ParDo with side inputs). */
   | { readonly kind: "collection"; readonly pcollections: readonly string[] };
 
-/** A GroupByKey (possibly with a lifted CombineFn) as both ends of a shuffle see it. */
+/**
+ * A GroupByKey (possibly with a lifted CombineFn), or the key partitioning before a stateful ParDo, as both ends
+ * of a shuffle see it.
+ */
 export interface ShuffleSpec {
-  /** The GroupByKey primitive. */
-  readonly gbk: GroupByKeyNode;
+  /**
+   * The primitive whose input is shuffled: the GroupByKey, or the stateful ParDo (its name names the shuffle;
+   * nothing else of it is read through this field).
+   */
+  readonly gbk: GroupByKeyNode | ParDoNode;
+  /**
+   * Present when the shuffle keys the input of a stateful ParDo (Beam's keying of a stateful ParDo): its grouping
+   * side runs the DoFn with its state and timers, and the stage's root outputs are the ParDo's outputs.
+   */
+  readonly stateful?: ParDoNode;
   /** The PCollection written into the shuffle (the GroupByKey's input). */
   readonly input: string;
-  /** The PCollection the grouped (or combined) results are emitted on. */
+  /** The PCollection the grouped (or combined) results are emitted on (a stateful ParDo's main output). */
   readonly output: string;
-  /** The step named in errors and metrics for the grouping side (the Combine ParDo when lifted). */
+  /** The step named in errors and metrics for the grouping side (the Combine ParDo when lifted, the stateful ParDo). */
   readonly step: string;
   /** Present when the combine is lifted: the shuffle carries accumulators and emits `KV<key, output>`. */
   readonly combineFn?: CombineFn<unknown, unknown, unknown>;

@@ -12,6 +12,14 @@
  *   of its own fed by its materialised input: the side inputs must be complete first, and they may come from
  *   the very stage the main input comes from.
  * - Flatten joins its inputs' stage when they all come from one stage, else starts a collection-rooted stage.
+ * - A stateful ParDo (state, timers or `onWindowExpiration`) starts a shuffle-rooted stage too, as Beam keys a
+ *   stateful ParDo's input: its input is partitioned by key like a GroupByKey's, and the stage's key-group side
+ *   runs the DoFn with its state and timers (`stateful-dofn-side.ts`); its outputs are the stage's root outputs.
+ *
+ *   ```
+ *   ... ──► ParDo(KV) ──► [key partitioning] ──► stateful ParDo ──► ParDo ...
+ *   └──── stage S0 ────┘                      └──────── S1 (shuffle root) ────┘
+ *   ```
  * - Combiner lifting: a `combinePerKey` composite whose GroupByKey feeds only its Combine ParDo becomes a shuffle
  *   of accumulators: partial combining before the shuffle, merging after it, and the Combine ParDo disappears
  *   into the shuffle's grouping side.
@@ -28,6 +36,7 @@ import {
 } from "../../sdk/graph.js";
 import type { ExecutionPlan, PCollectionRouting, ShuffleSpec, Stage, StageRoot } from "./execution-plan.js";
 import { isLiftableTrigger } from "../../sdk/model/triggers.js";
+import { isStatefulDoFn } from "../../sdk/model/stateful-dofn.js";
 
 /** Builds the execution plan of a graph. */
 export function fuse(graph: PipelineGraph): ExecutionPlan {
@@ -81,6 +90,14 @@ export function fuse(graph: PipelineGraph): ExecutionPlan {
       }
       case "ParDo":
       case "AssignWindows": {
+        const keyed = shuffles.get(t.fullName);
+        if (keyed) {
+          // A stateful ParDo: its keyed input's grouping side is its stage's root, and it emits the root's outputs.
+          const s = newStage({ kind: "shuffle", shuffle: keyed });
+          stageOf.set(t.fullName, s);
+          produce(s, Object.values(t.outputs));
+          break;
+        }
         const input = t.inputs[0]!;
         const s =
           t.kind === "ParDo" && (t.sideInputs.length > 0 || t.finalizer)
@@ -108,7 +125,7 @@ export function fuse(graph: PipelineGraph): ExecutionPlan {
           sideInputStages.get(cs.id)!.add(s.id);
         }
         if (!consumer.inputs.includes(pc)) continue;
-        if (consumer.kind === "GroupByKey") {
+        if (consumer.kind === "GroupByKey" || shuffles.get(consumer.fullName)?.stateful) {
           r.shuffles.push(shuffles.get(consumer.fullName)!);
           upstream.get(cs.id)!.add(s.id);
         } else if (cs !== s) {
@@ -153,10 +170,19 @@ function commitGates(
 
 type MutableStage = { -readonly [K in keyof Stage]: Stage[K] } & { transforms: PrimitiveNode[]; produces: string[] };
 
-/** Every GroupByKey as a shuffle, lifted where its enclosing `combinePerKey` allows. */
+/**
+ * Every GroupByKey as a shuffle, lifted where its enclosing `combinePerKey` allows, and the key partitioning of
+ * every stateful ParDo's input.
+ */
 function findShuffles(graph: PipelineGraph): Map<string, ShuffleSpec> {
   const out = new Map<string, ShuffleSpec>();
   for (const t of primitives(graph)) {
+    if (t.kind === "ParDo" && isStatefulDoFn(t.doFn)) {
+      const input = t.inputs[0]!;
+      const windowing = graph.pcollections.get(input)!.windowing;
+      out.set(t.fullName, { gbk: t, stateful: t, input, output: t.outputs[t.mainTag]!, step: t.fullName, windowing });
+      continue;
+    }
     if (t.kind !== "GroupByKey") continue;
     const input = t.inputs[0]!;
     const windowing = graph.pcollections.get(input)!.windowing;

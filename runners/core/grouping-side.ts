@@ -12,7 +12,8 @@
  * ```
  * Two implementations, picked by {@link createGroupingSide} like Beam Python's `create_trigger_driver`:
  * {@link GroupAlsoByWindow}, the lean path for the default trigger without lateness on non-merging windows (every
- * batch pipeline), and {@link ReduceFnRunner}, the general driver.
+ * batch pipeline), and {@link ReduceFnRunner}, the general driver. A stateful ParDo's keyed input has a third
+ * side in the same place, {@link StatefulDoFnSide}, which runs the DoFn with its state and timers.
  * @module
  */
 import type { BoundedWindow } from "../../sdk/model/window.js";
@@ -22,6 +23,8 @@ import type { WindowingStrategy } from "../../sdk/model/windowing-strategy.js";
 import type { Receiver } from "./receiver.js";
 import { GroupAlsoByWindow } from "./group-also-by-window.js";
 import { ReduceFnRunner } from "./reduce-fn-runner.js";
+import { StatefulDoFnSide } from "./stateful-dofn-side.js";
+import type { ParDoNode } from "../../sdk/graph.js";
 
 /** What a grouping side needs to know. */
 export interface GroupingSpec {
@@ -30,6 +33,11 @@ export interface GroupingSpec {
   readonly windowing: WindowingStrategy;
   /** Present for a lifted combine: values are accumulators, and the output is `KV<key, extractOutput(acc)>`. */
   readonly combineFn?: CombineFn<unknown, unknown, unknown>;
+  /**
+   * Present for the keyed input of a stateful ParDo (`ShuffleSpec.stateful`): the side runs the DoFn with its
+   * state and timers ({@link StatefulDoFnSide}) instead of grouping, and emits to a `StatefulRootOutput`.
+   */
+  readonly stateful?: ParDoNode;
 }
 
 /**
@@ -112,6 +120,7 @@ export function usesFastPath(w: WindowingStrategy): boolean {
  * grouping.advanceInputWatermark(TIMESTAMP_MAX_VALUE, out); // emits KV("a", [1])
  */
 export function createGroupingSide(spec: GroupingSpec): GroupingSide {
+  if (spec.stateful) return new StatefulDoFnSide(spec);
   return usesFastPath(spec.windowing) ? new GroupAlsoByWindow(spec) : new ReduceFnRunner(spec);
 }
 
@@ -121,5 +130,6 @@ export function createGroupingSide(spec: GroupingSpec): GroupingSide {
  * const moved = restoreGroupingSide(spec, unpack(pack(grouping.snapshot())));
  */
 export function restoreGroupingSide(spec: GroupingSpec, snapshot: unknown): GroupingSide {
+  if (spec.stateful) return StatefulDoFnSide.restore(spec, snapshot);
   return usesFastPath(spec.windowing) ? GroupAlsoByWindow.restore(spec, snapshot) : ReduceFnRunner.restore(spec, snapshot);
 }

@@ -3,6 +3,7 @@
  * pipeline by name, build it with the same options, and check that the graph is the same one the launcher built.
  * @module
  */
+import { importModule } from "../../sdk/internal/import-module.js";
 import { fileURLToPath } from "node:url";
 import { findPipeline } from "../../sdk/define-pipeline.js";
 import { graphFingerprint, type PipelineGraph } from "../../sdk/graph.js";
@@ -25,7 +26,7 @@ export function summarizeGraph(graph: PipelineGraph): GraphSummary {
  * @throws PipelineError when the rebuilt graph differs, naming the first differing step when known
  */
 export async function rebuildGraph(source: PipelineSource, expected?: GraphSummary): Promise<PipelineGraph> {
-  await import(source.moduleUrl);
+  await importModule(source.moduleUrl);
   const graph = findPipeline(source.moduleUrl, source.name).build(source.options).graph;
   const fingerprint = graphFingerprint(graph);
   if (fingerprint !== source.fingerprint) {

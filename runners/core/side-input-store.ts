@@ -3,7 +3,7 @@
  * values computed from them (once per view and window).
  * @module
  */
-import type { PCollectionView } from "../../sdk/model/view.js";
+import type { PCollectionView, WindowMappingFn } from "../../sdk/model/view.js";
 import type { BoundedWindow } from "../../sdk/model/window.js";
 import { GLOBAL_WINDOW } from "../../sdk/model/window.js";
 import type { WindowingStrategy } from "../../sdk/model/windowing-strategy.js";
@@ -14,19 +14,34 @@ import { deepFreeze } from "./immutability.js";
 import { DeterministicMap } from "./deterministic-map.js";
 import { describeElement } from "./user-code-error.js";
 
-/** The side input window a main input window reads: the side input's window containing the main window's end. */
-export function sideInputWindow(sideWindowing: WindowingStrategy, mainWindow: BoundedWindow): BoundedWindow {
-  return sideInputWindowAt(sideWindowing, mainWindow.maxTimestamp());
+/**
+ * The side input window a main input window reads through `view`: its {@link WindowMappingFn}, else the side
+ * windowing's default (Beam's `getDefaultWindowMappingFn`): the global window for global windowing, the
+ * WindowFn's own `sideInputWindow`, else the earliest-ending of the side windows containing the end of the main
+ * window (for sliding windows: the earliest; a main input windowed the same way reads its own window).
+ */
+export function sideInputWindow(sideWindowing: WindowingStrategy, mainWindow: BoundedWindow, mapping?: WindowMappingFn): BoundedWindow {
+  return mapping ? mapping.getSideInputWindow(mainWindow) : defaultSideInputWindow(sideWindowing, mainWindow.maxTimestamp());
+}
+
+function defaultSideInputWindow(sideWindowing: WindowingStrategy, mainMaxTimestamp: Instant): BoundedWindow {
+  const fn = sideWindowing.windowFn;
+  if (fn.description === "GlobalWindows") return GLOBAL_WINDOW;
+  if (fn.sideInputWindow) return fn.sideInputWindow(mainMaxTimestamp);
+  let first: BoundedWindow | undefined;
+  for (const w of fn.assignWindows(mainMaxTimestamp, undefined)) if (!first || w.maxTimestamp() < first.maxTimestamp()) first = w;
+  return first ?? GLOBAL_WINDOW;
 }
 
 /**
- * The side input window read by main input windows whose last timestamp is `mainMaxTimestamp`. Its end grows
- * with `mainMaxTimestamp`, so the side window of a bundle's latest main window ends last of all its windows'.
+ * The latest a side window read by main windows whose last timestamp is at most `mainMaxTimestamp` may end (its
+ * `maxTimestamp`): what the engine waits for before running such main input. A default mapping's side window
+ * ends no earlier for a later main window; a custom mapping declares how far past the main window's end its side
+ * window may end (`maximumLookahead`).
  */
-export function sideInputWindowAt(sideWindowing: WindowingStrategy, mainMaxTimestamp: Instant): BoundedWindow {
-  if (sideWindowing.windowFn.description === "GlobalWindows") return GLOBAL_WINDOW;
-  const windows = sideWindowing.windowFn.assignWindows(mainMaxTimestamp, undefined);
-  return windows[windows.length - 1] ?? GLOBAL_WINDOW;
+export function sideInputReadyAt(sideWindowing: WindowingStrategy, mainMaxTimestamp: Instant, mapping?: WindowMappingFn): Instant {
+  if (mapping) return mainMaxTimestamp + (mapping.maximumLookahead ?? 0);
+  return defaultSideInputWindow(sideWindowing, mainMaxTimestamp).maxTimestamp();
 }
 
 export class SideInputStore implements SideInputReader {
@@ -54,7 +69,7 @@ export class SideInputStore implements SideInputReader {
 
   get<V>(view: PCollectionView<V>, mainWindow: BoundedWindow): V {
     const pc = view.pcollection.id;
-    const window = sideInputWindow(this.windowingOf(pc), mainWindow);
+    const window = sideInputWindow(this.windowingOf(pc), mainWindow, view.windowMappingFn);
     let cache = this.views.get(view as PCollectionView<unknown>);
     if (!cache) this.views.set(view as PCollectionView<unknown>, (cache = new Map()));
     if (cache.has(window.id)) return cache.get(window.id) as V;

@@ -16,6 +16,7 @@ import { PartialCombineOperator } from "./operators/partial-combine-operator.js"
 import type { ShuffleWriter } from "./shuffle.js";
 import type { MetricsRegistry } from "./metrics-container.js";
 import { CheckingBundleBuffer, checkingShuffleWriter } from "./boundary-check.js";
+import type { StatefulRootOutput } from "./stateful-dofn-side.js";
 
 /** What a runner provides to a stage executor. */
 export interface StageEnvironment {
@@ -56,12 +57,33 @@ export class StageExecutor {
   /** For collection-rooted stages: where the elements of each incoming PCollection go. */
   private readonly inputs = new Map<string, PCollectionOutput>();
   private isSetUp = false;
+  /** For a stateful ParDo's stage: the root output its key-group side emits to (see `stateful-dofn-side.ts`). */
+  private readonly statefulRoot: StatefulRootOutput | undefined;
 
   constructor(
     readonly stage: Stage,
     private readonly env: StageEnvironment,
   ) {
     for (const pc of stage.produces) this.outputs.set(pc, new PCollectionOutput(pc));
+    const stateful = stage.root.kind === "shuffle" ? stage.root.shuffle.stateful : undefined;
+    if (stateful) {
+      // The DoFn's lifecycle (setup, startBundle, finishBundle, teardown) runs as any ParDo's does; its process and
+      // timer callbacks are called by the key-group side, which emits through `statefulRoot`.
+      const outs = Object.fromEntries(Object.entries(stateful.outputs).map(([tag, pc]) => [tag, this.outputs.get(pc)!]));
+      this.operators.push(new ParDoOperator(stateful, outs, env.metrics.forStep(stateful.fullName), env.sideInputs, env.taskTimeoutMs));
+      const main = outs[stateful.mainTag]!;
+      const metrics = env.metrics.forStep(stateful.fullName);
+      this.statefulRoot = {
+        receive: (value, timestamp, window, pane) => main.receive(value, timestamp, window, pane),
+        tagged: (tag) => {
+          // As ParDoOperator's outputTo: any declared tag, the main one included.
+          const r = Object.hasOwn(outs, tag) ? outs[tag] : undefined;
+          if (!r) throw new Error(`unknown output tag '${tag}'; declared tags: ${Object.keys(outs).join(", ")}`);
+          return r;
+        },
+        metrics,
+      };
+    }
     for (const t of stage.transforms) {
       let receiver: Receiver;
       if (t.kind === "ParDo") {
@@ -88,7 +110,7 @@ export class StageExecutor {
         const writer = check ? checkingShuffleWriter(env.shuffleWriter(shuffle), shuffle, env.graph) : env.shuffleWriter(shuffle);
         const op = shuffle.combineFn
           ? new PartialCombineOperator(shuffle.step, shuffle.combineFn, shuffle.windowing.timestampCombiner, writer)
-          : new ShuffleWriteOperator(shuffle.gbk.fullName, writer);
+          : new ShuffleWriteOperator(shuffle.gbk.fullName, writer, shuffle.stateful ? "a stateful DoFn's" : "GroupByKey");
         this.operators.push(op);
         output.addTarget(op);
       }
@@ -106,6 +128,7 @@ export class StageExecutor {
     const root = this.stage.root;
     const emitted = [
       ...(root.kind === "read" ? [root.transform.outputs.main!] : []),
+      ...(root.kind === "shuffle" && root.shuffle.stateful ? Object.values(root.shuffle.stateful.outputs) : []),
       ...this.stage.transforms.flatMap((t) => (t.kind === "ParDo" ? Object.values(t.outputs) : [])),
     ];
     for (const pc of emitted) {
@@ -115,8 +138,12 @@ export class StageExecutor {
     }
   }
 
-  /** The receiver of the root's output (Impulse, Read, or the GroupByKey's grouping side). */
+  /**
+   * The receiver of the root's output (Impulse, Read, or the GroupByKey's grouping side); for a stateful ParDo's
+   * stage a {@link StatefulRootOutput}, which also reaches its tagged outputs.
+   */
   get rootOutput(): Receiver {
+    if (this.statefulRoot) return this.statefulRoot;
     const root = this.stage.root;
     const pc =
       root.kind === "impulse" || root.kind === "read" || root.kind === "testStream"

@@ -109,8 +109,11 @@ export class DirectJob implements WorkExecutor<Ref> {
           step: root.shuffle.step,
           windowing: root.shuffle.windowing,
           ...(root.shuffle.combineFn ? { combineFn: root.shuffle.combineFn } : {}),
+          ...(root.shuffle.stateful ? { stateful: root.shuffle.stateful } : {}),
         });
-        this.sides.set(stage.id, checkedGroupingSide(side, { freeze, random, combine: root.shuffle.combineFn !== undefined }));
+        // A stateful DoFn's side emits through its stage's own outputs (tagged outputs, metrics), which the pane
+        // checks' receiver does not have; its outputs are checked on the edges it emits on, as any DoFn's.
+        this.sides.set(stage.id, root.shuffle.stateful ? side : checkedGroupingSide(side, { freeze, random, combine: root.shuffle.combineFn !== undefined }));
       }
     }
   }
@@ -143,7 +146,17 @@ export class DirectJob implements WorkExecutor<Ref> {
     for (const ex of this.executors.values()) {
       for (const [pc, n] of ex.elementCounts()) elementCounts.set(pc, (elementCounts.get(pc) ?? 0) + n);
     }
-    return { state: "DONE", metrics: this.metrics.results(), elementCounts, durationMs: Date.now() - started };
+    const stages = this.scheduler.stageStats(elementCounts);
+    const stats = {
+      bundles: stages.reduce((n, st) => n + st.bundles, 0),
+      retries: 0,
+      shuffleBytes: 0, // nothing is encoded in process
+      spilledBytes: 0,
+      spillRuns: 0,
+      workerMaxRssBytes: process.resourceUsage().maxRSS * 1024,
+      stages,
+    };
+    return { state: "DONE", metrics: this.metrics.results(), elementCounts, durationMs: Date.now() - started, stats };
   }
 
   /** Runs one work item here and now (the engine's {@link WorkExecutor}). */

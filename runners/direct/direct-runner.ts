@@ -4,6 +4,7 @@
  * DirectRunner. The reference every other runner's results are compared with.
  * @module
  */
+import { reportRun } from "../core/run-report.js";
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
 import { DirectJob } from "./direct-job.js";
 import { rebuildGraph, summarizeGraph } from "../core/rebuild.js";
@@ -22,6 +23,8 @@ export class DirectRunner implements Runner {
     if (job.source) await rebuildGraph(job.source, summarizeGraph(job.graph));
     // With --taskTimeout 0 nothing bounds a user promise that never settles: when the event loop drains with the
     // run unfinished, fail it naming the step instead of letting the process exit 0.
-    return guardEventLoop(new DirectJob(job.graph, job.options).run(), job.graph);
+    const result = await guardEventLoop(new DirectJob(job.graph, job.options).run(), job.graph);
+    reportRun(result, job.options);
+    return result;
   }
 }

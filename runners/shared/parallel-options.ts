@@ -23,8 +23,6 @@ export interface ParallelOptions {
    * directory.
    */
   tempDir: string;
-  /** Print per-stage statistics (bundles, elements, bytes shuffled and spilled, retries) at the end. */
-  stats: boolean;
 }
 
 /** The yargs declarations of {@link ParallelOptions}. */
@@ -44,11 +42,6 @@ export const PARALLEL_OPTIONS: Readonly<Record<keyof ParallelOptions, YargsOptio
     type: "string",
     default: os.tmpdir(),
     describe: "each run makes a private directory (0700) here for its temporary files (process runner: shuffle and spill)",
-  },
-  stats: {
-    type: "boolean",
-    default: false,
-    describe: "print per-stage statistics at the end",
   },
 };
 

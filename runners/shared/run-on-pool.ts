@@ -6,7 +6,7 @@
 import type { Job, PipelineResult } from "../../sdk/runner-api.js";
 import { Coordinator, type CoordinatorOptions, type Progress } from "./coordinator.js";
 import { createProgressDisplay } from "./progress.js";
-import { formatStats } from "./stats-report.js";
+import { reportRun } from "../core/run-report.js";
 import type { WorkerPool } from "./worker-pool.js";
 import { guardEventLoop } from "../core/liveness.js";
 import { nameTasksOf } from "./hung-tasks.js";
@@ -54,7 +54,7 @@ export async function runOnPool(
   transport: TransportOptions,
   afterRun?: (jobId: string) => void,
 ): Promise<PipelineResult> {
-  const { parallelism, maxAttempts, quiet, stats } = parallelOptions(job.options);
+  const { parallelism, maxAttempts, quiet } = parallelOptions(job.options);
   const progress = createProgressDisplay({ quiet });
   let coordinator: Coordinator | undefined;
   let forgetNames: (() => void) | undefined;
@@ -69,7 +69,7 @@ export async function runOnPool(
     forgetNames = nameTasksOf(coordinator.jobId, job.graph);
     // A coordinator awaiting user code that never settles (a source's split with --taskTimeout 0) fails, not exits 0.
     const result = await guardEventLoop(coordinator.run(), job.graph);
-    if (stats && result.stats) process.stderr.write(`${formatStats(result.stats, result.durationMs)}\n`);
+    reportRun(result, job.options);
     return result;
   } finally {
     progress?.stop();

@@ -25,6 +25,7 @@ import { forEachShuffleRecord, type ShuffleCodec } from "./codec.js";
 export function canGroupWithSpill(shuffle: ShuffleSpec, task: { watermark: number; arrivalWatermark: number }): boolean {
   const w = shuffle.windowing;
   return (
+    shuffle.stateful === undefined &&
     task.watermark === TIMESTAMP_MAX_VALUE &&
     task.arrivalWatermark === TIMESTAMP_MIN_VALUE &&
     w.trigger.kind === "Default" &&

@@ -269,6 +269,7 @@ export class WorkerRuntime {
           step: shuffle.step,
           windowing: shuffle.windowing,
           ...(shuffle.combineFn ? { combineFn: shuffle.combineFn } : {}),
+          ...(shuffle.stateful ? { stateful: shuffle.stateful } : {}),
         };
         if (task.restore) job.sides.set(key, await this.restoreKeyGroup(spec, task.restore, shuffleCodec(shuffle, job.codecs)));
         const spillDir = this.options.spillDir?.(job.spec);

@@ -1,7 +1,17 @@
-// Entry of a worker thread. Plain JavaScript because no TypeScript loader is active in a worker thread yet:
-// Node 20 does not apply the parent's `--import tsx` hooks to workers, so the worker registers tsx itself.
-import { register } from "tsx/esm/api";
+// Entry of a worker thread. Plain JavaScript, so that it loads before any TypeScript loader: built (the package),
+// it imports the compiled runtime; from the source tree it registers tsx first (Node 20 does not apply the
+// parent's `--import tsx` hooks to worker threads). The user's pipeline module is imported later, through
+// importModule, which registers tsx then if the pipeline is TypeScript.
+import { existsSync } from "node:fs";
 
-register();
-const { handleTask } = await import("./threads-worker.ts");
-export default handleTask;
+const built = new URL("./threads-worker.js", import.meta.url);
+let runtime;
+if (existsSync(built)) {
+  runtime = await import(built.href);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  globalThis[Symbol.for("sluice.tsx-registered")] = true;
+  runtime = await import("./threads-worker.ts");
+}
+export default runtime.handleTask;

@@ -415,3 +415,31 @@ function rebuild(t: unknown): Trigger {
       throw new TypeError(`unknown trigger kind '${String((node as { kind: unknown }).kind)}'`);
   }
 }
+
+/**
+ * Whether two triggers may meet in a Flatten (Beam's `Trigger.isCompatible`): the same kinds in the same tree
+ * shape; counts and delays may differ.
+ * @example
+ * triggersCompatible(AfterCount(2), AfterCount(3)); // true
+ */
+export function triggersCompatible(a: Trigger, b: Trigger): boolean {
+  if (a.kind !== b.kind) return false;
+  const children = (t: Trigger): readonly (Trigger | undefined)[] => {
+    switch (t.kind) {
+      case "AfterWatermark":
+        return [t.early, t.late];
+      case "Repeatedly":
+        return [t.trigger];
+      case "AfterEach":
+      case "AfterAll":
+      case "AfterAny":
+        return t.triggers;
+      case "OrFinally":
+        return [t.trigger, t.until];
+      default:
+        return [];
+    }
+  };
+  const [ca, cb] = [children(a), children(b)];
+  return ca.length === cb.length && ca.every((c, i) => (c === undefined || cb[i] === undefined ? c === cb[i] : triggersCompatible(c, cb[i]!)));
+}

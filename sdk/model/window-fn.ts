@@ -82,6 +82,30 @@ export interface WindowFn<W extends BoundedWindow = BoundedWindow> {
    * other than the global and interval windows; absent means the built-in coders of those two.
    */
   readonly windowCoder?: WindowCoder<W>;
+  /**
+   * Its default window mapping for side inputs (Beam's `getDefaultWindowMappingFn`, which reads only the main
+   * window's end): the window of a side input windowed by this WindowFn that main input windows whose last
+   * timestamp (`maxTimestamp()`) is `mainMaxTimestamp` read. Absent: of the windows `assignWindows` gives that
+   * timestamp, the one ending first. Must not end earlier for a later `mainMaxTimestamp`. Merging WindowFns have
+   * no default mapping: a view of a merging-windowed PCollection needs a `windowMappingFn` (Beam refuses sessions
+   * in side inputs).
+   */
+  sideInputWindow?(mainMaxTimestamp: Instant): W;
+  /**
+   * Whether PCollections windowed by this and by `other` may be flattened together (Beam's `isCompatible`): their
+   * windows mean the same to a GroupByKey downstream. Absent: when the descriptions are equal (the same
+   * WindowFn with the same parameters). Sessions are compatible with sessions of any gap.
+   */
+  isCompatible?(other: WindowFn): boolean;
+}
+
+/**
+ * Whether PCollections windowed by `a` and `b` may be flattened together (see {@link WindowFn.isCompatible}).
+ * @example
+ * windowFnsCompatible(new Sessions(10), new Sessions(20)); // true
+ */
+export function windowFnsCompatible(a: WindowFn, b: WindowFn): boolean {
+  return a.isCompatible ? a.isCompatible(b) : a.description === b.description;
 }
 
 /**

@@ -100,6 +100,16 @@ export class SlidingWindows implements WindowFn<IntervalWindow> {
     this.lastPeriodStart = lastStart;
     return this.last;
   }
+
+  /**
+   * Beam's default mapping: the earliest window containing the end of the main window, so a main input windowed
+   * the same way reads its own window.
+   */
+  sideInputWindow(mainMaxTimestamp: Instant): IntervalWindow {
+    const start = mainMaxTimestamp - this.size + 1;
+    const first = start + floorMod(this.offset - start, this.period);
+    return new IntervalWindow(first, Math.min(first + this.size, END_OF_TIME_EXCLUSIVE));
+  }
 }
 
 /**
@@ -121,6 +131,11 @@ export class Sessions implements WindowFn<IntervalWindow> {
   ) {
     positiveInteger("Sessions", "gap", gap);
     this.description = `Sessions(gap=${gap}ms)`;
+  }
+
+  /** As in Beam: sessions of any gap merge the same way (by overlap), so they may be flattened together. */
+  isCompatible(other: WindowFn): boolean {
+    return other instanceof Sessions;
   }
 
   assignWindows(timestamp: Instant): readonly IntervalWindow[] {

@@ -87,6 +87,52 @@ export function windowInto<T>(windowFn: WindowFn, options: WindowIntoOptions = {
   };
 }
 
+/** What {@link configureWindowing} takes: what to change; the rest is kept from the input's windowing. */
+export interface ConfigureWindowingOptions extends WindowIntoOptions {
+  /**
+   * The WindowFn the new windowing names, without re-assigning any window: elements keep theirs. For transforms
+   * that restore a windowing they changed (as `reshuffle` does); the windows must be ones it could have assigned.
+   */
+  readonly windowFn?: WindowFn;
+}
+
+/**
+ * Changes how a PCollection's windows are triggered, accumulated, time-stamped and expired without re-assigning
+ * its windows (Beam's `Window.configure()`): every element keeps its windows, and options not given are kept
+ * from the input's windowing (unlike {@link windowInto}, whose unset options take the defaults). The same
+ * checks as `windowInto` apply to the result.
+ * @example
+ * // Already in sessions: fire early every 10 s of processing time from here on.
+ * sessions.apply(configureWindowing({ trigger: AfterWatermark({ early: AfterProcessingTime(10_000) }), accumulation: "ACCUMULATING", allowedLateness: 0 }));
+ */
+export function configureWindowing<T>(options: ConfigureWindowingOptions): PTransform<PCollection<T>, PCollection<T>> {
+  return {
+    name: "ConfigureWindowing",
+    expand: (input) => {
+      const w = input.windowing;
+      const accumulation = options.accumulation ?? options.accumulationMode;
+      const windowing: WindowingStrategy = Object.freeze({
+        windowFn: options.windowFn ?? w.windowFn,
+        trigger: options.trigger ?? w.trigger,
+        accumulationMode: accumulation ?? w.accumulationMode,
+        allowedLateness: options.allowedLateness ?? w.allowedLateness,
+        timestampCombiner: options.timestampCombiner ?? w.timestampCombiner,
+        ...((options.closingBehavior ?? w.closingBehavior) !== undefined ? { closingBehavior: options.closingBehavior ?? w.closingBehavior } : {}),
+        ...((options.onTimeBehavior ?? w.onTimeBehavior) !== undefined ? { onTimeBehavior: options.onTimeBehavior ?? w.onTimeBehavior } : {}),
+      });
+      const output = input.pipeline.applyPrimitive<AssignWindowsNode>({
+        node: { kind: "AssignWindows", windowFn: windowing.windowFn, keepWindows: true },
+        inputs: [input],
+        outputs: [{ tag: "main", isBounded: input.isBounded, windowing }],
+      }).main as PCollection<T>;
+      // What was kept counts as given: it passed these checks where it was set.
+      const problem = windowingProblem(windowing, { ...windowing, ...options }, accumulation ?? w.accumulationMode);
+      if (problem) throw new Error(problem);
+      return output;
+    },
+  };
+}
+
 /** What is wrong with the options (Beam's `Window.validate` and value checks), or `undefined`. */
 function windowingProblem(w: WindowingStrategy, options: WindowIntoOptions, accumulation: AccumulationMode | undefined): string | undefined {
   if (typeof w.windowFn.description !== "string" || w.windowFn.description.length === 0) {

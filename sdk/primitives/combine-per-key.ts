@@ -10,6 +10,7 @@ import type { PCollection } from "../pcollection.js";
 import type { PTransform } from "../ptransform.js";
 import { groupByKey } from "./group-by-key.js";
 import { parDo } from "./par-do.js";
+import { configureWindowing } from "./assign-windows.js";
 
 /**
  * Applies `combineFn` to the values of a group: the unlifted path, and the definition lifting must agree with.
@@ -22,15 +23,31 @@ export function combineValues<I, A, O>(combineFn: CombineFn<I, A, O>, values: re
   return combineFn.extractOutput(acc);
 }
 
+/** Options of {@link combinePerKey}. */
+export interface CombinePerKeyOptions<K> {
+  /**
+   * Beam's `withHotKeyFanout`: spread each key's values over this many intermediate keys (or as many as the
+   * function says for a key), combine those in parallel, then merge their accumulators per key. For keys with so
+   * many values that one worker's combine is the bottleneck. 1 (the default) does nothing. Default trigger only.
+   */
+  readonly hotKeyFanout?: number | ((key: K) => number);
+}
+
 /**
  * Combines the values of each key.
  * @example
  * const totals = sales.apply(combinePerKey(sumFn())); // KV<product, total>
+ * const hot = clicks.apply(combinePerKey(countFn(), { hotKeyFanout: 16 }));
  */
-export function combinePerKey<K, I, A, O>(combineFn: CombineFn<I, A, O>): PTransform<PCollection<KV<K, I>>, PCollection<KV<K, O>>> {
+export function combinePerKey<K, I, A, O>(
+  combineFn: CombineFn<I, A, O>,
+  options: CombinePerKeyOptions<K> = {},
+): PTransform<PCollection<KV<K, I>>, PCollection<KV<K, O>>> {
   for (const m of ["createAccumulator", "addInput", "mergeAccumulators", "extractOutput"] as const) {
     if (typeof combineFn?.[m] !== "function") throw new TypeError(`combinePerKey needs a CombineFn; ${m}() is missing`);
   }
+  const fanout = options.hotKeyFanout;
+  if (fanout !== undefined && fanout !== 1) return withHotKeyFanout(combineFn, fanout);
   return {
     name: "CombinePerKey",
     expand(input) {
@@ -44,5 +61,65 @@ export function combinePerKey<K, I, A, O>(combineFn: CombineFn<I, A, O>): PTrans
         }),
       );
     },
+  };
+}
+
+/**
+ * The fanned-out combine: `[key, shard]` keys combined to accumulators, then each key's accumulators merged.
+ * The second combine runs under the input's windowing again, so merging windows (sessions) that the first one
+ * merged per shard merge per key (a key's sessions are the union of its shards' overlapping ones).
+ */
+function withHotKeyFanout<K, I, A, O>(combineFn: CombineFn<I, A, O>, fanout: number | ((key: K) => number)): PTransform<PCollection<KV<K, I>>, PCollection<KV<K, O>>> {
+  const shardsOf = (key: K): number => {
+    const n = typeof fanout === "function" ? fanout(key) : fanout;
+    if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`combinePerKey: hotKeyFanout must be a positive integer, got ${String(n)} for key ${String(key)}`);
+    return n;
+  };
+  if (typeof fanout === "number") shardsOf(undefined as K);
+  const accumulate: CombineFn<I, A, A> = { ...bind(combineFn), extractOutput: (a) => a };
+  const merge: CombineFn<A, A, O> = {
+    createAccumulator: () => combineFn.createAccumulator(),
+    addInput: (acc, a) => combineFn.mergeAccumulators([acc, a]),
+    mergeAccumulators: (accs) => combineFn.mergeAccumulators(accs),
+    extractOutput: (acc) => combineFn.extractOutput(acc),
+  };
+  return {
+    name: "CombinePerKeyWithHotKeyFanout",
+    expand(input) {
+      const windowing = input.windowing;
+      if (windowing.trigger.kind !== "Default") {
+        throw new Error(`hotKeyFanout is supported with the default trigger only, not ${windowing.trigger.kind} (use combinePerKey without it)`);
+      }
+      const sharded = input.apply(
+        "AddShard",
+        parDo<KV<K, I>, KV<[K, number], I>>({
+          process(e, ctx) {
+            ctx.output(kv([e.key, Math.floor(Math.random() * shardsOf(e.key))], e.value));
+          },
+        }),
+      );
+      const partial = sharded.apply("PreCombine", combinePerKey<[K, number], I, A, A>(accumulate));
+      const unsharded = partial.apply(
+        "StripShard",
+        parDo<KV<[K, number], A>, KV<K, A>>({
+          process(e, ctx) {
+            ctx.output(kv(e.key[0], e.value));
+          },
+        }),
+      );
+      // The input's windowing again (its merging WindowFn, if the first GroupByKey consumed it).
+      const rewindowed = windowing.windowFn === unsharded.windowing.windowFn ? unsharded : unsharded.apply("RestoreWindowing", configureWindowing<KV<K, A>>(windowing));
+      return rewindowed.apply("PostCombine", combinePerKey<K, A, A, O>(merge));
+    },
+  };
+}
+
+/** The CombineFn's methods bound to it (a class-based CombineFn keeps its `this` when spread). */
+function bind<I, A, O>(fn: CombineFn<I, A, O>): CombineFn<I, A, O> {
+  return {
+    createAccumulator: () => fn.createAccumulator(),
+    addInput: (a, x) => fn.addInput(a, x),
+    mergeAccumulators: (as) => fn.mergeAccumulators(as),
+    extractOutput: (a) => fn.extractOutput(a),
   };
 }

@@ -1,14 +1,18 @@
 /**
- * Flatten: the union of several PCollections of the same type and windowing.
+ * Flatten: the union of several PCollections of the same type and compatible windowing.
  * @module
  */
 import type { FlattenNode } from "../graph.js";
 import type { PCollection } from "../pcollection.js";
 import type { PBegin, PTransform } from "../ptransform.js";
 import { describeWindowing, GLOBAL_WINDOWING } from "../model/windowing-strategy.js";
+import { windowFnsCompatible } from "../model/window-fn.js";
+import { describeTrigger, triggersCompatible } from "../model/triggers.js";
 
 /**
- * Merges PCollections into one. Apply it to the pipeline: `p.apply(flatten([a, b]))`.
+ * Merges PCollections into one. Apply it to the pipeline: `p.apply(flatten([a, b]))`. As in Beam, the inputs'
+ * WindowFns must be compatible (equal, or sessions of any gap) and their triggers of the same shape; the output
+ * has the first input's windowing.
  * @example
  * const all = p.apply(flatten([morning, evening]));
  */
@@ -19,9 +23,15 @@ export function flatten<T>(pcollections: readonly PCollection<T>[]): PTransform<
       const windowing = pcollections[0]?.windowing ?? GLOBAL_WINDOWING;
       for (const pc of pcollections) {
         if (pc.pipeline !== begin.pipeline) throw new Error(`flatten was given ${pc} from another pipeline`);
-        if (describeWindowing(pc.windowing) !== describeWindowing(windowing)) {
+        // Beam's checks: compatible WindowFns and triggers; the output has the first input's windowing.
+        if (!windowFnsCompatible(windowing.windowFn, pc.windowing.windowFn)) {
           throw new Error(
-            `flatten inputs must share windowing: ${pcollections[0]} has ${describeWindowing(windowing)} but ${pc} has ${describeWindowing(pc.windowing)}`,
+            `flatten inputs must have compatible windowing: ${pcollections[0]} has ${describeWindowing(windowing)} but ${pc} has ${describeWindowing(pc.windowing)}`,
+          );
+        }
+        if (!triggersCompatible(windowing.trigger, pc.windowing.trigger)) {
+          throw new Error(
+            `flatten inputs must have compatible triggers: ${pcollections[0]} has ${describeTrigger(windowing.trigger)} but ${pc} has ${describeTrigger(pc.windowing.trigger)}`,
           );
         }
       }

@@ -11,6 +11,7 @@ import type { PTransform } from "../ptransform.js";
 import type { ParDoOptions } from "../pcollection.js";
 import { asyncProcessMessage, isAsyncFunction } from "../internal/sync-process.js";
 import { wrappedFunction } from "./element-wise.js";
+import { checkStatefulDoFn, isStatefulDoFn } from "../model/stateful-dofn.js";
 
 /** The outputs of a ParDo with tagged outputs: `main` plus one PCollection per tag. */
 export type TaggedOutputs<O, Tagged extends Record<string, unknown>> = {
@@ -40,6 +41,34 @@ function checkSynchronous(doFn: DoFn<unknown, unknown, Record<string, unknown>>)
   if (isAsyncFunction(doFn.process)) throw new TypeError(asyncProcessMessage("DoFn.process"));
 }
 
+/**
+ * Refuses a stateful DoFn where its state could not be kept as Beam keeps it: in merging windows (as Beam's
+ * Java direct and Dataflow runners refuse state and timers there: a merged window would need every cell
+ * merged and every timer moved), with side inputs or as a finalizer (not supported yet).
+ */
+function checkStatefulApplication(
+  doFn: object,
+  input: PCollection<unknown>,
+  sideInputs: readonly PCollectionView<unknown>[],
+  finalizer: boolean,
+): void {
+  checkStatefulDoFn(doFn);
+  const d = doFn as { onTimer?: Record<string, unknown>; onWindowExpiration?: unknown };
+  for (const [id, cb] of Object.entries(d.onTimer ?? {})) {
+    if (isAsyncFunction(cb)) throw new TypeError(asyncProcessMessage(`onTimer.${id}`));
+  }
+  if (isAsyncFunction(d.onWindowExpiration)) throw new TypeError(asyncProcessMessage("onWindowExpiration"));
+  if (input.windowing.windowFn.isMerging) {
+    throw new TypeError(
+      `state and timers are not supported in merging windows (${input.windowing.windowFn.description}), as in Beam: ` +
+        "a merged window would need its cells merged and its timers moved; window the input with non-merging windows " +
+        "(or group it first) before a stateful DoFn",
+    );
+  }
+  if (sideInputs.length > 0) throw new TypeError("state and timers with side inputs are not supported yet: pass the DoFn no side inputs");
+  if (finalizer) throw new TypeError("a finalizer cannot use state or timers");
+}
+
 function applyParDo(
   input: PCollection<unknown>,
   doFn: DoFn<unknown, unknown, Record<string, unknown>>,
@@ -49,6 +78,7 @@ function applyParDo(
 ): Record<string, PCollection<unknown>> {
   checkSynchronous(doFn);
   const { isBounded, windowing } = input;
+  if (isStatefulDoFn(doFn)) checkStatefulApplication(doFn, input, sideInputs, finalizer);
   return input.pipeline.applyPrimitive<ParDoNode>({
     node: { kind: "ParDo", doFn, sideInputs, mainTag: "main", ...(finalizer ? { finalizer } : {}) },
     inputs: [input],

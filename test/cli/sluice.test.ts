@@ -79,18 +79,27 @@ describe("sluice CLI", function () {
       const { code, stdout } = await sluice(["run", COUNT_LETTERS, "--help"]);
       expect(code).to.equal(0);
       expect(stdout).to.include("Counts letters").and.include("--minCount");
-      expect(group(stdout, "Pipeline options:")).to.deep.equal(["--runner", "--quiet", "--maxDuration", "--drain", "--taskTimeout", "--allowUnsafeTriggers"]);
+      expect(group(stdout, "Pipeline options:")).to.deep.equal(["--runner", "--quiet", "--maxDuration", "--drain", "--taskTimeout", "--stats", "--allowUnsafeTriggers"]);
       expect(group(stdout, "Direct runner options:")).to.deep.equal(["--enforceImmutability", "--orderSeed"]);
-      expect(group(stdout, "Threads and process runner options:")).to.deep.equal(["--parallelism", "--maxAttempts", "--tempDir", "--stats"]);
+      expect(group(stdout, "Threads and process runner options:")).to.deep.equal(["--parallelism", "--maxAttempts", "--tempDir"]);
       expect(group(stdout, "Process runner options:")).to.deep.equal(["--memoryMb"]);
     });
 
     it("--help with --runner shows that runner's options only", async () => {
       const { code, stdout } = await sluice(["run", COUNT_LETTERS, "--runner=threads", "--help"]);
       expect(code).to.equal(0);
-      expect(group(stdout, "Threads runner options:")).to.deep.equal(["--parallelism", "--maxAttempts", "--tempDir", "--stats"]);
+      expect(group(stdout, "Threads runner options:")).to.deep.equal(["--parallelism", "--maxAttempts", "--tempDir"]);
       expect(stdout).not.to.include("--orderSeed").and.not.to.include("--memoryMb");
     });
+
+    for (const runner of ["direct", "threads", "process"]) {
+      it(`--stats prints the stages and the pipeline's metrics at the end [${runner}]`, async () => {
+        const { code, stderr } = await sluice(["run", COUNT_LETTERS, `--runner=${runner}`, "--stats", "--quiet"]);
+        expect(code).to.equal(0);
+        expect(stderr).to.match(/^stage +steps +bundles +in +out +shuffled +retries$/m);
+        expect(stderr).to.match(/bundles \(0 retried\)/);
+      });
+    }
 
     it("rejects an option of another runner in one line, naming its runner", async () => {
       expectUsageError(

@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { matrixRunners } from "./matrix.js";
-import { streamingSideInputJoin } from "./cases/side-inputs-streaming.cases.js";
+import { laggingSideInputBackPressure, streamingSideInputJoin } from "./cases/side-inputs-streaming.cases.js";
+import { MAX_WAITING_FOR_SIDE_INPUTS } from "../../runners/core/engine/job-scheduler.js";
 
 /** When the measured run drains (every window is then ready, so the join would emit even if it waited for the end). */
 const DRAIN_AFTER_S = 5;
@@ -35,6 +36,19 @@ describe("Side inputs on a stream", () => {
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
+    });
+  }
+
+  for (const runner of matrixRunners()) {
+    it(`main input held back for a lagging side input stays bounded: its unbounded source is paused [${runner}]`, async function () {
+      this.timeout(30_000);
+      const result = await laggingSideInputBackPressure.run({ runner, maxDuration: 4, drain: true, quiet: true });
+      const join = result.stats!.stages.find((s) => s.steps.some((step) => step.endsWith("Join")))!;
+      // Over budget by at most one poll of each reader (4096 elements a poll, at most one reader per core).
+      expect(join.peakWaitingForSideInputs, "elements held back at once").to.be.at.most(MAX_WAITING_FOR_SIDE_INPUTS + 4096 * 8);
+      // It did wait (the check above is not vacuous) and it did go on reading.
+      expect(join.peakWaitingForSideInputs, "elements held back at once").to.be.greaterThan(1000);
+      expect(join.elementsIn, "elements joined").to.be.greaterThan(1000);
     });
   }
 });

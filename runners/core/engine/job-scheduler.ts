@@ -38,8 +38,9 @@ import type { StageStats } from "../../../sdk/runner-api.js";
 import type { ExecutionPlan, Stage } from "../execution-plan.js";
 import type { WindowedValue } from "../receiver.js";
 import { usesFastPath } from "../grouping-side.js";
-import { sideInputWindowAt } from "../side-input-store.js";
+import { sideInputReadyAt } from "../side-input-store.js";
 import type { WindowingStrategy } from "../../../sdk/model/windowing-strategy.js";
+import type { WindowMappingFn } from "../../../sdk/model/view.js";
 import { checkSourceTimestamp } from "../source-timestamps.js";
 import { userCodeError } from "../user-code-error.js";
 import { settleWithin } from "../liveness.js";
@@ -68,6 +69,11 @@ export interface SchedulerOptions<Ref> {
    * (`runners/direct/order-shuffling.ts`), so a pipeline that relies on bundle order fails there.
    */
   readonly pick?: (count: number) => number;
+  /**
+   * Elements a stage may hold back waiting for its side inputs before the unbounded readers feeding it are no
+   * longer polled (default {@link MAX_WAITING_FOR_SIDE_INPUTS}).
+   */
+  readonly maxWaitingForSideInputs?: number;
   /** Called with every bundle of a PCollection read as a side input, when the work that made it completes. */
   readonly onSideInputBundle?: (pcollection: string, data: Ref) => void;
   /**
@@ -137,7 +143,7 @@ interface StageSchedule<Ref> {
   /** Materialised bundles waiting to run (collection roots). */
   readonly queue: QueuedBundle<Ref>[];
   /** The side inputs its ParDos read: their producing stage and windowing (collection roots only). */
-  readonly sideInputs: readonly { readonly producer: string; readonly windowing: WindowingStrategy }[];
+  readonly sideInputs: readonly { readonly producer: string; readonly windowing: WindowingStrategy; readonly mapping?: WindowMappingFn }[];
   /** Holds of queued and running work other than group work. */
   readonly owed: HoldSet;
   /** Running work that holds the stage at −∞ (impulse, bounded reads). */
@@ -149,10 +155,22 @@ interface StageSchedule<Ref> {
   /** Monotone: no element with an earlier timestamp will leave this stage. */
   outputWatermark: Instant;
   readonly stats: { -readonly [K in keyof StageStats]: StageStats[K] };
+  /** Elements of queued bundles (held back for side inputs, when it has some). */
+  queuedElements: number;
+  /**
+   * Unbounded read roots: the stages with side inputs whose main input this reader feeds and whose side inputs it
+   * does not feed, so that pausing it while they are over budget cannot stall their side inputs.
+   */
+  throttledBy: StageSchedule<Ref>[];
 }
 
 /** Elements an unbounded reader is asked for per poll. */
 const UNBOUNDED_BATCH = 4096;
+/**
+ * Elements held back for side inputs, per stage, past which the readers feeding the stage's main input (and not
+ * its side inputs) are not polled: what bounds a stream's memory when its side input lags.
+ */
+export const MAX_WAITING_FOR_SIDE_INPUTS = 200_000;
 /** How often open unbounded sources are polled when the engine is busy, in ms. */
 const POLL_EVERY_MS = 20;
 
@@ -179,15 +197,22 @@ export class JobScheduler<Ref> {
         scriptWatermark: TIMESTAMP_MIN_VALUE,
         elements: [],
         queue: [],
-        sideInputs: [
-          ...new Set(stage.transforms.flatMap((t) => (t.kind === "ParDo" ? t.sideInputs.map((v) => v.pcollection.id) : []))),
-        ].map((pc) => ({ producer: plan.producerStage.get(pc)!, windowing: graph.pcollections.get(pc)!.windowing })),
+        sideInputs: stage.transforms
+          .flatMap((t) => (t.kind === "ParDo" ? t.sideInputs : []))
+          .map((v) => ({
+            producer: plan.producerStage.get(v.pcollection.id)!,
+            windowing: graph.pcollections.get(v.pcollection.id)!.windowing,
+            ...(v.windowMappingFn ? { mapping: v.windowMappingFn } : {}),
+          })),
         owed: new HoldSet(),
         runningSources: 0,
         keyGroups: root.kind === "shuffle" ? Array.from({ length: options.partitions }, (_, i) => newKeyGroup<Ref>(i)) : [],
-        dataDriven: root.kind === "shuffle" && !usesFastPath(root.shuffle.windowing),
+        // A stateful ParDo's records are processed as they arrive (its timers and outputs do not wait for windows).
+        dataDriven: root.kind === "shuffle" && (root.shuffle.stateful !== undefined || !usesFastPath(root.shuffle.windowing)),
         wave: undefined,
         outputWatermark: TIMESTAMP_MIN_VALUE,
+        queuedElements: 0,
+        throttledBy: [],
         stats: {
           stage: stage.id,
           steps: root.kind === "collection" ? stage.transforms.map((t) => t.fullName) : [rootStep(stage), ...stage.transforms.map((t) => t.fullName)],
@@ -196,11 +221,41 @@ export class JobScheduler<Ref> {
           elementsIn: 0,
           elementsOut: 0,
           shuffleBytesOut: 0,
+          peakWaitingForSideInputs: 0,
         },
       };
       this.byId.set(stage.id, s);
       return s;
     });
+    this.linkThrottles();
+  }
+
+  /** Fills each unbounded reader stage's {@link StageSchedule.throttledBy}. */
+  private linkThrottles(): void {
+    // Every stage's ancestors through main and side inputs.
+    const ancestors = new Map<string, Set<string>>();
+    const ancestorsOf = (id: string): Set<string> => {
+      let a = ancestors.get(id);
+      if (a) return a;
+      ancestors.set(id, (a = new Set()));
+      for (const u of [...this.plan.upstream.get(id)!, ...(this.plan.sideInputStages.get(id) ?? [])]) {
+        a.add(u);
+        for (const x of ancestorsOf(u)) a.add(x);
+      }
+      return a;
+    };
+    for (const s of this.stages) {
+      if (s.sideInputs.length === 0) continue;
+      const feedsSides = new Set<string>();
+      for (const side of s.sideInputs) {
+        feedsSides.add(side.producer);
+        for (const x of ancestorsOf(side.producer)) feedsSides.add(x);
+      }
+      for (const id of ancestorsOf(s.stage.id)) {
+        const r = this.byId.get(id)!;
+        if (r.stage.root.kind === "read" && !feedsSides.has(id)) r.throttledBy.push(s);
+      }
+    }
   }
 
   /** Splits bounded sources and opens unbounded readers; source errors name the Read step. */
@@ -302,6 +357,8 @@ export class JobScheduler<Ref> {
       for (const consumer of routing.collectionConsumers) {
         const c = this.byId.get(consumer)!;
         c.queue.push({ pcollection: b.pcollection, data: b.data, hold: b.minTimestamp, maxWindowEnd: b.maxWindowEnd, elements: b.elements });
+        c.queuedElements += b.elements;
+        if (c.sideInputs.length > 0 && c.queuedElements > c.stats.peakWaitingForSideInputs) c.stats.peakWaitingForSideInputs = c.queuedElements;
         c.owed.add(b.minTimestamp);
       }
     }
@@ -486,8 +543,11 @@ export class JobScheduler<Ref> {
     if (this.sourcesStopped || (!force && now - this.lastPoll < POLL_EVERY_MS)) return false;
     this.lastPoll = now;
     let arrived = false;
+    const limit = this.options.maxWaitingForSideInputs ?? MAX_WAITING_FOR_SIDE_INPUTS;
     for (const s of this.stages) {
       if (!s.readers || s.elements.length > 0) continue;
+      // Back-pressure from downstream steps holding main input back for side inputs that lag.
+      if (s.throttledBy.some((t) => t.queuedElements >= limit)) continue;
       const root = s.stage.root as Extract<Stage["root"], { kind: "read" }>;
       const step = root.transform.fullName;
       for (const reader of s.readers) {
@@ -579,20 +639,25 @@ export class JobScheduler<Ref> {
    */
   private takeReadyBundle(s: StageSchedule<Ref>): QueuedBundle<Ref> | undefined {
     if (s.queue.length === 0) return undefined;
-    if (s.sideInputs.length === 0) return this.take(s.queue);
-    const ready: number[] = [];
-    for (let i = 0; i < s.queue.length; i++) if (this.sideInputsReady(s, s.queue[i]!.maxWindowEnd)) ready.push(i);
-    if (ready.length === 0) return undefined;
-    const pick = this.options.pick;
-    const i = ready[pick && ready.length > 1 ? pick(ready.length) : 0]!;
-    return s.queue.splice(i, 1)[0]!;
+    let b: QueuedBundle<Ref>;
+    if (s.sideInputs.length === 0) b = this.take(s.queue);
+    else {
+      const ready: number[] = [];
+      for (let i = 0; i < s.queue.length; i++) if (this.sideInputsReady(s, s.queue[i]!.maxWindowEnd)) ready.push(i);
+      if (ready.length === 0) return undefined;
+      const pick = this.options.pick;
+      const i = ready[pick && ready.length > 1 ? pick(ready.length) : 0]!;
+      b = s.queue.splice(i, 1)[0]!;
+    }
+    s.queuedElements -= b.elements;
+    return b;
   }
 
   private sideInputsReady(s: StageSchedule<Ref>, maxWindowEnd: Instant): boolean {
     for (const side of s.sideInputs) {
       const wm = this.byId.get(side.producer)!.outputWatermark;
       if (wm === TIMESTAMP_MAX_VALUE) continue;
-      if (!(wm > sideInputWindowAt(side.windowing, maxWindowEnd).maxTimestamp())) return false;
+      if (!(wm > sideInputReadyAt(side.windowing, maxWindowEnd, side.mapping))) return false;
     }
     return true;
   }

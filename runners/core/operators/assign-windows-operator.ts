@@ -23,6 +23,8 @@ export class AssignWindowsOperator implements Operator {
   private readonly windowFn: WindowFn;
   /** Built-in WindowFns return valid windows by construction: skip the per-window checks on the hot path. */
   private readonly trusted: boolean;
+  /** `configureWindowing`: elements keep their windows. */
+  private readonly keepWindows: boolean;
 
   constructor(
     transform: AssignWindowsNode,
@@ -31,10 +33,15 @@ export class AssignWindowsOperator implements Operator {
     this.step = transform.fullName;
     this.windowFn = transform.windowFn;
     const fn = this.windowFn;
+    this.keepWindows = transform.keepWindows === true;
     this.trusted = fn instanceof FixedWindows || fn instanceof SlidingWindows || fn instanceof Sessions || fn instanceof GlobalWindows;
   }
 
-  receive(value: unknown, timestamp: Instant, _window: BoundedWindow, pane: PaneInfo): void {
+  receive(value: unknown, timestamp: Instant, window: BoundedWindow, pane: PaneInfo): void {
+    if (this.keepWindows) {
+      this.output.receive(value, timestamp, window, pane);
+      return;
+    }
     if (!isValidTimestamp(timestamp)) {
       throw userCodeError(
         this.step,

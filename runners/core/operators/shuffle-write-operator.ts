@@ -12,10 +12,10 @@ import type { ShuffleWriter } from "../shuffle.js";
 import { userCodeError } from "../user-code-error.js";
 import type { Operator } from "./operator.js";
 
-/** Checks that an element is a KV; returns its key. */
-export function keyOf(value: unknown): unknown {
+/** Checks that an element is a KV (the input of `consumer`, named in the message); returns its key. */
+export function keyOf(value: unknown, consumer = "GroupByKey"): unknown {
   if (typeof value !== "object" || value === null || !("key" in value) || !("value" in value)) {
-    throw new TypeError("GroupByKey input must be KV objects ({ key, value }); use kv(key, value) or withKeys()");
+    throw new TypeError(`${consumer} input must be KV objects ({ key, value }); use kv(key, value) or withKeys()`);
   }
   const key = (value as { key: unknown }).key;
   if (typeof key !== "string" && typeof key !== "number") encodeKey(key); // throws for non-deterministic keys
@@ -24,15 +24,17 @@ export function keyOf(value: unknown): unknown {
 
 export class ShuffleWriteOperator implements Operator {
   constructor(
-    /** The GroupByKey step (named in errors). */
+    /** The GroupByKey step, or the stateful ParDo's (named in errors). */
     readonly step: string,
     private readonly writer: ShuffleWriter,
+    /** What reads the shuffle, as the message of a non-KV element names it. */
+    private readonly consumer = "GroupByKey",
   ) {}
 
   receive(value: unknown, timestamp: Instant, window: BoundedWindow, _pane: PaneInfo): void {
     let key: unknown;
     try {
-      key = keyOf(value);
+      key = keyOf(value, this.consumer);
     } catch (e) {
       throw userCodeError(this.step, e, { value });
     }

@@ -1,9 +1,9 @@
 /**
  * Keyed state behind one interface (Beam's `StateInternals`, Flink's keyed state backend): cells addressed by
  * (step, key, namespace, tag). One store holds one step's state for the keys of one key group (what a worker
- * owns); the grouping drivers keep *all* their per-key state in it, and a user-facing stateful DoFn would sit on
- * the same store (its `ValueState`, `BagState`, ... are the cells below; state GC at window expiry is
- * {@link StateInternals.clear} of the window's namespace).
+ * owns); the grouping drivers keep *all* their per-key state in it, and a user-facing stateful DoFn sits on the
+ * same store (`stateful-dofn-side.ts`: its `ValueState`, `BagState`, ... are the cells below; state GC at window
+ * expiry is {@link StateInternals.clear} of the key's window namespace).
  *
  * ```
  *   store (one step, one key group)

@@ -2,8 +2,8 @@
  * Timers behind one interface (Beam's `TimerInternals`): timers addressed by (key, namespace, family, id,
  * domain), each with a firing time and an optional output timestamp that holds the output watermark while the
  * timer is pending; and the clocks the timers are judged by. The grouping drivers set their end-of-window,
- * trigger and garbage-collection timers here; a user-facing stateful DoFn's event-time and processing-time timers
- * (with output timestamps and timer families) would sit on the same interface.
+ * trigger and garbage-collection timers here, and a stateful DoFn's event-time and processing-time timers (with
+ * output timestamps and timer families) sit on the same interface (`stateful-dofn-side.ts`).
  *
  * Semantics (Beam's `InMemoryTimerInternals`):
  * - A timer fires once its domain's clock is strictly after its firing time.

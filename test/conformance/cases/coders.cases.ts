@@ -11,6 +11,9 @@ import {
   groupByKey,
   IntervalWindow,
   kv,
+  parDo,
+  StateSpecs,
+  statefulDoFn,
   windowInto,
   type Coder,
   type KV,
@@ -19,7 +22,7 @@ import {
   type WindowFn,
   type WindowMerge,
 } from "../../../sdk/index.js";
-import { create } from "../../../transforms/index.js";
+import { create, sumFn } from "../../../transforms/index.js";
 import { assertThat, testStream } from "../../../sdk/testing/index.js";
 import { at, pane, sortedValues } from "./event-time-support.js";
 import { stamped } from "./support.js";
@@ -281,5 +284,30 @@ export const classInstanceWithoutCoder = definePipeline(import.meta, {
     p.apply(create([1]))
       .map((n) => kv("k", new Point(n, n)), "MakePoints")
       .apply(groupByKey());
+  },
+});
+
+/** A stateful DoFn's keyed input crosses its shuffle through the input's coder: process sees Points, methods intact. */
+export const setCoderIntoStatefulDoFn = definePipeline(import.meta, {
+  name: "setCoderIntoStatefulDoFn",
+  build(p) {
+    const points = p
+      .apply(create([1, 2, 3, 4]))
+      .map((n) => kv(n % 2 ? "odd" : "even", new Point(n, -n)), "MakePoints")
+      .setCoder(keyedPointCoder);
+    const totals = points.apply(
+      parDo(
+        statefulDoFn<string, Point, string>()({
+          state: { total: StateSpecs.combining(sumFn()) },
+          process(e, ctx) {
+            ctx.state.total.add(e.value.norm1()); // throws on a plain object: only the coder gives back Points
+          },
+          onWindowExpiration(ctx) {
+            ctx.output(`${ctx.key}: ${ctx.state.total.read()}`);
+          },
+        }),
+      ),
+    );
+    assertThat(totals).containsInAnyOrder("odd: 8", "even: 12");
   },
 });

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { asSingleton, definePipeline, FixedWindows, windowInto, type ProcessContext } from "../../../sdk/index.js";
+import { asIterable, asSingleton, definePipeline, FixedWindows, windowInto, type ProcessContext } from "../../../sdk/index.js";
 import { generateSequence, sumGlobally } from "../../../transforms/index.js";
 
 export const streamingSideInputJoin = definePipeline(import.meta, {
@@ -24,6 +24,27 @@ export const streamingSideInputJoin = definePipeline(import.meta, {
         },
       },
       { sideInputs: [windowSums] },
+    );
+  },
+});
+
+/**
+ * A fast stream whose side input lags: each main window waits up to 3 s for its side window to complete, while
+ * the main source reads hundreds of thousands of elements a second. The stage's held-back elements stay bounded.
+ */
+export const laggingSideInputBackPressure = definePipeline(import.meta, {
+  name: "laggingSideInputBackPressure",
+  build(p) {
+    const slow = p.apply("Slow", generateSequence({ rate: 20, timestampFn: () => Date.now() })).apply("SlowWindows", windowInto(new FixedWindows(3000)));
+    const ticks = asIterable(slow);
+    const fast = p.apply("Fast", generateSequence({ timestampFn: () => Date.now() })).apply("FastWindows", windowInto(new FixedWindows(3000)));
+    fast.parDo(
+      {
+        process(n: number, ctx: ProcessContext<number>) {
+          ctx.output(n + ctx.sideInput(ticks).length);
+        },
+      },
+      { sideInputs: [ticks], name: "Join" },
     );
   },
 });

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import streamingCount from "./fixtures/streaming-count.js";
+import streamingStatefulCount from "./fixtures/streaming-stateful-count.js";
 import { seededRandom } from "../../../runners/direct/seeded-random.js";
 import { killLater } from "./kill-later.js";
 
@@ -16,6 +17,19 @@ describe("process runner: a streaming count with workers killed with SIGKILL", f
       // The run lasts ~3 s: kill after the first checkpoints (every ~2 s of a key group's life) in some trials.
       const kill = killLater(800 + Math.floor(random() * 1800), random);
       const result = await run; // the pipeline's own assertion fails the run on a wrong total
+      await kill;
+      if (result.stats!.retries > 0) retried++;
+    }
+    expect(retried, "runs that re-ran a killed worker's task").to.be.greaterThanOrEqual(2);
+  });
+
+  it("keeps a stateful DoFn's state and timers exact: its key groups are restored from checkpoints and replayed", async () => {
+    const random = seededRandom(12);
+    let retried = 0;
+    for (let trial = 0; trial < 3; trial++) {
+      const run = streamingStatefulCount.run(options);
+      const kill = killLater(800 + Math.floor(random() * 1800), random);
+      const result = await run; // the pipeline's own assertion fails the run on a wrong or repeated count
       await kill;
       if (result.stats!.retries > 0) retried++;
     }

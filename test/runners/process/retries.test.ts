@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { PipelineError } from "../../../sdk/index.js";
-import { alwaysFail, failAfterPanePublished, failOncePerElement } from "./fixtures/flaky.js";
+import { alwaysFail, failAfterPanePublished, failOnceInTimer, failOncePerElement } from "./fixtures/flaky.js";
 
 describe("process runner: retries and clean-up", () => {
   let dir: string;
@@ -20,6 +20,11 @@ describe("process runner: retries and clean-up", () => {
     await failOncePerElement.run({ runner: "process", dir, output, tempDir, maxAttempts: 4, parallelism: 2, quiet: true });
     expect(fs.readFileSync(`${output}-00000-of-00001.txt`, "utf8")).to.equal("A\nB\nC\n");
     expect(fs.readdirSync(tempDir)).to.deep.equal([]);
+  });
+
+  it("a stateful DoFn whose timer fails once per key and window counts exactly with retries (key groups rebuilt)", async () => {
+    await failOnceInTimer.run({ runner: "process", dir, tempDir, maxAttempts: 6, parallelism: 2, quiet: true });
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith("timer-")).sort()).to.deep.equal(["timer-a-0:10", "timer-a-10:20", "timer-b-0:10", "timer-b-10:20"]);
   });
 
   it("a DoFn that always fails ends the job clearly, with no output files and an empty temp directory", async () => {

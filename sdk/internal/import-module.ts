@@ -1,0 +1,46 @@
+/**
+ * Importing a user's pipeline module, TypeScript included: the built package runs as plain JavaScript, so the
+ * TypeScript loader (tsx) is registered only when a `.ts` module is imported in a thread that has none.
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { isMainThread } from "node:worker_threads";
+
+/** Set (on `globalThis`) by whatever registered tsx in this thread: Sluice's entries, or this module. */
+const TSX_ACTIVE = Symbol.for("sluice.tsx-registered");
+
+const TYPESCRIPT = /\.(c|m)?tsx?$/;
+
+/** Whether this thread can import TypeScript: `node --import tsx`, `tsx` itself, or a registration we made. */
+function typeScriptLoaderActive(): boolean {
+  if ((globalThis as Record<symbol, unknown>)[TSX_ACTIVE]) return true;
+  // `--import tsx` applies to the main thread only (Node 20 does not pass loader hooks to worker threads).
+  return isMainThread && process.execArgv.some((a) => /(^|[\\/])tsx([\\/]|$)/.test(a));
+}
+
+/**
+ * Registers tsx in this thread if it has no TypeScript loader yet.
+ * @throws Error naming the module when tsx is not installed
+ */
+export async function ensureTypeScriptLoader(forModule: string): Promise<void> {
+  if (typeScriptLoaderActive()) return;
+  let register: () => unknown;
+  try {
+    ({ register } = (await import("tsx/esm/api")) as { register: () => unknown });
+  } catch {
+    throw new Error(`cannot import ${forModule}: TypeScript pipelines need tsx (npm install tsx), or compile the pipeline to JavaScript`);
+  }
+  register();
+  (globalThis as Record<symbol, unknown>)[TSX_ACTIVE] = true;
+}
+
+/**
+ * Imports a module by URL, registering tsx first when it is TypeScript.
+ * @example
+ * await importModule(pathToFileURL("pipelines/wordcount.ts").href);
+ */
+export async function importModule(url: string): Promise<unknown> {
+  const file = url.startsWith("file:") ? fileURLToPath(url) : url;
+  if (TYPESCRIPT.test(file)) await ensureTypeScriptLoader(file);
+  return import(url);
+}
