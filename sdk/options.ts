@@ -40,6 +40,14 @@ export interface StandardOptions {
    * spilled, retries) and the pipeline's metrics, as tables on stderr.
    */
   stats: boolean;
+  /**
+   * Every runner (Beam Python's `allow_unsafe_triggers`): let a GroupByKey accept what it otherwise refuses at
+   * construction, accepting the data loss: a trigger that may finish before its window is garbage collected (data
+   * of the window arriving after it finished is dropped, counted as the step's `droppedDueToClosedWindow`), and the
+   * default trigger on an unbounded PCollection in the global window (it emits only when the watermark reaches the
+   * end of time: at the end of the input or on `--drain`; a run stopped without draining emits nothing).
+   */
+  allowUnsafeTriggers: boolean;
 }
 
 /** Standard options plus the pipeline's own, by name. */
@@ -81,6 +89,14 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
     type: "boolean",
     default: false,
     describe: "print per-stage statistics and the pipeline's metrics at the end",
+    group: "Pipeline options:",
+  },
+  allowUnsafeTriggers: {
+    type: "boolean",
+    default: false,
+    describe:
+      "let GroupByKey accept triggers that may finish before the window expires (later data of the window is dropped) " +
+      "and the default trigger on unbounded global-window input (it emits only at the end of the input or on --drain)",
     group: "Pipeline options:",
   },
 };

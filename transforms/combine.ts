@@ -12,8 +12,9 @@
  *                                        createAccumulator()) if empty ──────┘
  * ```
  *
- * The default is only defined for the global window (an empty window of another windowing does not exist), so
- * it is added only when the input is globally windowed.
+ * The default is only defined for the global window (an empty window of another windowing does not exist), so,
+ * as in Beam, a combine with defaults on any other windowing fails when it is applied: pass
+ * `{ withoutDefaults: true }` (every global combine takes it), which emits one value per window that has data.
  * @module
  */
 import {
@@ -33,17 +34,20 @@ export { combinePerKey } from "../sdk/index.js";
 /** Options of {@link combineGlobally}. */
 export interface CombineGloballyOptions {
   /**
-   * No output at all for an empty input, instead of the combine of nothing. Needed for non-global windowing,
-   * where it is what happens anyway.
+   * No output at all for an empty input, instead of the combine of nothing (Beam's `withoutDefaults()`). Required
+   * when the input is not in the global window: a default there would need a value for every window that has no
+   * data, so a combine with defaults on such input fails when it is applied.
    */
   readonly withoutDefaults?: boolean;
 }
 
 /**
  * Combines all elements (of each window) into one value. For an empty globally windowed input it emits
- * `extractOutput(createAccumulator())`, e.g. 0 for a sum.
+ * `extractOutput(createAccumulator())`, e.g. 0 for a sum. On input in other windows pass `{ withoutDefaults: true }`
+ * (one value per window with data); without it the transform fails when it is applied, as Beam's does.
  * @example
  * const total: PCollection<number> = amounts.apply(combineGlobally(sumFn()));
+ * const perMinute = amounts.apply(windowInto(new FixedWindows(60_000))).apply(combineGlobally(sumFn(), { withoutDefaults: true }));
  */
 export function combineGlobally<I, A, O>(
   combineFn: CombineFn<I, A, O>,
@@ -56,7 +60,13 @@ export function combineGlobally<I, A, O>(
         .map((element) => kv(null, element), "KeyWithVoid")
         .apply(combinePerKey<null, I, A, O>(combineFn))
         .map((e) => e.value, "Values");
-      if (options.withoutDefaults || input.windowing.windowFn.description !== "GlobalWindows") return combined;
+      if (options.withoutDefaults) return combined;
+      if (input.windowing.windowFn.description !== "GlobalWindows") {
+        throw new Error(
+          `default values are not supported in a global combine if the input is not in the global window ` +
+            `(it is windowed by ${input.windowing.windowFn.description}); pass { withoutDefaults: true } for one value per window with data`,
+        );
+      }
       const view = asIterable(combined);
       const defaultIfEmpty = input.pipeline
         .apply(impulse())

@@ -3,7 +3,7 @@
  * @module
  */
 import { combinePerKey, kv, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
-import { combineGlobally } from "./combine.js";
+import { combineGlobally, type CombineGloballyOptions } from "./combine.js";
 
 /**
  * The CombineFn that counts its inputs.
@@ -24,8 +24,8 @@ export function countFn(): CombineFn<unknown, number, number> {
  * @example
  * const lines: PCollection<number> = p.apply(readText("in.txt")).apply(countGlobally());
  */
-export function countGlobally<T>(): PTransform<PCollection<T>, PCollection<number>> {
-  return { name: "CountGlobally", expand: (input) => input.apply(combineGlobally<T, number, number>(countFn())) };
+export function countGlobally<T>(options: CombineGloballyOptions = {}): PTransform<PCollection<T>, PCollection<number>> {
+  return { name: "CountGlobally", expand: (input) => input.apply(combineGlobally<T, number, number>(countFn(), options)) };
 }
 
 /**

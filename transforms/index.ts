@@ -36,7 +36,7 @@ export { sampleAny } from "./sample-any.js";
 export { sampleFn, sampleFixedSize, sampleFixedSizePerKey, type SampleAccumulator, type TaggedSample } from "./sample.js";
 export { partition } from "./partition.js";
 export { reshuffle } from "./reshuffle.js";
-export { withTimestamps } from "./with-timestamps.js";
+export { withTimestamps, type WithTimestampsOptions } from "./with-timestamps.js";
 export { reifyTimestamps, reifyWindows, type ValueInWindow, type WindowDescription } from "./reify.js";
 export { formatValue, toStringElements, toStringKvs } from "./to-string.js";
 // IO

@@ -3,7 +3,7 @@
  * @module
  */
 import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
-import { binaryCombineFn, combineGlobally } from "./combine.js";
+import { binaryCombineFn, combineGlobally, type CombineGloballyOptions } from "./combine.js";
 
 /**
  * The CombineFn that keeps the largest number (`-Infinity` for no input, like `Math.max()`).
@@ -19,8 +19,8 @@ export function maxFn(): CombineFn<number, number, number> {
  * @example
  * const hottest: PCollection<number> = temperatures.apply(maxGlobally());
  */
-export function maxGlobally(): PTransform<PCollection<number>, PCollection<number>> {
-  return { name: "MaxGlobally", expand: (input) => input.apply(combineGlobally(maxFn())) };
+export function maxGlobally(options: CombineGloballyOptions = {}): PTransform<PCollection<number>, PCollection<number>> {
+  return { name: "MaxGlobally", expand: (input) => input.apply(combineGlobally(maxFn(), options)) };
 }
 
 /**

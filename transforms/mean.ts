@@ -3,7 +3,7 @@
  * @module
  */
 import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
-import { combineGlobally } from "./combine.js";
+import { combineGlobally, type CombineGloballyOptions } from "./combine.js";
 
 /** `[sum, count]`: a tuple rather than a record because it crosses the shuffle, where it encodes smaller. */
 export type MeanAccumulator = readonly [sum: number, count: number];
@@ -28,8 +28,8 @@ export function meanFn(): CombineFn<number, MeanAccumulator, number> {
  * @example
  * const averageRating: PCollection<number> = ratings.apply(meanGlobally());
  */
-export function meanGlobally(): PTransform<PCollection<number>, PCollection<number>> {
-  return { name: "MeanGlobally", expand: (input) => input.apply(combineGlobally(meanFn())) };
+export function meanGlobally(options: CombineGloballyOptions = {}): PTransform<PCollection<number>, PCollection<number>> {
+  return { name: "MeanGlobally", expand: (input) => input.apply(combineGlobally(meanFn(), options)) };
 }
 
 /**

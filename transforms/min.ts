@@ -3,7 +3,7 @@
  * @module
  */
 import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
-import { binaryCombineFn, combineGlobally } from "./combine.js";
+import { binaryCombineFn, combineGlobally, type CombineGloballyOptions } from "./combine.js";
 
 /**
  * The CombineFn that keeps the smallest number (`Infinity` for no input, like `Math.min()`).
@@ -19,8 +19,8 @@ export function minFn(): CombineFn<number, number, number> {
  * @example
  * const coldest: PCollection<number> = temperatures.apply(minGlobally());
  */
-export function minGlobally(): PTransform<PCollection<number>, PCollection<number>> {
-  return { name: "MinGlobally", expand: (input) => input.apply(combineGlobally(minFn())) };
+export function minGlobally(options: CombineGloballyOptions = {}): PTransform<PCollection<number>, PCollection<number>> {
+  return { name: "MinGlobally", expand: (input) => input.apply(combineGlobally(minFn(), options)) };
 }
 
 /**

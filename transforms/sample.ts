@@ -7,7 +7,7 @@
  * @module
  */
 import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
-import { combineGlobally } from "./combine.js";
+import { combineGlobally, type CombineGloballyOptions } from "./combine.js";
 
 /** An input with its random tag. */
 export type TaggedSample<T> = [tag: number, item: T];
@@ -48,8 +48,8 @@ export function sampleFn<T>(n: number): CombineFn<T, SampleAccumulator<T>, T[]> 
  * @example
  * const preview: PCollection<string[]> = lines.apply(sampleFixedSize(10));
  */
-export function sampleFixedSize<T>(n: number): PTransform<PCollection<T>, PCollection<T[]>> {
-  return { name: "SampleFixedSize", expand: (input) => input.apply(combineGlobally(sampleFn<T>(n))) };
+export function sampleFixedSize<T>(n: number, options: CombineGloballyOptions = {}): PTransform<PCollection<T>, PCollection<T[]>> {
+  return { name: "SampleFixedSize", expand: (input) => input.apply(combineGlobally(sampleFn<T>(n), options)) };
 }
 
 /**

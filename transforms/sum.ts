@@ -3,7 +3,7 @@
  * @module
  */
 import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
-import { binaryCombineFn, combineGlobally } from "./combine.js";
+import { binaryCombineFn, combineGlobally, type CombineGloballyOptions } from "./combine.js";
 
 /**
  * The CombineFn that adds numbers (0 for no input).
@@ -19,8 +19,8 @@ export function sumFn(): CombineFn<number, number, number> {
  * @example
  * const total: PCollection<number> = amounts.apply(sumGlobally());
  */
-export function sumGlobally(): PTransform<PCollection<number>, PCollection<number>> {
-  return { name: "SumGlobally", expand: (input) => input.apply(combineGlobally(sumFn())) };
+export function sumGlobally(options: CombineGloballyOptions = {}): PTransform<PCollection<number>, PCollection<number>> {
+  return { name: "SumGlobally", expand: (input) => input.apply(combineGlobally(sumFn(), options)) };
 }
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
-import { combineGlobally } from "./combine.js";
+import { combineGlobally, type CombineGloballyOptions } from "./combine.js";
 
 /** Orders two elements: negative if `a` comes before `b`, positive if after, 0 if tied. */
 export type Compare<T> = (a: T, b: T) => number;
@@ -56,8 +56,8 @@ export function topFn<T>(n: number, compare: Compare<T> = naturalOrder): Combine
  * @example
  * const podium: PCollection<number[]> = times.apply(topLargest(3));
  */
-export function topLargest<T>(n: number, compare: Compare<T> = naturalOrder): PTransform<PCollection<T>, PCollection<T[]>> {
-  return { name: "TopLargest", expand: (input) => input.apply(combineGlobally(topFn(n, compare))) };
+export function topLargest<T>(n: number, compare: Compare<T> = naturalOrder, options: CombineGloballyOptions = {}): PTransform<PCollection<T>, PCollection<T[]>> {
+  return { name: "TopLargest", expand: (input) => input.apply(combineGlobally(topFn(n, compare), options)) };
 }
 
 /**
@@ -65,8 +65,8 @@ export function topLargest<T>(n: number, compare: Compare<T> = naturalOrder): PT
  * @example
  * const fastest: PCollection<number[]> = lapTimes.apply(topSmallest(3));
  */
-export function topSmallest<T>(n: number, compare: Compare<T> = naturalOrder): PTransform<PCollection<T>, PCollection<T[]>> {
-  return { name: "TopSmallest", expand: (input) => input.apply(combineGlobally(topFn(n, reverse(compare)))) };
+export function topSmallest<T>(n: number, compare: Compare<T> = naturalOrder, options: CombineGloballyOptions = {}): PTransform<PCollection<T>, PCollection<T[]>> {
+  return { name: "TopSmallest", expand: (input) => input.apply(combineGlobally(topFn(n, reverse(compare)), options)) };
 }
 
 /**

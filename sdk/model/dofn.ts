@@ -82,6 +82,18 @@ export interface FinishBundleContext<O, Tagged extends Record<string, unknown> =
  * `finishBundle` (emitting the results there), or prepare what `process` needs in an async `setup` or
  * `startBundle`. Each async lifecycle call must settle within `--taskTimeout` seconds (default 600), or the run
  * fails naming the step and the method.
+ *
+ * **Instances.** As in Beam, where each instance is a fresh deserialised copy of what was applied, every step gets
+ * its own instances, and `setup` never runs twice on one object: the first instance a process needs of the object
+ * you pass to `parDo` is that object itself; every other one — the same object applied in another step, a new
+ * instance after one was torn down or discarded (a retried bundle), another run in the same process — is a copy
+ * of the object as it was before its first instance started. A copy has the same prototype (so a class's
+ * methods) and a copy of each own property: plain data (arrays, plain objects, `Map`s, `Set`s, `Date`s, typed
+ * arrays) is copied deeply, so state a field starts with belongs to each instance; functions, frozen objects and
+ * instances of other classes (clients, PCollections, views, coders) are shared, as is whatever a closure
+ * captures. ECMAScript `#private` fields are not properties and cannot be copied: a class with them works only as
+ * the first instance, so use TypeScript's `private` instead. Open connections and other resources in `setup`
+ * (once per instance), never in a constructor or a field initialiser, whose results would be shared by copies.
  * @typeParam I the input element type
  * @typeParam O the main output type
  * @typeParam Tagged the types of the tagged outputs, by tag

@@ -98,20 +98,25 @@ export function windowingAfterGroupByKey(w: WindowingStrategy): WindowingStrateg
  * `undefined`: an unbounded PCollection in the global window with the default trigger would never emit; a
  * PCollection whose windows were already merged by a GroupByKey must be re-windowed; and a trigger that can
  * finish before the window is garbage collected silently drops the data that arrives after it finished, which
- * Beam rejects too ("unsafe trigger").
+ * Beam rejects too ("unsafe trigger"). With `allowUnsafeTriggers` (the `--allowUnsafeTriggers` option, Beam
+ * Python's `allow_unsafe_triggers`) the two trigger checks are skipped: the user accepts that data loss.
  * @example
  * const problem = groupByKeyProblem(input.windowing, input.isBounded);
  * if (problem) throw new Error(`${name}: ${problem}`);
  */
-export function groupByKeyProblem(w: WindowingStrategy, isBounded: boolean): string | undefined {
+export function groupByKeyProblem(w: WindowingStrategy, isBounded: boolean, options: { readonly allowUnsafeTriggers?: boolean } = {}): string | undefined {
   if (w.windowFn instanceof InvalidWindows) return `its windows cannot be grouped again: ${w.windowFn.cause}`;
+  if (options.allowUnsafeTriggers === true) return undefined;
   if (!isBounded && w.windowFn instanceof GlobalWindows && w.trigger.kind === "Default") {
-    return "an unbounded PCollection in the global window with the default trigger would never emit; window it (windowInto) or give it a trigger";
+    return (
+      "an unbounded PCollection in the global window with the default trigger would never emit; window it (windowInto) or give it a trigger " +
+      "(or pass --allowUnsafeTriggers to emit only at the end of the input or on --drain)"
+    );
   }
   if (!triggerIsSafe(w)) {
     return (
       `the trigger ${describeTrigger(w.trigger)} may finish before the window is garbage collected, and data arriving after that ` +
-      `is dropped; wrap it in Repeatedly(...), or use AfterWatermark with late firings`
+      `is dropped; wrap it in Repeatedly(...), or use AfterWatermark with late firings (or pass --allowUnsafeTriggers to accept the loss)`
     );
   }
   return undefined;

@@ -20,7 +20,7 @@ export function groupByKey<K, V>(): PTransform<PCollection<KV<K, V>>, PCollectio
     name: "GroupByKey",
     expand(input) {
       const { isBounded, windowing } = input;
-      const problem = groupByKeyProblem(windowing, isBounded);
+      const problem = groupByKeyProblem(windowing, isBounded, { allowUnsafeTriggers: input.pipeline.options.allowUnsafeTriggers });
       if (problem !== undefined) throw new Error(problem);
       return input.pipeline.applyPrimitive<GroupByKeyNode>({
         node: { kind: "GroupByKey" },

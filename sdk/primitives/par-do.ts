@@ -25,6 +25,10 @@ function checkDoFn(doFn: unknown): void {
   if (typeof doFn !== "object" || doFn === null || typeof (doFn as { process?: unknown }).process !== "function") {
     throw new TypeError(`parDo needs a DoFn: an object with a process(element, ctx) method, got ${typeof doFn}`);
   }
+  const skew = (doFn as { allowedTimestampSkew?: unknown }).allowedTimestampSkew;
+  if (skew !== undefined && !(typeof skew === "number" && skew >= 0)) {
+    throw new RangeError(`DoFn.allowedTimestampSkew must be a non-negative number of ms (or Infinity), got ${String(skew)}`);
+  }
 }
 
 /**

@@ -112,6 +112,14 @@ describe("windowing strategies", () => {
     expect(groupByKeyProblem({ ...fixed, trigger: AfterWatermark(), allowedLateness: 10 }, true)).to.match(/may finish/);
     expect(groupByKeyProblem({ ...fixed, trigger: AfterWatermark({ late: AfterCount(1) }), allowedLateness: 10 }, true)).to.equal(undefined);
   });
+
+  it("accept unsafe triggers with allowUnsafeTriggers", () => {
+    const allow = { allowUnsafeTriggers: true };
+    const fixed = { ...GLOBAL_WINDOWING, windowFn: new FixedWindows(10) };
+    expect(groupByKeyProblem(GLOBAL_WINDOWING, false, allow)).to.equal(undefined);
+    expect(groupByKeyProblem({ ...fixed, trigger: AfterCount(2) }, true, allow)).to.equal(undefined);
+    expect(groupByKeyProblem({ ...fixed, trigger: AfterWatermark(), allowedLateness: 10 }, false, allow)).to.equal(undefined);
+  });
 });
 
 describe("windowInto validation (Beam's Window.validate)", () => {

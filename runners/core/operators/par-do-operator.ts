@@ -16,6 +16,7 @@ import { userCodeError, UserCodeError } from "../user-code-error.js";
 import { isThenable, settleWithin, TaskTimeoutError } from "../liveness.js";
 import { PROCESS_RETURNED_PROMISE } from "../../../sdk/internal/sync-process.js";
 import type { Operator } from "./operator.js";
+import { takeDoFnInstance } from "./dofn-instances.js";
 
 /** Reads side inputs for a window; provided by the runner (the values must be complete for that window). */
 export interface SideInputReader {
@@ -34,7 +35,12 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
   timestamp: Instant = 0;
   window: BoundedWindow = GLOBAL_WINDOW;
   pane: PaneInfo = NO_FIRING;
-  private readonly doFn: AnyDoFn;
+  /** The instance this operator runs: never set up twice, never another operator's (`dofn-instances.ts`). */
+  private doFn: AnyDoFn;
+  /** What the step applied, copied for each instance after the first. */
+  private readonly appliedDoFn: AnyDoFn;
+  /** Whether `doFn` has been set up (then torn down, if `isSetUp` is false): a later setup takes a fresh instance. */
+  private wasSetUp = false;
   private readonly sideInputViews: ReadonlySet<PCollectionView<unknown>>;
   private readonly skew: number;
   private isSetUp = false;
@@ -55,7 +61,8 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
     private readonly lifecycleTimeoutMs: number,
   ) {
     this.step = transform.fullName;
-    this.doFn = transform.doFn;
+    this.appliedDoFn = transform.doFn;
+    this.doFn = takeDoFnInstance(transform.doFn);
     this.sideInputViews = new Set(transform.sideInputs);
     this.skew = transform.doFn.allowedTimestampSkew ?? 0;
     this.main = outputs[transform.mainTag]!;
@@ -65,7 +72,9 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
 
   async setup(): Promise<void> {
     if (this.isSetUp) return;
+    if (this.wasSetUp) this.doFn = takeDoFnInstance(this.appliedDoFn);
     this.isSetUp = true;
+    this.wasSetUp = true;
     await this.callLifecycle("setup", () => this.doFn.setup?.());
   }
 

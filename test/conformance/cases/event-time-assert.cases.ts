@@ -65,8 +65,8 @@ export const withTimestampsMovesTimestamps = definePipeline(import.meta, {
     const stamped = p
       .apply(create<Event>([{ id: "a", at: 5_000 }, { id: "b", at: 12_000 }]))
       .apply("Late", withTimestamps((e: Event) => e.at))
-      // Earlier than the previous step's timestamps: allowed, that is the point of the transform.
-      .apply("Earlier", withTimestamps((e: Event) => e.at - 4_000));
+      // Earlier than the previous step's timestamps: allowed within the declared skew (Beam's withAllowedTimestampSkew).
+      .apply("Earlier", withTimestamps((e: Event) => e.at - 4_000, { allowedTimestampSkew: 4_000 }));
     assertThat(stamped.apply(reifyTimestamps()).map(({ value, timestamp }) => `${value.id}@${timestamp}`)).containsInAnyOrder("a@1000", "b@8000");
     const windowed = stamped.apply(windowInto(new FixedWindows(5_000))).apply(reifyWindows());
     assertThat(windowed.map(({ value, timestamp, window, pane: p }) => ({ id: value.id, timestamp, window, pane: p }))).containsInAnyOrder(

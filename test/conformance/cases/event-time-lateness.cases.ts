@@ -95,7 +95,7 @@ interface Click {
   readonly at: number;
 }
 
-/** withTimestamps in a stream: event time from the records, arrival order irrelevant. */
+/** withTimestamps in a stream: event time from the records (earlier than their arrival: a declared skew), arrival order irrelevant. */
 export const withTimestampsInAStream = definePipeline(import.meta, {
   name: "withTimestampsInAStream",
   build(p) {
@@ -106,7 +106,7 @@ export const withTimestampsInAStream = definePipeline(import.meta, {
         .advanceWatermarkToInfinity(),
     );
     const counts = clicks
-      .apply(withTimestamps((c: Click) => c.at))
+      .apply(withTimestamps((c: Click) => c.at, { allowedTimestampSkew: 100 }))
       .apply(windowInto(new FixedWindows(10)))
       .map((c) => c.user)
       .apply(countPerElement());
@@ -123,7 +123,7 @@ const REWINDOW_USERS = 64;
  * holds the watermark there), each joined result re-stamped back to its event's time, then sliding windows and a
  * grouping per user. Every re-stamped result is behind the watermark, beyond its sliding windows' lateness: all
  * of them are dropped and counted, on every runner, however many key groups the join has and in whatever order
- * they finish (Beam drops them too, where it allows the move back at all).
+ * they finish (Beam drops them too, given the same unlimited allowed skew for the move back).
  */
 export const rewindowedJoinResultsAreLate = definePipeline(import.meta, {
   name: "rewindowedJoinResultsAreLate",
@@ -136,7 +136,7 @@ export const rewindowedJoinResultsAreLate = definePipeline(import.meta, {
     const grouped = p
       .apply("Join", coGroupByKey({ events, names }))
       .flatMap(({ key, value }) => value.events.map((e) => ({ key, t: e.t, score: e.score })), "Joined")
-      .apply("Restamp", withTimestamps(({ t }) => t))
+      .apply("Restamp", withTimestamps(({ t }) => t, { allowedTimestampSkew: Infinity }))
       .apply(windowInto(new SlidingWindows(2000, 1000)))
       .map(({ key, score }) => kv(key, score), "KeyByUser")
       .apply(GROUP_STEP, groupByKey<string, number>());

@@ -13,7 +13,7 @@ export const streamingSideInputJoin = definePipeline(import.meta, {
   options: { dir: { type: "string", demandOption: true, describe: "Where the join writes its marker" } },
   build(p, { dir }) {
     const numbers = p.apply(generateSequence({ rate: 2000 })).apply(windowInto(new FixedWindows(100)));
-    const windowSums = asSingleton(numbers.apply("WindowSum", sumGlobally()));
+    const windowSums = asSingleton(numbers.apply("WindowSum", sumGlobally({ withoutDefaults: true })));
     const marker = path.join(dir, "joined");
     numbers.parDo(
       {

@@ -248,7 +248,7 @@ export const windowedSideInput = definePipeline(import.meta, {
   build(p) {
     // Each element reads the side input of its own window.
     const events = stamped(p.apply(create([1_000, 2_000, 15_000])), (t) => t).apply(windowInto(new TestFixedWindows(10_000)));
-    const totals = asSingleton(events.apply("Total", sumGlobally()));
+    const totals = asSingleton(events.apply("Total", sumGlobally({ withoutDefaults: true })));
     const seen = events.parDo(withSide(totals, (t: number, total: number) => `${t}:${total}`), { sideInputs: [totals] });
     assertThat(seen).containsInAnyOrder("1000:3000", "2000:3000", "15000:15000");
   },

@@ -1,6 +1,6 @@
 /**
- * Transforms keep per-window semantics: GroupByKey and combines group per window, combineGlobally adds no
- * default for windows that have no data, and assertThat sees every window. Uses a test WindowFn (fixed windows
+ * Transforms keep per-window semantics: GroupByKey and combines group per window, combineGlobally
+ * `withoutDefaults` gives one value per window with data (with defaults it is refused on such input), and assertThat sees every window. Uses a test WindowFn (fixed windows
  * of 10 s) written against the public interface, and the timestamp combiners of grouped output.
  */
 import {
@@ -32,8 +32,8 @@ export const combineGloballyPerWindow = definePipeline(import.meta, {
   build(p) {
     const events = stamped(p.apply(create([1_000, 2_000, 15_000, 35_000])), (t) => t).apply(windowInto(new TestFixedWindows(10_000)));
     // One count per window that has data; no default (0) for the empty window [20s, 30s).
-    assertThat(events.apply(countGlobally()).parDo(withWindow<number>()), "count").containsInAnyOrder("2@0", "1@10000", "1@30000");
-    assertThat(events.apply(sumGlobally()), "sum").containsInAnyOrder(3_000, 15_000, 35_000);
+    assertThat(events.apply(countGlobally({ withoutDefaults: true })).parDo(withWindow<number>()), "count").containsInAnyOrder("2@0", "1@10000", "1@30000");
+    assertThat(events.apply(sumGlobally({ withoutDefaults: true })), "sum").containsInAnyOrder(3_000, 15_000, 35_000);
     // assertThat sees all windows at once.
     assertThat(events, "elements").containsInAnyOrder(1_000, 2_000, 15_000, 35_000);
   },

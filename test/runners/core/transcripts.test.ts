@@ -696,6 +696,27 @@ describe("grouping transcripts", () => {
     });
 
     describeTranscript({
+      name: "late data merged into a session that fired ON_TIME: the new window holds at its end, its pane is ON_TIME",
+      windowFn: new Sessions(10),
+      options: { trigger: Repeatedly(AfterProcessingTime(5)), accumulation: "ACCUMULATING", allowedLateness: 100 },
+      script: [
+        { processingTime: 0 },
+        { input: [1] },
+        { watermark: 11 },
+        { hold: 10 },
+        { processingTime: 6 },
+        { expect: ["[1,11) [1] @10 ON_TIME 0/0 first"] },
+        { hold: "none" },
+        { input: [5] }, // late: [5,15) + [1,11) -> [1,15), a new window; WatermarkHold.onMerge re-derives its hold
+        { hold: 14 },
+        { watermark: 20 },
+        { hold: 14 },
+        { processingTime: 12 },
+        { expect: ["[1,15) [1,5] @14 ON_TIME 0/0 first"] },
+      ],
+    });
+
+    describeTranscript({
       name: "a late element overlapping a closed session starts a new one; its own closed window drops it",
       windowFn: new Sessions(10),
       options: { trigger: AfterWatermark(), accumulation: "DISCARDING", allowedLateness: 100 },
