@@ -4,7 +4,7 @@
  * a time — on direct, threads and process, each a whole process (start-up included), as ratios to direct, with
  * the peak RSS of the run's process and of its largest worker.
  *
- *   npx tsx bench/streaming-state.ts [--events 5000000] [--keys 1000000] [--runners direct,threads,process]
+ *   npx tsx bench/streaming-state.ts [--events 5000000] [--keys 1000000] [--runners direct,threads,process] [--memoryMb 3072]
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -17,6 +17,8 @@ const arg = (name: string, dflt: string): string => {
 const EVENTS = Number(arg("events", "5000000"));
 const KEYS = Number(arg("keys", "1000000"));
 const RUNNERS = arg("runners", "direct,threads,process").split(",");
+/** The process runner's memory budget per worker: resident streaming state does not spill yet, so it must fit. */
+const MEMORY_MB = arg("memoryMb", "");
 const script = fileURLToPath(new URL("./pipelines/run-session-state.ts", import.meta.url));
 
 interface Row {
@@ -29,7 +31,7 @@ interface Row {
 const rows: Row[] = [];
 for (const runner of RUNNERS) {
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, ["--import", "tsx", script, runner, String(EVENTS), String(KEYS)], { encoding: "utf8" });
+  const out = execFileSync(process.execPath, ["--import", "tsx", script, runner, String(EVENTS), String(KEYS), ...(runner === "process" && MEMORY_MB ? [MEMORY_MB] : [])], { encoding: "utf8" });
   const wall = performance.now() - t0;
   const row = JSON.parse(out.trim().split("\n").at(-1)!) as Row;
   rows.push({ ...row, ms: wall });

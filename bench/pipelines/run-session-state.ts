@@ -3,8 +3,10 @@
 import sessionState from "./session-state.js";
 
 const [runner, events, keys] = [process.argv[2]!, Number(process.argv[3]), Number(process.argv[4])];
+// The process runner's per-worker budget (its resident streaming state does not spill yet).
+const memoryMb = process.argv[5] ? Number(process.argv[5]) : undefined;
 const t0 = performance.now();
-const result = await sessionState.run({ runner, events, keys, quiet: true, enforceImmutability: false });
+const result = await sessionState.run({ runner, events, keys, quiet: true, enforceImmutability: false, ...(memoryMb ? { memoryMb } : {}) });
 const ms = performance.now() - t0;
 // CPU of this process: the coordinator and, on the threads runner, its workers (process workers are not in it).
 const cpu = process.cpuUsage();
