@@ -168,7 +168,7 @@ export class Coordinator implements WorkExecutor<BlobRef> {
     try {
       for (let attempt = 1; ; attempt++) {
         const task = this.taskFor(work, elements);
-        const slot = work.kind === "group" ? this.owners.slotFor(work.stage.id, work.partition, this.slotLoad) : this.leastLoadedSlot();
+        const slot = work.kind === "group" ? this.owners.slotFor(work.stage.id, work.partition, this.leastLoadedSlot()) : this.leastLoadedSlot();
         const envelope: TaskEnvelope = { job: this.spec, task, sideInputs, attempt };
         let result: TaskResult;
         this.slotLoad[slot]!++;
@@ -186,7 +186,6 @@ export class Coordinator implements WorkExecutor<BlobRef> {
           );
         } finally {
           this.slotLoad[slot]!--;
-          if (work.kind === "group") this.owners.ended(work.stage.id, work.partition);
         }
         if (result.error) {
           // The worker dropped the job's executors and state after the failure (see worker-runtime.ts).

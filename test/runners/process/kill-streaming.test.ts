@@ -23,11 +23,7 @@ describe("process runner: a streaming count with workers killed with SIGKILL", f
     expect(retried, "runs that re-ran a killed worker's task").to.be.greaterThanOrEqual(2);
   });
 
-  // Skipped: on main it fails about one run in two (a wrong count after a worker is killed), though it passes
-  // every time at the stateful-DoFn branch's own head (ab32fd8). Neither the state store, the key encoding nor the
-  // key-group placement changes since explain it (each tried at that head, still passing). A real recovery bug of
-  // stateful DoFns on the process runner, to find next: see the session note.
-  it.skip("keeps a stateful DoFn's state and timers exact: its key groups are restored from checkpoints and replayed", async () => {
+  it("keeps a stateful DoFn's state and timers exact: its key groups are restored from checkpoints and replayed", async () => {
     const random = seededRandom(12);
     let retried = 0;
     for (let trial = 0; trial < 3; trial++) {
