@@ -49,6 +49,7 @@ import { isThenable } from "./liveness.js";
 import { Scan, scanValue, whyNotEncodable } from "./encodability.js";
 import { InMemoryStateInternals } from "./state/in-memory-state-internals.js";
 import { InMemoryTimerInternals, type TimerData, type TimerSnapshot } from "./state/timer-internals.js";
+import { checkOutputTimestamp } from "./operators/par-do-operator.js";
 import { StateTags, type StateTag } from "./state/state-tags.js";
 import type { StateSnapshot } from "./state/state-internals.js";
 
@@ -298,15 +299,7 @@ export class StatefulDoFnSide implements GroupingSide {
   }
 
   private emitWithTimestamp(value: unknown, timestamp: Instant): void {
-    if (!isValidTimestamp(timestamp)) {
-      throw new RangeError(`outputWithTimestamp: invalid timestamp ${String(timestamp)} (an integer number of ms within the Date range is required)`);
-    }
-    if (timestamp < this.timestamp - this.skew) {
-      throw new RangeError(
-        `outputWithTimestamp: cannot move a timestamp backwards from ${formatInstant(this.timestamp)} to ${formatInstant(timestamp)} ` +
-          `(allowed skew ${this.skew} ms; set allowedTimestampSkew on the DoFn to allow it)`,
-      );
-    }
+    checkOutputTimestamp(this.timestamp, timestamp, this.skew);
     this.emit(undefined, value, timestamp);
   }
 

@@ -131,15 +131,7 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
   }
 
   outputWithTimestamp(value: unknown, timestamp: Instant): void {
-    if (!isValidTimestamp(timestamp)) {
-      throw new RangeError(`outputWithTimestamp: invalid timestamp ${String(timestamp)} (an integer number of ms within the Date range is required)`);
-    }
-    if (timestamp < this.timestamp - this.skew) {
-      throw new RangeError(
-        `outputWithTimestamp: cannot move a timestamp backwards from ${formatInstant(this.timestamp)} to ${formatInstant(timestamp)} ` +
-          `(allowed skew ${this.skew} ms; set allowedTimestampSkew on the DoFn to allow it)`,
-      );
-    }
+    checkOutputTimestamp(this.timestamp, timestamp, this.skew);
     this.emit(this.main, value, timestamp);
   }
 
@@ -201,4 +193,21 @@ function withContext(e: unknown, method: string): unknown {
   // A timeout's message names the method already.
   if (e instanceof Error && !(e instanceof TaskTimeoutError) && !e.message.startsWith(`${method}: `)) e.message = `${method}: ${e.message}`;
   return e;
+}
+
+/**
+ * Beam's rule for `outputWithTimestamp`, the same in a ParDo and in a stateful DoFn's callbacks: a valid
+ * timestamp, no earlier than the input's minus the DoFn's allowed skew.
+ * @throws RangeError naming both timestamps and the skew
+ */
+export function checkOutputTimestamp(input: Instant, output: Instant, skew: number): void {
+  if (!isValidTimestamp(output)) {
+    throw new RangeError(`outputWithTimestamp: invalid timestamp ${String(output)} (an integer number of ms within the Date range is required)`);
+  }
+  if (output < input - skew) {
+    throw new RangeError(
+      `outputWithTimestamp: cannot move a timestamp backwards from ${formatInstant(input)} to ${formatInstant(output)} ` +
+        `(allowed skew ${skew} ms; set allowedTimestampSkew on the DoFn to allow it)`,
+    );
+  }
 }
