@@ -51,6 +51,11 @@ class Slot {
     return this.worker?.child.pid;
   }
 
+  /** Whether the worker process is alive with no task sent to it. */
+  get idle(): boolean {
+    return this.worker !== undefined && this.worker.pending.size === 0;
+  }
+
   async run(envelope: TaskEnvelope): Promise<TaskResult> {
     const worker = this.start();
     await worker.ready;
@@ -184,6 +189,11 @@ export class ProcessWorkerPool implements WorkerPool {
   /** The worker processes' ids (for fault-injection tests). */
   pids(): number[] {
     return this.slots.map((s) => s.pid).filter((p): p is number => p !== undefined);
+  }
+
+  /** The ids of worker processes with no task in hand (for fault-injection tests: a death between tasks). */
+  idlePids(): number[] {
+    return this.slots.filter((s) => s.idle).map((s) => s.pid!);
   }
 
   run(envelope: TaskEnvelope, slot: number): Promise<TaskResult> {

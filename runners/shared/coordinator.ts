@@ -168,12 +168,14 @@ export class Coordinator implements WorkExecutor<BlobRef> {
     try {
       for (let attempt = 1; ; attempt++) {
         const task = this.taskFor(work, elements);
-        const slot = work.kind === "group" ? this.owners.slotFor(work.stage.id, work.partition, this.leastLoadedSlot()) : this.leastLoadedSlot();
+        const slot = work.kind === "group" ? this.owners.slotFor(work.stage.id, work.partition, this.slotLoad) : this.leastLoadedSlot();
         const envelope: TaskEnvelope = { job: this.spec, task, sideInputs, attempt };
         let result: TaskResult;
         this.slotLoad[slot]!++;
         try {
           result = await this.pool.run(envelope, slot);
+          // The worker that held the key group's state died between tasks and was replaced: restore and re-run.
+          if (result.group?.stateLost) throw new WorkerLostError(`worker ${slot} was replaced and lost the state of ${describeTask(task, work.stage)}`);
         } catch (failure) {
           this.owners.lost(slot);
           if (failure instanceof WorkerLostError && attempt < this.options.maxAttempts) {
@@ -186,6 +188,7 @@ export class Coordinator implements WorkExecutor<BlobRef> {
           );
         } finally {
           this.slotLoad[slot]!--;
+          if (work.kind === "group") this.owners.ended(work.stage.id, work.partition);
         }
         if (result.error) {
           // The worker dropped the job's executors and state after the failure (see worker-runtime.ts).
@@ -243,6 +246,7 @@ export class Coordinator implements WorkExecutor<BlobRef> {
           processingTime: work.processingTime,
           records: work.records,
           ...(restore ? { restore } : {}),
+          resident: restore === undefined && this.owners.holdsState(stage, work.partition),
           checkpoint: this.owners.wantsCheckpoint(stage, work.partition, recordBytes),
         };
       }

@@ -20,12 +20,19 @@ import type { BlobRef, GroupReplay, KeyGroupRestore } from "./protocol.js";
 const MIN_CHECKPOINT_BYTES = 4 * 2 ** 20;
 /** Tasks logged before a checkpoint is asked for, at the most (bounds a replay's length). */
 const MAX_LOGGED_TASKS = 1024;
-/** How old a checkpoint may get before a smaller log asks for the next one. */
-const CHECKPOINT_INTERVAL_MS = 2000;
+/**
+ * How old a checkpoint may get before a smaller log asks for the next one. Long: the log is bounded by the
+ * checkpoint's size anyway, and snapshotting large state every few seconds cost more than the grouping itself
+ * (a 2 s interval doubled the workers' CPU in bench/streaming-state.ts).
+ */
+const CHECKPOINT_INTERVAL_MS = 30_000;
 
 /** What the coordinator knows of one key group. */
 interface KeyGroup {
+  readonly stage: string;
   owner: number;
+  /** Tasks of the key group placed and not yet ended (at most one: the scheduler runs a key group's tasks in turn). */
+  inFlight: number;
   /** Whether the last successful task left state (a key group without any may move to another slot). */
   hasState: boolean;
   /** Whether the owner holds the state as the last successful task left it. */
@@ -55,14 +62,33 @@ export class KeyGroupOwners {
   }
 
   /**
-   * The slot to run the key group's next task on: its owner while it has state; a key group without state (new,
-   * or left empty, as every batch key group is after it fires) holds nothing anywhere, so it moves to `idlest`,
-   * the least loaded slot, instead of queueing behind its owner's other work.
+   * The slot to run the key group's next task on: its owner while it has state. A key group without state (new,
+   * or left empty, as every batch key group is after it fires) holds nothing anywhere, so it may move: to the slot
+   * holding the fewest of its stage's key groups that have state or a task in flight, the least loaded (`loads`,
+   * tasks in flight per slot) among those. Counting the stage's key groups first keeps a stream's resident state
+   * spread evenly over the workers, whatever else was running when its key groups first got records; the load
+   * breaks ties, so a batch key group does not queue behind its owner's other work.
    */
-  slotFor(stage: string, partition: number, idlest: number): number {
+  slotFor(stage: string, partition: number, loads: readonly number[]): number {
     const g = this.group(stage, partition);
-    if (!g.hasState && g.checkpoint === undefined && g.log.length === 0) g.owner = idlest;
+    if (!g.hasState && g.inFlight === 0 && g.checkpoint === undefined && g.log.length === 0) {
+      const held = new Array<number>(this.slots).fill(0);
+      for (const other of this.groups.values()) {
+        if (other !== g && other.stage === stage && (other.hasState || other.inFlight > 0)) held[other.owner]!++;
+      }
+      let best = 0;
+      for (let i = 1; i < this.slots; i++) {
+        if (held[i]! < held[best]! || (held[i] === held[best] && loads[i]! < loads[best]!)) best = i;
+      }
+      g.owner = best;
+    }
+    g.inFlight++;
     return g.owner;
+  }
+
+  /** The task {@link slotFor} placed ended (succeeded, failed or lost). */
+  ended(stage: string, partition: number): void {
+    this.group(stage, partition).inFlight--;
   }
 
   /** What the owner must rebuild before running the key group's next task (undefined: it holds the state). */
@@ -70,6 +96,12 @@ export class KeyGroupOwners {
     const g = this.group(stage, partition);
     if (g.resident || (g.checkpoint === undefined && g.log.length === 0)) return undefined;
     return { ...(g.checkpoint !== undefined ? { checkpoint: g.checkpoint } : {}), replay: g.log };
+  }
+
+  /** Whether the owner is believed to hold the key group's state (it had some, and the owner was not lost since). */
+  holdsState(stage: string, partition: number): boolean {
+    const g = this.group(stage, partition);
+    return g.resident && g.hasState;
   }
 
   /** Whether the key group's next task, with `recordBytes` of records, should return a checkpoint. */
@@ -126,7 +158,7 @@ export class KeyGroupOwners {
     const key = `${stage}/${partition}`;
     let g = this.groups.get(key);
     if (!g) {
-      g = { owner: ownerSlot(stage, partition, this.slots), hasState: false, resident: true, checkpoint: undefined, checkpointBytes: 0, checkpointAt: Date.now(), log: [], logBytes: 0 };
+      g = { stage, owner: ownerSlot(stage, partition, this.slots), inFlight: 0, hasState: false, resident: true, checkpoint: undefined, checkpointBytes: 0, checkpointAt: Date.now(), log: [], logBytes: 0 };
       this.groups.set(key, g);
     }
     return g;

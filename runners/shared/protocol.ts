@@ -58,6 +58,12 @@ export type Task =
        * last checkpoint and the group tasks since, replayed without output, before running this one.
        */
       readonly restore?: KeyGroupRestore;
+      /**
+       * The coordinator believes the worker holds the key group's state (it had state after the last task and
+       * no restore is sent). A worker that lacks it was replaced since (a worker that dies between tasks is
+       * restarted silently) and answers `stateLost` instead of grouping without its state.
+       */
+      readonly resident: boolean;
       /** Return a checkpoint of the key group's state after this task. */
       readonly checkpoint: boolean;
     }
@@ -138,6 +144,11 @@ export interface TaskResult {
     readonly hold: number;
     readonly nextProcessingTimer?: number;
     readonly checkpoint?: BlobRef;
+    /**
+     * The worker does not hold the state the task expected resident (it is a new worker): the task did nothing,
+     * and is run again with a restore.
+     */
+    readonly stateLost?: boolean;
   };
   /** Metric updates made by this task. */
   readonly metrics: MetricResults;

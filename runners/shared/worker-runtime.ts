@@ -272,6 +272,7 @@ export class WorkerRuntime {
           ...(shuffle.stateful ? { stateful: shuffle.stateful } : {}),
         };
         if (task.restore) job.sides.set(key, await this.restoreKeyGroup(spec, task.restore, shuffleCodec(shuffle, job.codecs)));
+        else if (task.resident && !job.sides.has(key)) return { hasState: false, hold: TIMESTAMP_MAX_VALUE, stateLost: true };
         const spillDir = this.options.spillDir?.(job.spec);
         // The process runner's --memoryMb: it is the runner that gives a spill directory.
         const memoryBytes = Number(job.spec.options.memoryMb) * 2 ** 20;

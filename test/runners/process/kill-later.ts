@@ -15,3 +15,27 @@ export function killLater(delayMs: number, pick: () => number): Promise<boolean>
     }, delayMs),
   );
 }
+
+/**
+ * Kills the first worker of the process runner's last pool seen idle (alive, no task in hand) within `withinMs`
+ * after `delayMs`: it dies between tasks, so the pool replaces it silently before its next one. Says whether it did.
+ */
+export function killIdleLater(delayMs: number, withinMs = 3000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const deadline = Date.now() + delayMs + withinMs;
+    const poll = (): void => {
+      const pid = processRunner.lastPool?.idlePids()[0];
+      if (pid !== undefined) {
+        try {
+          process.kill(pid, "SIGKILL");
+          return resolve(true);
+        } catch {
+          // gone meanwhile: look again
+        }
+      }
+      if (Date.now() > deadline) return resolve(false);
+      setTimeout(poll, 1);
+    };
+    setTimeout(poll, delayMs);
+  });
+}

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import streamingCount from "./fixtures/streaming-count.js";
 import streamingStatefulCount from "./fixtures/streaming-stateful-count.js";
 import { seededRandom } from "../../../runners/direct/seeded-random.js";
-import { killLater } from "./kill-later.js";
+import { killIdleLater, killLater } from "./kill-later.js";
 
 
 describe("process runner: a streaming count with workers killed with SIGKILL", function () {
@@ -34,5 +34,17 @@ describe("process runner: a streaming count with workers killed with SIGKILL", f
       if (result.stats!.retries > 0) retried++;
     }
     expect(retried, "runs that re-ran a killed worker's task").to.be.greaterThanOrEqual(2);
+  });
+
+  it("restores the state of a worker that died between tasks (replaced before its next task, not failing one)", async () => {
+    const random = seededRandom(13);
+    let killed = 0;
+    for (let trial = 0; trial < 3; trial++) {
+      const run = streamingStatefulCount.run(options);
+      const kill = killIdleLater(800 + Math.floor(random() * 1200));
+      await run; // a worker that grouped without the state it lost fails the pipeline's assertion
+      if (await kill) killed++;
+    }
+    expect(killed, "runs with an idle worker killed").to.be.greaterThanOrEqual(2);
   });
 });

@@ -50,10 +50,25 @@ describe("KeyGroupOwners", () => {
 describe("KeyGroupOwners: slots", () => {
   it("moves a key group without state to the idlest slot, and keeps one with state on its owner", () => {
     const owners = new KeyGroupOwners(2, () => {});
-    expect(owners.slotFor("S1", 0, 0)).to.equal(0);
+    expect(owners.slotFor("S1", 0, [0, 1])).to.equal(0);
+    owners.ended("S1", 0);
     owners.succeeded("S1", 0, task(1, blob(1)), true, undefined);
-    expect(owners.slotFor("S1", 0, 1), "pinned by its state").to.equal(0);
+    expect(owners.slotFor("S1", 0, [1, 0]), "pinned by its state").to.equal(0);
+    owners.ended("S1", 0);
     owners.succeeded("S1", 0, task(2, blob(1)), false, undefined);
-    expect(owners.slotFor("S1", 0, 1), "empty again: free to move").to.equal(1);
+    expect(owners.slotFor("S1", 0, [1, 0]), "empty again: free to move").to.equal(1);
+  });
+
+  it("spreads a stage's key groups evenly while they get state, whatever the load when they start", () => {
+    const owners = new KeyGroupOwners(2, () => {});
+    // Slot 1 is busy with other work when the stream's first key groups start; all four start at once.
+    const busy = [0, 3];
+    const slots = [0, 1, 2, 3].map((p) => owners.slotFor("S2", p, busy));
+    expect(slots.filter((s) => s === 0)).to.have.length(2);
+    for (const p of [0, 1, 2, 3]) {
+      owners.ended("S2", p);
+      owners.succeeded("S2", p, task(1, blob(1)), true, undefined);
+    }
+    expect([0, 1, 2, 3].map((p) => owners.slotFor("S2", p, [0, 0])), "state keeps them where they are").to.deep.equal(slots);
   });
 });
