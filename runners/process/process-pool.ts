@@ -62,6 +62,7 @@ class Slot {
     const { child, pending } = worker;
     child.ref();
     (child.channel as { ref?: () => void } | undefined)?.ref?.();
+    (child.stderr as { ref?: () => void } | null)?.ref?.();
     const id = this.nextId++;
     const task = new Promise<TaskResult>((resolve, reject) => {
       pending.set(id, { resolve, reject });
@@ -87,6 +88,7 @@ class Slot {
       if (pending.size === 0 && this.worker === worker) {
         child.unref();
         (child.channel as { unref?: () => void } | undefined)?.unref?.();
+        (child.stderr as { unref?: () => void } | null)?.unref?.();
       }
     }
   }
@@ -131,7 +133,17 @@ class Slot {
       serialization: "advanced",
       execArgv: [`--max-old-space-size=${this.heapMb}`, ...(CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [])],
       env: { ...process.env, SLUICE_WORKER: "1", ...runnerEnvironment(process.pid) },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      stdio: ["ignore", "inherit", "pipe", "ipc"],
+    });
+    let outOfMemory = false;
+    // The worker's stderr goes on to ours, but for V8's report of running out of heap (GC log, native stack):
+    // the exit below says it in one line, with the fix.
+    child.stderr!.on("data", (chunk: Buffer) => {
+      if (outOfMemory) return;
+      const text = chunk.toString("utf8");
+      const at = text.search(/<--- Last few GCs --->|FATAL ERROR: .*JavaScript heap out of memory/);
+      if (at >= 0) outOfMemory = true;
+      process.stderr.write(at >= 0 ? text.slice(0, at) : chunk);
     });
     const pending = new Map<number, Pending>();
     const ready = new Promise<void>((resolve, reject) => {
@@ -156,7 +168,12 @@ class Slot {
     child.once("disconnect", () => this.discard(worker));
     child.once("exit", (code, signal) => {
       if (this.worker === worker) this.worker = undefined;
-      const error = new WorkerLostError(`worker process ${this.index} (pid ${child.pid}) exited (${signal ?? `code ${code}`})`);
+      const error = new WorkerLostError(
+        outOfMemory || signal === "SIGABRT"
+          ? `worker process ${this.index} (pid ${child.pid}) ran out of memory: its heap is capped at ${this.heapMb} MiB (--memoryMb plus ${WORKER_HEAP_OVERHEAD_MB}); ` +
+            `batch grouping spills past --memoryMb, but a streaming stage's resident state (its windows, timers and DoFn state) does not spill yet: raise --memoryMb, or --parallelism to spread the key groups`
+          : `worker process ${this.index} (pid ${child.pid}) exited (${signal ?? `code ${code}`})`,
+      );
       for (const p of pending.values()) p.reject(error);
       pending.clear();
     });

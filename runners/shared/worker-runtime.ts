@@ -189,7 +189,7 @@ export class WorkerRuntime {
         counts: job.takeCounts(),
         spilledBytes: job.spilledBytes,
         spillRuns: job.spillRuns,
-        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        maxRssBytes: peakRssBytes(),
       };
     } catch (e) {
       const error = toPipelineError(e, job?.graph);
@@ -328,6 +328,21 @@ function mayOutgrowMemory(records: readonly BlobRef[], memoryBytes: number): boo
 
 function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+let peakRss = 0;
+let peakRssAt = -Infinity;
+/**
+ * The process's peak resident set size, read at most every 200 ms: `process.resourceUsage()` is a system call that
+ * cost more than a short streaming task's bookkeeping; a peak is a peak, so a slightly late reading loses nothing.
+ */
+function peakRssBytes(): number {
+  const now = performance.now();
+  if (now - peakRssAt >= 200) {
+    peakRss = process.resourceUsage().maxRSS * 1024;
+    peakRssAt = now;
+  }
+  return peakRss;
 }
 
 function emptyResult(): TaskResult {
