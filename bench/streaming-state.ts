@@ -24,6 +24,8 @@ const script = fileURLToPath(new URL("./pipelines/run-session-state.ts", import.
 interface Row {
   readonly runner: string;
   readonly ms: number;
+  /** CPU of the run's process and its worker processes. */
+  readonly cpuMs: number;
   readonly rssMb: number;
   readonly workerRssMb: number;
 }
@@ -44,6 +46,7 @@ console.table(
     "ratio to direct": Number((base.ms / r.ms).toFixed(3)),
     "events/s": Math.round((EVENTS / r.ms) * 1000),
     "wall ms": Math.round(r.ms),
+    "CPU s": Number((r.cpuMs / 1000).toFixed(1)),
     "peak RSS MiB": Math.round(r.rssMb),
     "largest worker RSS MiB": Math.round(r.workerRssMb),
   })),
