@@ -4,22 +4,28 @@
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 
-export function trackChildCpu(everyMs = 100): { stop(): number } {
+export function trackChildCpu(everyMs = 250): { stop(): number } {
   const seen = new Map<number, number>();
   const tick = os.platform() === "linux" ? poll : () => {};
   function poll(): void {
-    for (const name of readdirSync("/proc")) {
-      if (!/^\d+$/.test(name)) continue;
-      let stat: string;
+    // Only this process's children (listed per thread in /proc/self/task/*/children), not every process.
+    for (const tid of readdirSync("/proc/self/task")) {
+      let children: string;
       try {
-        stat = readFileSync(`/proc/${name}/stat`, "utf8");
+        children = readFileSync(`/proc/self/task/${tid}/children`, "utf8");
       } catch {
         continue;
       }
-      // Fields after the command (which may contain spaces), from the 3rd: state ppid ... utime(14) stime(15).
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[1]) !== process.pid) continue;
-      seen.set(Number(name), (Number(fields[11]) + Number(fields[12])) * 10); // clock ticks of 10 ms
+      for (const pid of children.split(" ").filter(Boolean)) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+          // Fields after the command (which may contain spaces), from the 3rd: ... utime (14th) stime (15th).
+          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          seen.set(Number(pid), (Number(fields[11]) + Number(fields[12])) * 10); // clock ticks of 10 ms
+        } catch {
+          // exited meanwhile: keep the last value seen
+        }
+      }
     }
   }
   const timer = setInterval(tick, everyMs);

@@ -6,7 +6,8 @@ import { trackChildCpu } from "./child-cpu.js";
 const [runner, events, keys] = [process.argv[2]!, Number(process.argv[3]), Number(process.argv[4])];
 // The process runner's per-worker budget (its resident streaming state does not spill yet).
 const memoryMb = process.argv[5] ? Number(process.argv[5]) : undefined;
-const children = trackChildCpu();
+// Only the process runner has child processes; polling costs the run's process a little CPU.
+const children = runner === "process" ? trackChildCpu() : { stop: () => 0 };
 const t0 = performance.now();
 const result = await sessionState.run({ runner, events, keys, quiet: true, enforceImmutability: false, ...(memoryMb ? { memoryMb } : {}) });
 const ms = performance.now() - t0;
