@@ -71,7 +71,7 @@ export { graphFingerprint, primitives, consumersOf } from "./graph.js";
 export type * from "./graph.js";
 
 export { kv, type KV, type KeyOf, type ValueOf } from "./model/kv.js";
-export type { DoFn, ProcessContext, StartBundleContext, FinishBundleContext, TeardownContext, TeardownReason } from "./model/dofn.js";
+export type { DoFn, OutputOptions, ProcessContext, StartBundleContext, FinishBundleContext, TeardownContext, TeardownReason } from "./model/dofn.js";
 export type { CombineFn } from "./model/combine-fn.js";
 export {
   StateSpecs,

@@ -37,6 +37,20 @@ export interface TeardownContext {
   readonly reason: TeardownReason;
 }
 
+/**
+ * Options of a tagged output from `process` or a stateful DoFn's callbacks.
+ * @example
+ * ctx.outputTo("late", value, { timestamp: ctx.timestamp + 1_000 });
+ */
+export interface OutputOptions {
+  /**
+   * The output's event timestamp instead of the input's (Beam's `outputWithTimestamp` on a tagged
+   * `OutputReceiver`): the same rule as {@link ProcessContext.outputWithTimestamp}, so it may not move earlier
+   * than the input's timestamp by more than the DoFn's `allowedTimestampSkew`.
+   */
+  readonly timestamp?: Instant;
+}
+
 /** What `process` can see of the current element and do with it. */
 export interface ProcessContext<O, Tagged extends Record<string, unknown> = {}> {
   /** The element's event timestamp. */
@@ -52,8 +66,11 @@ export interface ProcessContext<O, Tagged extends Record<string, unknown> = {}> 
    * input's unless the DoFn declares `allowedTimestampSkew`.
    */
   outputWithTimestamp(value: O, timestamp: Instant): void;
-  /** Emits to a tagged output declared when the ParDo was applied. */
-  outputTo<K extends keyof Tagged & string>(tag: K, value: Tagged[K]): void;
+  /**
+   * Emits to a tagged output declared when the ParDo was applied, with the input's timestamp and window, or at
+   * `options.timestamp` (under the same rule as `outputWithTimestamp`).
+   */
+  outputTo<K extends keyof Tagged & string>(tag: K, value: Tagged[K], options?: OutputOptions): void;
   /** The value of a side input, for the window of the current element. */
   sideInput<V>(view: PCollectionView<V>): V;
 }
