@@ -7,6 +7,7 @@ import type { AssignWindowsNode } from "../graph.js";
 import type { PCollection } from "../pcollection.js";
 import type { PTransform } from "../ptransform.js";
 import { GlobalWindows, type WindowFn } from "../model/window-fn.js";
+import type { BoundedWindow, IntervalWindow } from "../model/window.js";
 import { describeTrigger, triggerProblem, type Trigger } from "../model/triggers.js";
 import {
   GLOBAL_WINDOWING,
@@ -50,7 +51,9 @@ const BEHAVIORS = ["FIRE_ALWAYS", "FIRE_IF_NON_EMPTY"];
  * Re-windows a PCollection: assigns each element to the windows of `windowFn` (by its timestamp) and sets how
  * downstream GroupByKeys trigger, accumulate, time-stamp and drop late data. Options not given take Beam's
  * defaults (they are not inherited from the input's windowing). Invalid options fail when the transform is
- * applied, naming it.
+ * applied, naming it. The output's window type is the WindowFn's: `IntervalWindow` for fixed, sliding and session
+ * windows (and any `WindowFn<IntervalWindow>`, even with `T` given explicitly), so DoFns downstream see
+ * `ctx.window.start` and `ctx.window.end`.
  * @example
  * events.apply(windowInto(new FixedWindows(60_000)));
  * events.apply(windowInto(new FixedWindows(60_000), {
@@ -59,7 +62,18 @@ const BEHAVIORS = ["FIRE_ALWAYS", "FIRE_IF_NON_EMPTY"];
  *   allowedLateness: 5 * 60_000,
  * }));
  */
-export function windowInto<T>(windowFn: WindowFn, options: WindowIntoOptions = {}): PTransform<PCollection<T>, PCollection<T>> {
+export function windowInto<T>(windowFn: WindowFn<IntervalWindow>, options?: WindowIntoOptions): PTransform<PCollection<T>, PCollection<T, IntervalWindow>>;
+/**
+ * Re-windows a PCollection with a WindowFn of another window type `W` (a custom window class): the output is a
+ * `PCollection<T, W>`. See the overload above for the rest.
+ * @example
+ * events.apply(windowInto(new GlobalWindows()));
+ */
+export function windowInto<T, W extends BoundedWindow = BoundedWindow>(windowFn: WindowFn<W>, options?: WindowIntoOptions): PTransform<PCollection<T>, PCollection<T, W>>;
+export function windowInto<T, W extends BoundedWindow = BoundedWindow>(
+  windowFn: WindowFn<W>,
+  options: WindowIntoOptions = {},
+): PTransform<PCollection<T>, PCollection<T, W>> {
   if (typeof windowFn?.assignWindows !== "function") throw new TypeError("windowInto needs a WindowFn with assignWindows()");
   const accumulation = options.accumulation ?? options.accumulationMode;
   const windowing: WindowingStrategy = Object.freeze({
@@ -78,7 +92,7 @@ export function windowInto<T>(windowFn: WindowFn, options: WindowIntoOptions = {
         node: { kind: "AssignWindows", windowFn },
         inputs: [input],
         outputs: [{ tag: "main", isBounded: input.isBounded, windowing }],
-      }).main as PCollection<T>;
+      }).main as PCollection<T, W>;
       const problem = windowingProblem(windowing, options, accumulation);
       // The pipeline prefixes the step's full name to errors thrown while a transform expands.
       if (problem) throw new Error(problem);

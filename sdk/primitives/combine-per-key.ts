@@ -8,6 +8,7 @@ import type { CombineFn } from "../model/combine-fn.js";
 import { kv, type KV } from "../model/kv.js";
 import type { PCollection } from "../pcollection.js";
 import type { PTransform } from "../ptransform.js";
+import type { BoundedWindow } from "../model/window.js";
 import { groupByKey } from "./group-by-key.js";
 import { parDo } from "./par-do.js";
 import { configureWindowing } from "./assign-windows.js";
@@ -34,27 +35,28 @@ export interface CombinePerKeyOptions<K> {
 }
 
 /**
- * Combines the values of each key.
+ * Combines the values of each key, per window: the output keeps the input's window type `W`.
  * @example
  * const totals = sales.apply(combinePerKey(sumFn())); // KV<product, total>
  * const hot = clicks.apply(combinePerKey(countFn(), { hotKeyFanout: 16 }));
  */
-export function combinePerKey<K, I, A, O>(
+export function combinePerKey<K, I, A, O, W extends BoundedWindow = BoundedWindow>(
   combineFn: CombineFn<I, A, O>,
   options: CombinePerKeyOptions<K> = {},
-): PTransform<PCollection<KV<K, I>>, PCollection<KV<K, O>>> {
+): PTransform<PCollection<KV<K, I>, W>, PCollection<KV<K, O>, W>> {
   for (const m of ["createAccumulator", "addInput", "mergeAccumulators", "extractOutput"] as const) {
     if (typeof combineFn?.[m] !== "function") throw new TypeError(`combinePerKey needs a CombineFn; ${m}() is missing`);
   }
   const fanout = options.hotKeyFanout;
-  if (fanout !== undefined && fanout !== 1) return withHotKeyFanout(combineFn, fanout);
+  // The fanned-out combine ends in the input's windows too (it restores the input's windowing).
+  if (fanout !== undefined && fanout !== 1) return withHotKeyFanout(combineFn, fanout) as PTransform<PCollection<KV<K, I>, W>, PCollection<KV<K, O>, W>>;
   return {
     name: "CombinePerKey",
     expand(input) {
       input.pipeline.annotateComposite({ combineFn: combineFn as CombineFn<unknown, unknown, unknown> });
-      return input.apply(groupByKey<K, I>()).apply(
+      return input.apply(groupByKey<K, I, W>()).apply(
         "Combine",
-        parDo<KV<K, readonly I[]>, KV<K, O>>({
+        parDo<KV<K, readonly I[]>, KV<K, O>, W>({
           process(group, ctx) {
             ctx.output(kv(group.key, combineValues(combineFn, group.value)));
           },
