@@ -12,6 +12,8 @@ import type { BoundedWindow } from "../model/window.js";
 import { groupByKey } from "./group-by-key.js";
 import { parDo } from "./par-do.js";
 import { configureWindowing } from "./assign-windows.js";
+import type { CombineFnWithContext } from "../model/combine-fn-with-context.js";
+import { combinePerKeyWithSideInputs, type CombineWithSideInputsOptions } from "./combine-with-side-inputs.js";
 
 /**
  * Applies `combineFn` to the values of a group: the unlifted path, and the definition lifting must agree with.
@@ -42,23 +44,46 @@ export interface CombinePerKeyOptions<K> {
  */
 export function combinePerKey<K, I, A, O, W extends BoundedWindow = BoundedWindow>(
   combineFn: CombineFn<I, A, O>,
-  options: CombinePerKeyOptions<K> = {},
+  options?: CombinePerKeyOptions<K>,
+): PTransform<PCollection<KV<K, I>, W>, PCollection<KV<K, O>, W>>;
+/**
+ * Combines the values of each key with a CombineFn that reads side inputs (a {@link CombineFnWithContext}; Beam's
+ * `Combine.perKey(fn).withSideInputs(...)`), for the window of each key's group. It groups first and combines
+ * each group in one step: such a combine is not lifted before the shuffle. No `hotKeyFanout` with side inputs.
+ * @example
+ * const threshold = asSingleton(limits.apply(maxGlobally()));
+ * pairs.apply(combinePerKey(sumAbove, { sideInputs: [threshold] })); // sumAbove reads ctx.sideInput(threshold)
+ */
+export function combinePerKey<K, I, A, O, W extends BoundedWindow = BoundedWindow>(
+  combineFn: CombineFnWithContext<I, A, O>,
+  options: CombineWithSideInputsOptions,
+): PTransform<PCollection<KV<K, I>, W>, PCollection<KV<K, O>, W>>;
+export function combinePerKey<K, I, A, O, W extends BoundedWindow = BoundedWindow>(
+  combineFn: CombineFn<I, A, O> | CombineFnWithContext<I, A, O>,
+  options: CombinePerKeyOptions<K> & Partial<CombineWithSideInputsOptions> = {},
 ): PTransform<PCollection<KV<K, I>, W>, PCollection<KV<K, O>, W>> {
   for (const m of ["createAccumulator", "addInput", "mergeAccumulators", "extractOutput"] as const) {
     if (typeof combineFn?.[m] !== "function") throw new TypeError(`combinePerKey needs a CombineFn; ${m}() is missing`);
   }
+  if (options.sideInputs !== undefined) {
+    if (options.hotKeyFanout !== undefined && options.hotKeyFanout !== 1) {
+      throw new TypeError("combinePerKey: hotKeyFanout cannot be combined with sideInputs (a combine with side inputs is not lifted); drop one of them");
+    }
+    return combinePerKeyWithSideInputs<K, I, A, O, W>(combineFn as CombineFnWithContext<I, A, O>, options.sideInputs);
+  }
+  const plain = combineFn as CombineFn<I, A, O>;
   const fanout = options.hotKeyFanout;
   // The fanned-out combine ends in the input's windows too (it restores the input's windowing).
-  if (fanout !== undefined && fanout !== 1) return withHotKeyFanout(combineFn, fanout) as PTransform<PCollection<KV<K, I>, W>, PCollection<KV<K, O>, W>>;
+  if (fanout !== undefined && fanout !== 1) return withHotKeyFanout(plain, fanout) as PTransform<PCollection<KV<K, I>, W>, PCollection<KV<K, O>, W>>;
   return {
     name: "CombinePerKey",
     expand(input) {
-      input.pipeline.annotateComposite({ combineFn: combineFn as CombineFn<unknown, unknown, unknown> });
+      input.pipeline.annotateComposite({ combineFn: plain as CombineFn<unknown, unknown, unknown> });
       return input.apply(groupByKey<K, I, W>()).apply(
         "Combine",
         parDo<KV<K, readonly I[]>, KV<K, O>, W>({
           process(group, ctx) {
-            ctx.output(kv(group.key, combineValues(combineFn, group.value)));
+            ctx.output(kv(group.key, combineValues(plain, group.value)));
           },
         }),
       );
