@@ -15,6 +15,7 @@ const COUNT_LETTERS = "test/cli/fixtures/count-letters.ts";
 const FAILING = "test/cli/fixtures/failing.ts";
 const TWO_PIPELINES = "test/cli/fixtures/two-pipelines.ts";
 const BAD_CONSTRUCTION = "test/cli/fixtures/bad-construction.ts";
+const ENDLESS = "test/cli/fixtures/endless.ts";
 
 interface Outcome {
   readonly code: number;
@@ -152,6 +153,20 @@ describe("sluice CLI", function () {
       const { code, stderr } = await sluice(["run", BAD_CONSTRUCTION, "--mistake", "user"]);
       expect(code, stderr).to.equal(1);
       expect(stderr).to.match(/^error: Error: the user's own bug\n\s+at .*bad-construction\.ts/);
+    });
+
+    it("Ctrl-C with --drain: the pipeline's process drains and exits 0 (docs/cli.md; npx's own 130 is npm's)", async () => {
+      const outcome = await new Promise<Outcome>((resolve, reject) => {
+        const child = execFile(process.execPath, ["bin/sluice.js", "run", ENDLESS, "--drain"], { cwd: ROOT, timeout: 15_000 }, (error, stdout, stderr) => {
+          if (error && typeof error.code !== "number") reject(error);
+          else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+        });
+        // By then the run is streaming (tsx and the engine start in about a second); interrupt it as Ctrl-C would.
+        setTimeout(() => child.kill("SIGINT"), 3_000);
+      });
+      expect(outcome.code, outcome.stderr).to.equal(0);
+      expect(outcome.stderr).to.match(/stopped by SIGINT \(Ctrl-C\): draining/);
+      expect(outcome.stdout).to.match(/^drained: \d+ windows$/m);
     });
 
     it("says so when the file does not exist", async () => {
