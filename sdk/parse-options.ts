@@ -57,7 +57,7 @@ export async function parseOptions(
   const parsed = parser.parseSync() as Record<string, unknown>;
   const declared = { ...STANDARD_OPTIONS, ...runnerOptions, ...own } as Record<string, YargsOption>;
   if (failure !== undefined) throw new UsageError(`${withSuggestions(failure, Object.keys(declared))} (see --help)`);
-  checkNumbers(argv, parsed, declared);
+  checkNumbers(argv, declared);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(parsed)) {
     if (k !== "_" && k !== "$0" && !k.includes("-")) out[k] = v;
@@ -102,30 +102,36 @@ function kebab(name: string): string {
 }
 
 /**
- * Refuses a numeric option whose value is not a number (yargs makes `--parallelism lots` NaN), quoting what was
- * given.
+ * Refuses a numeric option given a value that is not a number (yargs makes `--parallelism lots` NaN) or no value
+ * at all (`--parallelism` alone, or `--parallelism=`, which yargs would take as its default or 0), quoting it.
  */
-function checkNumbers(argv: readonly string[], parsed: Record<string, unknown>, declared: Record<string, YargsOption>): void {
+function checkNumbers(argv: readonly string[], declared: Record<string, YargsOption>): void {
   const numeric = Object.keys(declared).filter((name) => declared[name]!.type === "number");
-  const bad = numeric.filter((name) => {
-    const v = parsed[name];
-    return Array.isArray(v) ? v.some((x) => typeof x === "number" && Number.isNaN(x)) : typeof v === "number" && Number.isNaN(v);
-  });
-  if (bad.length === 0) return;
-  // The same line again, every numeric option as text, for what was typed.
+  if (numeric.length === 0) return;
+  // The line again with every numeric option as text: what was typed.
   const raw = yargs([...argv])
-    .options(Object.fromEntries(bad.map((name) => [name, { type: "string" as const, ...(declared[name]!.array ? { array: true } : {}) }])))
+    .options(
+      Object.fromEntries(
+        numeric.map((name) => {
+          const { array, alias } = declared[name]!;
+          return [name, { type: "string" as const, ...(array ? { array: true } : {}), ...(alias !== undefined ? { alias } : {}) }];
+        }),
+      ),
+    )
     .help(false)
     .version(false)
     .strict(false)
     .parseSync() as Record<string, unknown>;
-  const name = bad[0]!;
-  const given = [raw[name]].flat().find((x) => x === undefined || x === "" || Number.isNaN(Number(x)));
-  throw new UsageError(
-    given === undefined || given === ""
-      ? `--${name} needs a number (see --help)`
-      : `--${name} must be a number, got '${String(given)}' (see --help)`,
-  );
+  for (const name of numeric) {
+    const given = [raw[name]].flat().filter((x) => x !== undefined);
+    const bad = given.find((x) => typeof x !== "string" || x.trim() === "" || Number.isNaN(Number(x)));
+    if (bad === undefined) continue;
+    throw new UsageError(
+      typeof bad === "string" && bad.trim() !== ""
+        ? `--${name} must be a number, got '${bad}' (see --help)`
+        : `--${name} needs a number (see --help)`,
+    );
+  }
 }
 
 /** The runner `--runner` names on the command line, if any (the last, as yargs takes it). */

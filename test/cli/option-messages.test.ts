@@ -21,6 +21,8 @@ describe("command-line messages", () => {
     expect(await refusal(["--runner=process", "--parallelism=many"])).to.equal("--parallelism must be a number, got 'many' (see --help)");
     expect(await refusal(["--maxDuration", "soon"])).to.equal("--maxDuration must be a number, got 'soon' (see --help)");
     expect(await refusal(["--weights", "1", "x"])).to.equal("--weights must be a number, got 'x' (see --help)");
+    expect(await refusal(["--top"])).to.equal("--top needs a number (see --help)");
+    expect(await refusal(["--top="])).to.equal("--top needs a number (see --help)");
   });
 
   it("numbers still parse", async () => {
