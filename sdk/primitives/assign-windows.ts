@@ -114,12 +114,12 @@ export interface ConfigureWindowingOptions extends WindowIntoOptions {
  * Changes how a PCollection's windows are triggered, accumulated, time-stamped and expired without re-assigning
  * its windows (Beam's `Window.configure()`): every element keeps its windows, and options not given are kept
  * from the input's windowing (unlike {@link windowInto}, whose unset options take the defaults). The same
- * checks as `windowInto` apply to the result.
+ * checks as `windowInto` apply to the result. The windows are kept, so is their type `W`.
  * @example
  * // Already in sessions: fire early every 10 s of processing time from here on.
  * sessions.apply(configureWindowing({ trigger: AfterWatermark({ early: AfterProcessingTime(10_000) }), accumulation: "ACCUMULATING", allowedLateness: 0 }));
  */
-export function configureWindowing<T>(options: ConfigureWindowingOptions): PTransform<PCollection<T>, PCollection<T>> {
+export function configureWindowing<T, W extends BoundedWindow = BoundedWindow>(options: ConfigureWindowingOptions): PTransform<PCollection<T, W>, PCollection<T, W>> {
   return {
     name: "ConfigureWindowing",
     expand: (input) => {
@@ -138,7 +138,7 @@ export function configureWindowing<T>(options: ConfigureWindowingOptions): PTran
         node: { kind: "AssignWindows", windowFn: windowing.windowFn, keepWindows: true },
         inputs: [input],
         outputs: [{ tag: "main", isBounded: input.isBounded, windowing }],
-      }).main as PCollection<T>;
+      }).main as PCollection<T, W>;
       // What was kept counts as given: it passed these checks where it was set.
       const problem = windowingProblem(windowing, { ...windowing, ...options }, accumulation ?? w.accumulationMode);
       if (problem) throw new Error(problem);

@@ -18,10 +18,24 @@ import {
   SlidingWindows,
   timestamped,
   windowInto,
+  configureWindowing,
   type PCollection,
 } from "../../../sdk/index.js";
 import { assertThat } from "../../../sdk/testing/index.js";
-import { countPerElement, create, createTimestamped, sumPerKey } from "../../../transforms/index.js";
+import {
+  countPerElement,
+  create,
+  createTimestamped,
+  keys,
+  kvSwap,
+  maxPerKey,
+  meanPerKey,
+  minPerKey,
+  sumPerKey,
+  values,
+  withKeys,
+  withTimestamps,
+} from "../../../transforms/index.js";
 
 /** Each element as `value [start, end)`, read from the typed window, checking it is a real IntervalWindow. */
 function bounds<T>(pc: PCollection<T, IntervalWindow>, name: string): PCollection<string, IntervalWindow> {
@@ -81,6 +95,23 @@ export const combineKeepsWindowType = definePipeline(import.meta, {
     assertThat(bounds(windowed.apply(sumPerKey()), "SumBounds"), "sums").containsInAnyOrder('{"key":"x","value":3} [0, 10)', '{"key":"x","value":4} [10, 20)');
     const counts = windowed.map(({ key }) => key, "Keys").apply(countPerElement());
     assertThat(bounds(counts, "CountBounds"), "counts").containsInAnyOrder('{"key":"x","value":2} [0, 10)', '{"key":"x","value":1} [10, 20)');
+  },
+});
+
+/** The window-keeping composites of sluice/transforms keep the type as well. */
+export const compositesKeepWindowType = definePipeline(import.meta, {
+  name: "compositesKeepWindowType",
+  build(p) {
+    const windowed = p
+      .apply(createTimestamped([timestamped(kv("x", 1), 1), timestamped(kv("x", 3), 2), timestamped(kv("y", 5), 12)]))
+      .apply(windowInto(new FixedWindows(10)))
+      .apply("Restamp", withTimestamps(({ value }: { value: number }) => (value === 5 ? 12 : 2))) // forward, within the windows
+      .apply(configureWindowing({ allowedLateness: 0 }));
+    assertThat(bounds(windowed.apply(maxPerKey()), "MaxBounds"), "max").containsInAnyOrder('{"key":"x","value":3} [0, 10)', '{"key":"y","value":5} [10, 20)');
+    assertThat(bounds(windowed.apply(minPerKey()).apply(values()), "MinBounds"), "min").containsInAnyOrder("1 [0, 10)", "5 [10, 20)");
+    assertThat(bounds(windowed.apply(meanPerKey()).apply(keys()), "MeanBounds"), "mean").containsInAnyOrder("x [0, 10)", "y [10, 20)");
+    const swapped = windowed.apply(kvSwap()).apply("Rekey", withKeys(({ key }: { key: number }) => key % 2));
+    assertThat(bounds(swapped.apply("Keys2", keys()), "SwapBounds"), "swapped").containsInAnyOrder("1 [0, 10)", "1 [0, 10)", "1 [10, 20)");
   },
 });
 
