@@ -21,6 +21,7 @@ import {
   timestamped,
   windowInto,
   type AccumulationMode,
+  type IntervalWindow,
   type KV,
   type PBegin,
   type PCollection,
@@ -60,7 +61,7 @@ export function scoreStream(): PTransform<PBegin, PCollection<KV<string, number>
  * @example
  * const sums = p.apply(scoreStream()).apply(teamScores("ACCUMULATING"));
  */
-export function teamScores(accumulation: AccumulationMode): PTransform<PCollection<KV<string, number>>, PCollection<KV<string, number>>> {
+export function teamScores(accumulation: AccumulationMode): PTransform<PCollection<KV<string, number>>, PCollection<KV<string, number>, IntervalWindow>> {
   return ptransform("TeamScores", (scores: PCollection<KV<string, number>>) =>
     scores
       .apply(
@@ -84,8 +85,9 @@ export default definePipeline(import.meta, {
       .apply(teamScores(accumulation))
       .parDo<never>(
         {
-          process({ key, value }: KV<string, number>, ctx: ProcessContext<never>) {
-            const [start, end] = ctx.window.id.split(":").map(Number) as [number, number];
+          // The sums are in fixed windows, so ctx.window is an IntervalWindow: its bounds need no cast.
+          process({ key, value }: KV<string, number>, ctx: ProcessContext<never, {}, IntervalWindow>) {
+            const { start, end } = ctx.window;
             const { timing, index, isFirst, isLast } = ctx.pane;
             const flags = [isFirst ? "first" : "", isLast ? "last" : ""].filter(Boolean).join(", ");
             process.stdout.write(

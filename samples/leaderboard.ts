@@ -32,6 +32,7 @@ import {
   AfterWatermark,
   FixedWindows,
   GlobalWindows,
+  IntervalWindow,
   Repeatedly,
   definePipeline,
   formatInstant,
@@ -164,8 +165,9 @@ function describePanes(label: string, print: boolean): DoFn<KV<string, number>, 
   return {
     process({ key, value }: KV<string, number>, ctx: ProcessContext<string>) {
       const { pane, window } = ctx;
-      // Interval windows' ids are "start:end"; the time of day is enough to tell this run's windows apart.
-      const where = window.id === "global" ? "global" : `[${window.id.split(":").map((t) => formatInstant(Number(t)).slice(11, 19)).join(", ")})`;
+      // Used on fixed and on global windows, so narrowed here; the time of day tells this run's windows apart.
+      const time = (t: Instant): string => formatInstant(t).slice(11, 19);
+      const where = window instanceof IntervalWindow ? `[${time(window.start)}, ${time(window.end)})` : "global";
       const line = `${label} ${key} ${where} ${pane.timing} #${pane.index}${pane.isLast ? " final" : ""}: ${value}`;
       if (print) process.stdout.write(`${line}\n`);
       ctx.output(line);

@@ -14,6 +14,7 @@ import { runPipeline } from "./run.js";
 import { parseOptions, UsageError } from "./parse-options.js";
 import { defaultOptions, type OptionsSpec, type ParsedOptions, type PipelineOptions } from "./options.js";
 import { PipelineError, type PipelineResult, type PipelineSource } from "./runner-api.js";
+import { constructionErrorLine, markConstructionError } from "./internal/construction-errors.js";
 
 /** What a pipeline file declares. */
 export interface PipelineSpec<S extends OptionsSpec> {
@@ -79,7 +80,12 @@ export function definePipeline<S extends OptionsSpec = {}>(meta: { url: string }
   };
   const build = (options: ParsedOptions<S>): Pipeline => {
     const p = new Pipeline(options as PipelineOptions);
-    spec.build(p, options);
+    try {
+      spec.build(p, options);
+    } catch (e) {
+      // A transform refusing its input or options: printed as one line by runMain.
+      throw markConstructionError(e);
+    }
     return p;
   };
 
@@ -137,9 +143,10 @@ export function findPipeline(moduleUrl: string, name?: string): PipelineDefiniti
 }
 
 /**
- * Runs `fn` as a command: a usage error prints its message (exit 2), a failed pipeline its step, element and
- * user stack (exit 1); anything else is a bug in Sluice and prints its whole stack.
- * @returns the exit code: 0 on success, 2 for a usage error, 1 otherwise
+ * Runs `fn` as a command: a usage error prints its message (exit 2), and so does a construction error (a transform
+ * refusing its input or options while the pipeline is built: one line naming the step and where it was
+ * applied); a failed pipeline prints its step, element and user stack (exit 1); anything else prints its stack.
+ * @returns the exit code: 0 on success, 2 for a usage or construction error, 1 otherwise
  * @example
  * process.exitCode = await runMain(() => wordcount.run({ input: "docs/*.md" }));
  */
@@ -155,6 +162,11 @@ export async function runMain(fn: () => Promise<unknown>): Promise<number> {
     if (e instanceof PipelineError) {
       process.stderr.write(`error: ${e.describe()}\n`);
       return 1;
+    }
+    const construction = constructionErrorLine(e);
+    if (construction !== undefined) {
+      process.stderr.write(`error: ${construction}\n`);
+      return 2;
     }
     process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;

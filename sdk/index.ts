@@ -71,8 +71,9 @@ export { graphFingerprint, primitives, consumersOf } from "./graph.js";
 export type * from "./graph.js";
 
 export { kv, type KV, type KeyOf, type ValueOf } from "./model/kv.js";
-export type { DoFn, ProcessContext, StartBundleContext, FinishBundleContext, TeardownContext, TeardownReason } from "./model/dofn.js";
+export type { DoFn, OutputOptions, ProcessContext, StartBundleContext, FinishBundleContext, TeardownContext, TeardownReason } from "./model/dofn.js";
 export type { CombineFn } from "./model/combine-fn.js";
+export { combineValuesWithContext, type CombineContext, type CombineFnWithContext } from "./model/combine-fn-with-context.js";
 export {
   StateSpecs,
   TimerSpecs,
@@ -173,3 +174,4 @@ export { impulse } from "./primitives/impulse.js";
 export { read, readUnbounded } from "./primitives/read.js";
 export { configureWindowing, windowInto, type ConfigureWindowingOptions, type WindowIntoOptions } from "./primitives/assign-windows.js";
 export { combinePerKey, combineValues, type CombinePerKeyOptions } from "./primitives/combine-per-key.js";
+export type { CombineWithSideInputsOptions } from "./primitives/combine-with-side-inputs.js";

@@ -16,6 +16,7 @@ import { UsageError } from "./usage-error.js";
 import { STANDARD_OPTIONS, type OptionsSpec, type PipelineOptions } from "./options.js";
 import type { RunnerDeclaration } from "./runner-api.js";
 import { runnerRegistry } from "./run.js";
+import { closestName } from "./internal/closest-name.js";
 
 export { UsageError } from "./usage-error.js";
 
@@ -54,7 +55,9 @@ export async function parseOptions(
       failure = msg ?? err?.message ?? "invalid arguments";
     });
   const parsed = parser.parseSync() as Record<string, unknown>;
-  if (failure !== undefined) throw new UsageError(`${failure} (see --help)`);
+  const declared = { ...STANDARD_OPTIONS, ...runnerOptions, ...own } as Record<string, YargsOption>;
+  if (failure !== undefined) throw new UsageError(`${withSuggestions(failure, Object.keys(declared))} (see --help)`);
+  checkNumbers(argv, declared);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(parsed)) {
     if (k !== "_" && k !== "$0" && !k.includes("-")) out[k] = v;
@@ -74,6 +77,61 @@ export async function parseOptions(
     if (out[name] === undefined && option.default !== undefined) out[name] = option.default;
   }
   return out as PipelineOptions;
+}
+
+/**
+ * yargs's "Unknown argument(s): a, b" with the closest declared option for each name that looks like a typo of
+ * one: `Unknown argument: paralelism (did you mean --parallelism?)`.
+ */
+function withSuggestions(failure: string, declared: readonly string[]): string {
+  const m = /^Unknown arguments?: (.+)$/.exec(failure);
+  if (!m) return failure.replace(/\s*\n\s*/g, " ");
+  const known = [...declared, "help"].flatMap((name) => [name, kebab(name)]);
+  const typed = m[1]!.split(", ");
+  // yargs reports `--max-durtion` twice, also as `maxDurtion`: keep the form typed.
+  const unique = typed.filter((name) => kebab(name) === name || !typed.includes(kebab(name)));
+  const names = unique.map((name) => {
+    const suggestion = closestName(name, known);
+    return suggestion === undefined ? name : `${name} (did you mean --${suggestion}?)`;
+  });
+  return `Unknown argument${names.length > 1 ? "s" : ""}: ${names.join(", ")}`;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * Refuses a numeric option given a value that is not a number (yargs makes `--parallelism lots` NaN) or no value
+ * at all (`--parallelism` alone, or `--parallelism=`, which yargs would take as its default or 0), quoting it.
+ */
+function checkNumbers(argv: readonly string[], declared: Record<string, YargsOption>): void {
+  const numeric = Object.keys(declared).filter((name) => declared[name]!.type === "number");
+  if (numeric.length === 0) return;
+  // The line again with every numeric option as text: what was typed.
+  const raw = yargs([...argv])
+    .options(
+      Object.fromEntries(
+        numeric.map((name) => {
+          const { array, alias } = declared[name]!;
+          return [name, { type: "string" as const, ...(array ? { array: true } : {}), ...(alias !== undefined ? { alias } : {}) }];
+        }),
+      ),
+    )
+    .help(false)
+    .version(false)
+    .strict(false)
+    .parseSync() as Record<string, unknown>;
+  for (const name of numeric) {
+    const given = [raw[name]].flat().filter((x) => x !== undefined);
+    const bad = given.find((x) => typeof x !== "string" || x.trim() === "" || Number.isNaN(Number(x)));
+    if (bad === undefined) continue;
+    throw new UsageError(
+      typeof bad === "string" && bad.trim() !== ""
+        ? `--${name} must be a number, got '${bad}' (see --help)`
+        : `--${name} needs a number (see --help)`,
+    );
+  }
 }
 
 /** The runner `--runner` names on the command line, if any (the last, as yargs takes it). */

@@ -8,6 +8,7 @@ import type { DoFn } from "./model/dofn.js";
 import type { PCollectionView } from "./model/view.js";
 import type { Coder } from "./model/coder.js";
 import type { WindowingStrategy } from "./model/windowing-strategy.js";
+import type { BoundedWindow } from "./model/window.js";
 import type { PCollectionNode } from "./graph.js";
 import { parDo } from "./primitives/par-do.js";
 import { flatMapFn, filterFn, mapFn } from "./primitives/element-wise.js";
@@ -28,12 +29,22 @@ export interface ParDoOptions {
 /**
  * A collection of elements flowing through a pipeline. Immutable: transforms make new PCollections.
  * @typeParam T the element type
+ * @typeParam W the type of the windows its elements are in, as far as the types know: `windowInto` with fixed,
+ * sliding or session windows makes a `PCollection<T, IntervalWindow>`, and `map`, `flatMap`, `filter`, `parDo`,
+ * `groupByKey` and `combinePerKey` keep it, so a DoFn sees `ctx.window` as an `IntervalWindow`. Otherwise (the
+ * default) a `BoundedWindow`; a composite that does not declare it widens it to that.
  * @example
  * const lengths: PCollection<number> = words.map((w) => w.length);
+ * @example
+ * // The windows' bounds, without a cast: the windowing is in the type.
+ * const minutes: PCollection<Click, IntervalWindow> = clicks.apply(windowInto(new FixedWindows(60_000)));
+ * minutes.parDo({ process(click, ctx) { ctx.output(`${ctx.window.start}-${ctx.window.end}: ${click.user}`); } });
  */
-export class PCollection<out T> {
+export class PCollection<out T, out W extends BoundedWindow = BoundedWindow> {
   /** @internal phantom: makes the element type part of the class's type */
   declare readonly __elementType?: T;
+  /** @internal phantom: makes the window type part of the class's type */
+  declare readonly __windowType?: W;
 
   /** @internal Made by primitives; users get PCollections by applying transforms. */
   constructor(
@@ -44,10 +55,10 @@ export class PCollection<out T> {
   ) {}
 
   /** Applies a transform, named by the transform's own name. */
-  apply<Out extends PValue>(transform: PTransform<PCollection<T>, Out>): Out;
+  apply<Out extends PValue>(transform: PTransform<PCollection<T, W>, Out>): Out;
   /** Applies a transform under the given step name. */
-  apply<Out extends PValue>(name: string, transform: PTransform<PCollection<T>, Out>): Out;
-  apply<Out extends PValue>(a: string | PTransform<PCollection<T>, Out>, b?: PTransform<PCollection<T>, Out>): Out {
+  apply<Out extends PValue>(name: string, transform: PTransform<PCollection<T, W>, Out>): Out;
+  apply<Out extends PValue>(a: string | PTransform<PCollection<T, W>, Out>, b?: PTransform<PCollection<T, W>, Out>): Out {
     const [name, transform] = typeof a === "string" ? [a, b!] : [a.name, a];
     return this.pipeline.applyTransform(name, transform, this);
   }
@@ -57,8 +68,8 @@ export class PCollection<out T> {
    * @example
    * words.map((w) => w.toUpperCase());
    */
-  map<O>(fn: (element: T) => O, name = "Map"): PCollection<O> {
-    return this.apply(name, parDo(mapFn(fn)));
+  map<O>(fn: (element: T) => O, name = "Map"): PCollection<O, W> {
+    return this.apply(name, parDo<T, O, W>(mapFn(fn)));
   }
 
   /**
@@ -66,8 +77,8 @@ export class PCollection<out T> {
    * @example
    * lines.flatMap((line) => line.split(" "));
    */
-  flatMap<O>(fn: (element: T) => Iterable<O>, name = "FlatMap"): PCollection<O> {
-    return this.apply(name, parDo(flatMapFn(fn)));
+  flatMap<O>(fn: (element: T) => Iterable<O>, name = "FlatMap"): PCollection<O, W> {
+    return this.apply(name, parDo<T, O, W>(flatMapFn(fn)));
   }
 
   /**
@@ -75,10 +86,10 @@ export class PCollection<out T> {
    * @example
    * words.filter((w) => w.length > 3);
    */
-  filter<S extends T>(predicate: (element: T) => element is S, name?: string): PCollection<S>;
-  filter(predicate: (element: T) => boolean, name?: string): PCollection<T>;
-  filter(predicate: (element: T) => boolean, name = "Filter"): PCollection<T> {
-    return this.apply(name, parDo(filterFn(predicate)));
+  filter<S extends T>(predicate: (element: T) => element is S, name?: string): PCollection<S, W>;
+  filter(predicate: (element: T) => boolean, name?: string): PCollection<T, W>;
+  filter(predicate: (element: T) => boolean, name = "Filter"): PCollection<T, W> {
+    return this.apply(name, parDo<T, T, W>(filterFn(predicate)));
   }
 
   /**
@@ -86,8 +97,8 @@ export class PCollection<out T> {
    * @example
    * lines.parDo({ process(line, ctx) { if (line) ctx.output(line.length); } });
    */
-  parDo<O>(doFn: DoFn<T, O>, options: ParDoOptions = {}): PCollection<O> {
-    return this.apply(options.name ?? "ParDo", parDo(doFn, options.sideInputs ?? [], { finalizer: options.finalizer ?? false }));
+  parDo<O>(doFn: DoFn<T, O, {}, W>, options: ParDoOptions = {}): PCollection<O, W> {
+    return this.apply(options.name ?? "ParDo", parDo<T, O, W>(doFn, options.sideInputs ?? [], { finalizer: options.finalizer ?? false }));
   }
 
   /** Whether the collection is finite. */

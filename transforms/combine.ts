@@ -24,7 +24,10 @@ import {
   impulse,
   kv,
   windowInto,
+  type CombineContext,
   type CombineFn,
+  type CombineFnWithContext,
+  type CombineWithSideInputsOptions,
   type PCollection,
   type PTransform,
 } from "../sdk/index.js";
@@ -49,17 +52,34 @@ export interface CombineGloballyOptions {
  * const total: PCollection<number> = amounts.apply(combineGlobally(sumFn()));
  * const perMinute = amounts.apply(windowInto(new FixedWindows(60_000))).apply(combineGlobally(sumFn(), { withoutDefaults: true }));
  */
+export function combineGlobally<I, A, O>(combineFn: CombineFn<I, A, O>, options?: CombineGloballyOptions): PTransform<PCollection<I>, PCollection<O>>;
+/**
+ * Combines all elements (of each window) with a CombineFn that reads side inputs (a {@link CombineFnWithContext};
+ * Beam's `Combine.globally(fn).withSideInputs(...)`), for the window being combined; the default for an empty
+ * input is `extractOutput(createAccumulator(ctx), ctx)` with the side inputs of the global window. Not lifted
+ * before the shuffle (see `combinePerKey`).
+ * @example
+ * const rate = asSingleton(rates.apply(latestGlobally()));
+ * const total = amounts.apply(combineGlobally(sumConverted, { sideInputs: [rate] })); // reads ctx.sideInput(rate)
+ */
 export function combineGlobally<I, A, O>(
-  combineFn: CombineFn<I, A, O>,
-  options: CombineGloballyOptions = {},
+  combineFn: CombineFnWithContext<I, A, O>,
+  options: CombineGloballyOptions & CombineWithSideInputsOptions,
+): PTransform<PCollection<I>, PCollection<O>>;
+export function combineGlobally<I, A, O>(
+  combineFn: CombineFn<I, A, O> | CombineFnWithContext<I, A, O>,
+  options: CombineGloballyOptions & Partial<CombineWithSideInputsOptions> = {},
 ): PTransform<PCollection<I>, PCollection<O>> {
+  const sideInputs = options.sideInputs;
   return {
     name: "CombineGlobally",
     expand(input) {
-      const combined = input
-        .map((element) => kv(null, element), "KeyWithVoid")
-        .apply(combinePerKey<null, I, A, O>(combineFn))
-        .map((e) => e.value, "Values");
+      const keyed = input.map((element) => kv(null, element), "KeyWithVoid");
+      const perKey =
+        sideInputs === undefined
+          ? keyed.apply(combinePerKey<null, I, A, O>(combineFn as CombineFn<I, A, O>))
+          : keyed.apply(combinePerKey<null, I, A, O>(combineFn as CombineFnWithContext<I, A, O>, { sideInputs }));
+      const combined = perKey.map((e) => e.value, "Values");
       if (options.withoutDefaults) return combined;
       if (input.windowing.windowFn.description !== "GlobalWindows") {
         throw new Error(
@@ -68,15 +88,19 @@ export function combineGlobally<I, A, O>(
         );
       }
       const view = asIterable(combined);
+      const withContext = combineFn as CombineFnWithContext<I, A, O>;
       const defaultIfEmpty = input.pipeline
         .apply(impulse())
         .parDo<O>(
           {
             process(_, ctx) {
-              if (ctx.sideInput(view).length === 0) ctx.output(combineFn.extractOutput(combineFn.createAccumulator()));
+              if (ctx.sideInput(view).length > 0) return;
+              // A plain CombineFn ignores the context.
+              const context: CombineContext = { sideInput: (v) => ctx.sideInput(v) };
+              ctx.output(withContext.extractOutput(withContext.createAccumulator(context), context));
             },
           },
-          { sideInputs: [view], name: "DefaultIfEmpty" },
+          { sideInputs: [view, ...(sideInputs ?? [])], name: "DefaultIfEmpty" },
         )
         // The impulse has the default windowing; flatten needs the combined output's (global, maybe triggered).
         .apply(windowInto<O>(combined.windowing.windowFn, combined.windowing));

@@ -2,7 +2,7 @@
  * Counting: all elements, elements per key, and occurrences of each distinct element.
  * @module
  */
-import { combinePerKey, kv, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
+import { combinePerKey, kv, type BoundedWindow, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
 import { combineGlobally, type CombineGloballyOptions } from "./combine.js";
 
 /**
@@ -29,22 +29,23 @@ export function countGlobally<T>(options: CombineGloballyOptions = {}): PTransfo
 }
 
 /**
- * The number of values of each key.
+ * The number of values of each key, per window (the output keeps the input's window type).
  * @example
  * const ordersPerCustomer: PCollection<KV<string, number>> = orders.apply(countPerKey());
  */
-export function countPerKey<K, V>(): PTransform<PCollection<KV<K, V>>, PCollection<KV<K, number>>> {
-  return { name: "CountPerKey", expand: (input) => input.apply(combinePerKey<K, V, number, number>(countFn())) };
+export function countPerKey<K, V, W extends BoundedWindow = BoundedWindow>(): PTransform<PCollection<KV<K, V>, W>, PCollection<KV<K, number>, W>> {
+  return { name: "CountPerKey", expand: (input) => input.apply(combinePerKey<K, V, number, number, W>(countFn())) };
 }
 
 /**
- * How often each distinct element occurs (elements compared by their deterministic encoding, like keys).
+ * How often each distinct element occurs (elements compared by their deterministic encoding, like keys), per
+ * window (the output keeps the input's window type).
  * @example
  * const wordCounts: PCollection<KV<string, number>> = words.apply(countPerElement());
  */
-export function countPerElement<T>(): PTransform<PCollection<T>, PCollection<KV<T, number>>> {
+export function countPerElement<T, W extends BoundedWindow = BoundedWindow>(): PTransform<PCollection<T, W>, PCollection<KV<T, number>, W>> {
   return {
     name: "CountPerElement",
-    expand: (input) => input.map((element) => kv(element, null), "PairWithVoid").apply(countPerKey<T, null>()),
+    expand: (input) => input.map((element) => kv(element, null), "PairWithVoid").apply(countPerKey<T, null, W>()),
   };
 }

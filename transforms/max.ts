@@ -2,7 +2,7 @@
  * Maximum of numbers, globally and per key. For other types, or the n largest, use `topLargest`.
  * @module
  */
-import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
+import { type BoundedWindow, combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
 import { binaryCombineFn, combineGlobally, type CombineGloballyOptions } from "./combine.js";
 
 /**
@@ -28,6 +28,6 @@ export function maxGlobally(options: CombineGloballyOptions = {}): PTransform<PC
  * @example
  * const hottestPerCity: PCollection<KV<string, number>> = readings.apply(maxPerKey());
  */
-export function maxPerKey<K>(): PTransform<PCollection<KV<K, number>>, PCollection<KV<K, number>>> {
-  return { name: "MaxPerKey", expand: (input) => input.apply(combinePerKey<K, number, number, number>(maxFn())) };
+export function maxPerKey<K, W extends BoundedWindow = BoundedWindow>(): PTransform<PCollection<KV<K, number>, W>, PCollection<KV<K, number>, W>> {
+  return { name: "MaxPerKey", expand: (input) => input.apply(combinePerKey<K, number, number, number, W>(maxFn())) };
 }

@@ -2,7 +2,7 @@
  * Arithmetic mean of numbers, globally and per key.
  * @module
  */
-import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
+import { type BoundedWindow, combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
 import { combineGlobally, type CombineGloballyOptions } from "./combine.js";
 
 /** `[sum, count]`: a tuple rather than a record because it crosses the shuffle, where it encodes smaller. */
@@ -37,6 +37,6 @@ export function meanGlobally(options: CombineGloballyOptions = {}): PTransform<P
  * @example
  * const averagePerFilm: PCollection<KV<string, number>> = ratings.apply(meanPerKey());
  */
-export function meanPerKey<K>(): PTransform<PCollection<KV<K, number>>, PCollection<KV<K, number>>> {
-  return { name: "MeanPerKey", expand: (input) => input.apply(combinePerKey<K, number, MeanAccumulator, number>(meanFn())) };
+export function meanPerKey<K, W extends BoundedWindow = BoundedWindow>(): PTransform<PCollection<KV<K, number>, W>, PCollection<KV<K, number>, W>> {
+  return { name: "MeanPerKey", expand: (input) => input.apply(combinePerKey<K, number, MeanAccumulator, number, W>(meanFn())) };
 }

@@ -2,7 +2,7 @@
  * Minimum of numbers, globally and per key. For other types, or the n smallest, use `topSmallest`.
  * @module
  */
-import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
+import { type BoundedWindow, combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
 import { binaryCombineFn, combineGlobally, type CombineGloballyOptions } from "./combine.js";
 
 /**
@@ -28,6 +28,6 @@ export function minGlobally(options: CombineGloballyOptions = {}): PTransform<PC
  * @example
  * const coldestPerCity: PCollection<KV<string, number>> = readings.apply(minPerKey());
  */
-export function minPerKey<K>(): PTransform<PCollection<KV<K, number>>, PCollection<KV<K, number>>> {
-  return { name: "MinPerKey", expand: (input) => input.apply(combinePerKey<K, number, number, number>(minFn())) };
+export function minPerKey<K, W extends BoundedWindow = BoundedWindow>(): PTransform<PCollection<KV<K, number>, W>, PCollection<KV<K, number>, W>> {
+  return { name: "MinPerKey", expand: (input) => input.apply(combinePerKey<K, number, number, number, W>(minFn())) };
 }

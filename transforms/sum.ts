@@ -2,7 +2,7 @@
  * Sums of numbers, globally and per key.
  * @module
  */
-import { combinePerKey, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
+import { combinePerKey, type BoundedWindow, type CombineFn, type KV, type PCollection, type PTransform } from "../sdk/index.js";
 import { binaryCombineFn, combineGlobally, type CombineGloballyOptions } from "./combine.js";
 
 /**
@@ -24,10 +24,10 @@ export function sumGlobally(options: CombineGloballyOptions = {}): PTransform<PC
 }
 
 /**
- * The sum of the values of each key.
+ * The sum of the values of each key, per window (the output keeps the input's window type).
  * @example
  * const totals: PCollection<KV<string, number>> = sales.apply(sumPerKey());
  */
-export function sumPerKey<K>(): PTransform<PCollection<KV<K, number>>, PCollection<KV<K, number>>> {
-  return { name: "SumPerKey", expand: (input) => input.apply(combinePerKey<K, number, number, number>(sumFn())) };
+export function sumPerKey<K, W extends BoundedWindow = BoundedWindow>(): PTransform<PCollection<KV<K, number>, W>, PCollection<KV<K, number>, W>> {
+  return { name: "SumPerKey", expand: (input) => input.apply(combinePerKey<K, number, number, number, W>(sumFn())) };
 }

@@ -3,7 +3,7 @@
  * (the moment an event happened, where the source only knows when it was read).
  * @module
  */
-import { formatInstant, isValidTimestamp, parDo, TIMESTAMP_MAX_VALUE, TIMESTAMP_MIN_VALUE, type Instant, type PCollection, type PTransform } from "../sdk/index.js";
+import { type BoundedWindow, formatInstant, isValidTimestamp, parDo, TIMESTAMP_MAX_VALUE, TIMESTAMP_MIN_VALUE, type Instant, type PCollection, type PTransform } from "../sdk/index.js";
 
 /** Options of {@link withTimestamps}. */
 export interface WithTimestampsOptions {
@@ -33,7 +33,10 @@ export interface WithTimestampsOptions {
  * // A stream whose records carry their event time, up to a minute before they arrive:
  * events.apply(withTimestamps((e) => e.at, { allowedTimestampSkew: 60_000 }));
  */
-export function withTimestamps<T>(fn: (element: T) => Instant, options: WithTimestampsOptions = {}): PTransform<PCollection<T>, PCollection<T>> {
+export function withTimestamps<T, W extends BoundedWindow = BoundedWindow>(
+  fn: (element: T) => Instant,
+  options: WithTimestampsOptions = {},
+): PTransform<PCollection<T, W>, PCollection<T, W>> {
   if (typeof fn !== "function") throw new TypeError(`withTimestamps needs a function from an element to its timestamp, got ${typeof fn}`);
   const skew = options.allowedTimestampSkew ?? 0;
   if (typeof skew !== "number" || !(skew >= 0)) {
@@ -44,7 +47,7 @@ export function withTimestamps<T>(fn: (element: T) => Instant, options: WithTime
     expand: (input) =>
       input.apply(
         "AddTimestamps",
-        parDo<T, T>({
+        parDo<T, T, W>({
           allowedTimestampSkew: skew,
           process(element, ctx) {
             const timestamp = fn(element);

@@ -10,6 +10,7 @@
 import yargs, { type Argv } from "yargs";
 import { runMain } from "../../sdk/define-pipeline.js";
 import { UsageError } from "../../sdk/parse-options.js";
+import { closestName } from "../../sdk/internal/closest-name.js";
 import { GRAPH_FORMATS, GRAPH_OPTIONS, graphCommand } from "./graph-command.js";
 import { GRAPH_LEVELS } from "./graph/view.js";
 import { RUN_OPTIONS, runCommand } from "./run-command.js";
@@ -37,7 +38,10 @@ export function main(argv: readonly string[]): Promise<number> {
 function parseCommandLine(argv: readonly string[]): () => Promise<void> {
   const [command, ...rest] = argv;
   if (command !== undefined && !command.startsWith("-") && !(COMMANDS as readonly string[]).includes(command)) {
-    throw new UsageError(`unknown command '${command}'; commands: ${COMMANDS.join(", ")} (see sluice --help)`);
+    const suggestion = closestName(command, COMMANDS);
+    throw new UsageError(
+      `unknown command '${command}'${suggestion ? ` (did you mean '${suggestion}'?)` : ""}; commands: ${COMMANDS.join(", ")} (see sluice --help)`,
+    );
   }
   // With a pipeline file named, `--help` (and `--version`) must reach the pipeline's parser, not yargs.
   const ownOptions = command === "graph" ? GRAPH_OPTIONS : RUN_OPTIONS;

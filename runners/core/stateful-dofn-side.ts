@@ -38,6 +38,7 @@ import { NO_FIRING } from "../../sdk/model/pane.js";
 import { kv } from "../../sdk/model/kv.js";
 import { metricsEnvironment, type MetricsContainer } from "../../sdk/metrics.js";
 import type { ParDoNode } from "../../sdk/graph.js";
+import type { OutputOptions } from "../../sdk/model/dofn.js";
 import type { CombineFn } from "../../sdk/model/combine-fn.js";
 import type { StateSpec, TimeDomain, TimerFamilySpec, TimerOptions, TimerSpec } from "../../sdk/model/state.js";
 import type { WindowFn } from "../../sdk/model/window-fn.js";
@@ -303,6 +304,14 @@ export class StatefulDoFnSide implements GroupingSide {
     this.emit(undefined, value, timestamp);
   }
 
+  /** `outputTo` in process and timer callbacks: at the current timestamp, or at `options.timestamp` if valid. */
+  private emitTagged(tag: string, value: unknown, options: OutputOptions | undefined): void {
+    const timestamp = options?.timestamp;
+    if (timestamp === undefined) return this.emit(tag, value, this.timestamp);
+    checkOutputTimestamp(this.timestamp, timestamp, this.skew, `outputTo('${tag}')`);
+    this.emit(tag, value, timestamp);
+  }
+
   private makeProcessContext(): object {
     const side = this;
     return {
@@ -320,7 +329,7 @@ export class StatefulDoFnSide implements GroupingSide {
       timers: this.timerAccessors,
       output: (value: unknown) => side.emit(undefined, value, side.timestamp),
       outputWithTimestamp: (value: unknown, timestamp: Instant) => side.emitWithTimestamp(value, timestamp),
-      outputTo: (tag: string, value: unknown) => side.emit(tag, value, side.timestamp),
+      outputTo: (tag: string, value: unknown, options?: OutputOptions) => side.emitTagged(tag, value, options),
       sideInput: () => {
         throw new Error("a stateful DoFn has no side inputs");
       },
@@ -352,7 +361,7 @@ export class StatefulDoFnSide implements GroupingSide {
       timers: this.timerAccessors,
       output: (value: unknown) => side.emit(undefined, value, side.timestamp),
       outputWithTimestamp: (value: unknown, timestamp: Instant) => side.emitWithTimestamp(value, timestamp),
-      outputTo: (tag: string, value: unknown) => side.emit(tag, value, side.timestamp),
+      outputTo: (tag: string, value: unknown, options?: OutputOptions) => side.emitTagged(tag, value, options),
     };
   }
 

@@ -11,6 +11,16 @@ const INTERNAL = ["sdk", "runners", "transforms", "node_modules", "bin"].flatMap
   return [dir, pathToFileURL(dir).href];
 });
 
+const OWN = ["sdk", "runners", "transforms", "bin"].flatMap((d) => {
+  const dir = path.join(ROOT, d) + path.sep;
+  return [dir, pathToFileURL(dir).href];
+});
+
+/** Whether a stack line is in Sluice's own code (not its dependencies, node or the user's code). */
+export function isSluiceFrame(line: string): boolean {
+  return OWN.some((d) => line.includes(d));
+}
+
 /** Whether a stack line belongs to Sluice, its dependencies or node itself. */
 export function isInternalFrame(line: string): boolean {
   // `at Array.map (<anonymous>)`: a native frame between Sluice and user code, not a place the user can go to.

@@ -37,12 +37,32 @@ export interface TeardownContext {
   readonly reason: TeardownReason;
 }
 
-/** What `process` can see of the current element and do with it. */
-export interface ProcessContext<O, Tagged extends Record<string, unknown> = {}> {
+/**
+ * Options of a tagged output from `process` or a stateful DoFn's callbacks.
+ * @example
+ * ctx.outputTo("late", value, { timestamp: ctx.timestamp + 1_000 });
+ */
+export interface OutputOptions {
+  /**
+   * The output's event timestamp instead of the input's (Beam's `outputWithTimestamp` on a tagged
+   * `OutputReceiver`): the same rule as {@link ProcessContext.outputWithTimestamp}, so it may not move earlier
+   * than the input's timestamp by more than the DoFn's `allowedTimestampSkew`.
+   */
+  readonly timestamp?: Instant;
+}
+
+/**
+ * What `process` can see of the current element and do with it.
+ * @typeParam O the main output type
+ * @typeParam Tagged the types of the tagged outputs, by tag
+ * @typeParam W the window type of the input PCollection (see {@link DoFn}): `IntervalWindow` after fixed, sliding
+ * or session windowing, so `ctx.window.start` and `ctx.window.end` need no cast
+ */
+export interface ProcessContext<O, Tagged extends Record<string, unknown> = {}, W extends BoundedWindow = BoundedWindow> {
   /** The element's event timestamp. */
   readonly timestamp: Instant;
   /** The one window this call sees (an element in several windows is processed once per window). */
-  readonly window: BoundedWindow;
+  readonly window: W;
   /** The pane the element came from (NO_FIRING unless it was produced by a GroupByKey firing). */
   readonly pane: PaneInfo;
   /** Emits to the main output, with the input's timestamp and window. */
@@ -52,8 +72,11 @@ export interface ProcessContext<O, Tagged extends Record<string, unknown> = {}> 
    * input's unless the DoFn declares `allowedTimestampSkew`.
    */
   outputWithTimestamp(value: O, timestamp: Instant): void;
-  /** Emits to a tagged output declared when the ParDo was applied. */
-  outputTo<K extends keyof Tagged & string>(tag: K, value: Tagged[K]): void;
+  /**
+   * Emits to a tagged output declared when the ParDo was applied, with the input's timestamp and window, or at
+   * `options.timestamp` (under the same rule as `outputWithTimestamp`).
+   */
+  outputTo<K extends keyof Tagged & string>(tag: K, value: Tagged[K], options?: OutputOptions): void;
   /** The value of a side input, for the window of the current element. */
   sideInput<V>(view: PCollectionView<V>): V;
 }
@@ -97,6 +120,9 @@ export interface FinishBundleContext<O, Tagged extends Record<string, unknown> =
  * @typeParam I the input element type
  * @typeParam O the main output type
  * @typeParam Tagged the types of the tagged outputs, by tag
+ * @typeParam W the window type of the input: a PCollection windowed by fixed, sliding or session windows is a
+ * `PCollection<T, IntervalWindow>`, and a DoFn given to its `parDo` (or `map`-like methods) sees `ctx.window` as
+ * an `IntervalWindow`; elsewhere it is a `BoundedWindow`
  * @example
  * class SplitWords implements DoFn<string, string> {
  *   process(line: string, ctx: ProcessContext<string>) {
@@ -118,13 +144,13 @@ export interface FinishBundleContext<O, Tagged extends Record<string, unknown> =
  *   }
  * }
  */
-export interface DoFn<I, O, Tagged extends Record<string, unknown> = {}> {
+export interface DoFn<I, O, Tagged extends Record<string, unknown> = {}, W extends BoundedWindow = BoundedWindow> {
   /** Called once per DoFn instance before any bundle. */
   setup?(): void | Promise<void>;
   /** Called before the first element of each bundle. */
   startBundle?(ctx: StartBundleContext): void | Promise<void>;
   /** Called for every element (once per window the element is in). Synchronous: it must not return a promise. */
-  process(element: I, ctx: ProcessContext<O, Tagged>): void;
+  process(element: I, ctx: ProcessContext<O, Tagged, W>): void;
   /** Called after the last element of each bundle; outputs here need an explicit timestamp and window. */
   finishBundle?(ctx: FinishBundleContext<O, Tagged>): void | Promise<void>;
   /**

@@ -14,7 +14,7 @@
 import type { Instant } from "./time.js";
 import type { BoundedWindow } from "./window.js";
 import type { KV } from "./kv.js";
-import type { FinishBundleContext, ProcessContext, StartBundleContext, TeardownContext } from "./dofn.js";
+import type { FinishBundleContext, OutputOptions, ProcessContext, StartBundleContext, TeardownContext } from "./dofn.js";
 import type { StateAccessors, StateDeclarations, TimeDomain, TimerAccessors, TimerDeclarations } from "./state.js";
 
 /** What `process` of a stateful DoFn sees: the process context, the element's key, its state and timers. */
@@ -50,8 +50,11 @@ export interface OnTimerContext<K, O, S extends StateDeclarations, T extends Tim
   output(value: O): void;
   /** Emits at another timestamp, no earlier than {@link OnTimerContext.timestamp} minus the allowed skew. */
   outputWithTimestamp(value: O, timestamp: Instant): void;
-  /** Emits to a tagged output declared when the ParDo was applied. */
-  outputTo<Tag extends keyof Tagged & string>(tag: Tag, value: Tagged[Tag]): void;
+  /**
+   * Emits to a tagged output declared when the ParDo was applied, at {@link OnTimerContext.timestamp} or at
+   * `options.timestamp` (under the same rule as `outputWithTimestamp`).
+   */
+  outputTo<Tag extends keyof Tagged & string>(tag: Tag, value: Tagged[Tag], options?: OutputOptions): void;
 }
 
 /**

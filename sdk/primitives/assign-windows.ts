@@ -7,6 +7,7 @@ import type { AssignWindowsNode } from "../graph.js";
 import type { PCollection } from "../pcollection.js";
 import type { PTransform } from "../ptransform.js";
 import { GlobalWindows, type WindowFn } from "../model/window-fn.js";
+import type { BoundedWindow, IntervalWindow } from "../model/window.js";
 import { describeTrigger, triggerProblem, type Trigger } from "../model/triggers.js";
 import {
   GLOBAL_WINDOWING,
@@ -50,7 +51,9 @@ const BEHAVIORS = ["FIRE_ALWAYS", "FIRE_IF_NON_EMPTY"];
  * Re-windows a PCollection: assigns each element to the windows of `windowFn` (by its timestamp) and sets how
  * downstream GroupByKeys trigger, accumulate, time-stamp and drop late data. Options not given take Beam's
  * defaults (they are not inherited from the input's windowing). Invalid options fail when the transform is
- * applied, naming it.
+ * applied, naming it. The output's window type is the WindowFn's: `IntervalWindow` for fixed, sliding and session
+ * windows (and any `WindowFn<IntervalWindow>`, even with `T` given explicitly), so DoFns downstream see
+ * `ctx.window.start` and `ctx.window.end`.
  * @example
  * events.apply(windowInto(new FixedWindows(60_000)));
  * events.apply(windowInto(new FixedWindows(60_000), {
@@ -59,7 +62,18 @@ const BEHAVIORS = ["FIRE_ALWAYS", "FIRE_IF_NON_EMPTY"];
  *   allowedLateness: 5 * 60_000,
  * }));
  */
-export function windowInto<T>(windowFn: WindowFn, options: WindowIntoOptions = {}): PTransform<PCollection<T>, PCollection<T>> {
+export function windowInto<T>(windowFn: WindowFn<IntervalWindow>, options?: WindowIntoOptions): PTransform<PCollection<T>, PCollection<T, IntervalWindow>>;
+/**
+ * Re-windows a PCollection with a WindowFn of another window type `W` (a custom window class): the output is a
+ * `PCollection<T, W>`. See the overload above for the rest.
+ * @example
+ * events.apply(windowInto(new GlobalWindows()));
+ */
+export function windowInto<T, W extends BoundedWindow = BoundedWindow>(windowFn: WindowFn<W>, options?: WindowIntoOptions): PTransform<PCollection<T>, PCollection<T, W>>;
+export function windowInto<T, W extends BoundedWindow = BoundedWindow>(
+  windowFn: WindowFn<W>,
+  options: WindowIntoOptions = {},
+): PTransform<PCollection<T>, PCollection<T, W>> {
   if (typeof windowFn?.assignWindows !== "function") throw new TypeError("windowInto needs a WindowFn with assignWindows()");
   const accumulation = options.accumulation ?? options.accumulationMode;
   const windowing: WindowingStrategy = Object.freeze({
@@ -78,7 +92,7 @@ export function windowInto<T>(windowFn: WindowFn, options: WindowIntoOptions = {
         node: { kind: "AssignWindows", windowFn },
         inputs: [input],
         outputs: [{ tag: "main", isBounded: input.isBounded, windowing }],
-      }).main as PCollection<T>;
+      }).main as PCollection<T, W>;
       const problem = windowingProblem(windowing, options, accumulation);
       // The pipeline prefixes the step's full name to errors thrown while a transform expands.
       if (problem) throw new Error(problem);
@@ -100,12 +114,12 @@ export interface ConfigureWindowingOptions extends WindowIntoOptions {
  * Changes how a PCollection's windows are triggered, accumulated, time-stamped and expired without re-assigning
  * its windows (Beam's `Window.configure()`): every element keeps its windows, and options not given are kept
  * from the input's windowing (unlike {@link windowInto}, whose unset options take the defaults). The same
- * checks as `windowInto` apply to the result.
+ * checks as `windowInto` apply to the result. The windows are kept, so is their type `W`.
  * @example
  * // Already in sessions: fire early every 10 s of processing time from here on.
  * sessions.apply(configureWindowing({ trigger: AfterWatermark({ early: AfterProcessingTime(10_000) }), accumulation: "ACCUMULATING", allowedLateness: 0 }));
  */
-export function configureWindowing<T>(options: ConfigureWindowingOptions): PTransform<PCollection<T>, PCollection<T>> {
+export function configureWindowing<T, W extends BoundedWindow = BoundedWindow>(options: ConfigureWindowingOptions): PTransform<PCollection<T, W>, PCollection<T, W>> {
   return {
     name: "ConfigureWindowing",
     expand: (input) => {
@@ -124,7 +138,7 @@ export function configureWindowing<T>(options: ConfigureWindowingOptions): PTran
         node: { kind: "AssignWindows", windowFn: windowing.windowFn, keepWindows: true },
         inputs: [input],
         outputs: [{ tag: "main", isBounded: input.isBounded, windowing }],
-      }).main as PCollection<T>;
+      }).main as PCollection<T, W>;
       // What was kept counts as given: it passed these checks where it was set.
       const problem = windowingProblem(windowing, { ...windowing, ...options }, accumulation ?? w.accumulationMode);
       if (problem) throw new Error(problem);

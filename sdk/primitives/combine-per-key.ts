@@ -8,9 +8,12 @@ import type { CombineFn } from "../model/combine-fn.js";
 import { kv, type KV } from "../model/kv.js";
 import type { PCollection } from "../pcollection.js";
 import type { PTransform } from "../ptransform.js";
+import type { BoundedWindow } from "../model/window.js";
 import { groupByKey } from "./group-by-key.js";
 import { parDo } from "./par-do.js";
 import { configureWindowing } from "./assign-windows.js";
+import type { CombineFnWithContext } from "../model/combine-fn-with-context.js";
+import { combinePerKeyWithSideInputs, type CombineWithSideInputsOptions } from "./combine-with-side-inputs.js";
 
 /**
  * Applies `combineFn` to the values of a group: the unlifted path, and the definition lifting must agree with.
@@ -34,29 +37,53 @@ export interface CombinePerKeyOptions<K> {
 }
 
 /**
- * Combines the values of each key.
+ * Combines the values of each key, per window: the output keeps the input's window type `W`.
  * @example
  * const totals = sales.apply(combinePerKey(sumFn())); // KV<product, total>
  * const hot = clicks.apply(combinePerKey(countFn(), { hotKeyFanout: 16 }));
  */
-export function combinePerKey<K, I, A, O>(
+export function combinePerKey<K, I, A, O, W extends BoundedWindow = BoundedWindow>(
   combineFn: CombineFn<I, A, O>,
-  options: CombinePerKeyOptions<K> = {},
-): PTransform<PCollection<KV<K, I>>, PCollection<KV<K, O>>> {
+  options?: CombinePerKeyOptions<K>,
+): PTransform<PCollection<KV<K, I>, W>, PCollection<KV<K, O>, W>>;
+/**
+ * Combines the values of each key with a CombineFn that reads side inputs (a {@link CombineFnWithContext}; Beam's
+ * `Combine.perKey(fn).withSideInputs(...)`), for the window of each key's group. It groups first and combines
+ * each group in one step: such a combine is not lifted before the shuffle. No `hotKeyFanout` with side inputs.
+ * @example
+ * const threshold = asSingleton(limits.apply(maxGlobally()));
+ * pairs.apply(combinePerKey(sumAbove, { sideInputs: [threshold] })); // sumAbove reads ctx.sideInput(threshold)
+ */
+export function combinePerKey<K, I, A, O, W extends BoundedWindow = BoundedWindow>(
+  combineFn: CombineFnWithContext<I, A, O>,
+  options: CombineWithSideInputsOptions,
+): PTransform<PCollection<KV<K, I>, W>, PCollection<KV<K, O>, W>>;
+export function combinePerKey<K, I, A, O, W extends BoundedWindow = BoundedWindow>(
+  combineFn: CombineFn<I, A, O> | CombineFnWithContext<I, A, O>,
+  options: CombinePerKeyOptions<K> & Partial<CombineWithSideInputsOptions> = {},
+): PTransform<PCollection<KV<K, I>, W>, PCollection<KV<K, O>, W>> {
   for (const m of ["createAccumulator", "addInput", "mergeAccumulators", "extractOutput"] as const) {
     if (typeof combineFn?.[m] !== "function") throw new TypeError(`combinePerKey needs a CombineFn; ${m}() is missing`);
   }
+  if (options.sideInputs !== undefined) {
+    if (options.hotKeyFanout !== undefined && options.hotKeyFanout !== 1) {
+      throw new TypeError("combinePerKey: hotKeyFanout cannot be combined with sideInputs (a combine with side inputs is not lifted); drop one of them");
+    }
+    return combinePerKeyWithSideInputs<K, I, A, O, W>(combineFn as CombineFnWithContext<I, A, O>, options.sideInputs);
+  }
+  const plain = combineFn as CombineFn<I, A, O>;
   const fanout = options.hotKeyFanout;
-  if (fanout !== undefined && fanout !== 1) return withHotKeyFanout(combineFn, fanout);
+  // The fanned-out combine ends in the input's windows too (it restores the input's windowing).
+  if (fanout !== undefined && fanout !== 1) return withHotKeyFanout(plain, fanout) as PTransform<PCollection<KV<K, I>, W>, PCollection<KV<K, O>, W>>;
   return {
     name: "CombinePerKey",
     expand(input) {
-      input.pipeline.annotateComposite({ combineFn: combineFn as CombineFn<unknown, unknown, unknown> });
-      return input.apply(groupByKey<K, I>()).apply(
+      input.pipeline.annotateComposite({ combineFn: plain as CombineFn<unknown, unknown, unknown> });
+      return input.apply(groupByKey<K, I, W>()).apply(
         "Combine",
-        parDo<KV<K, readonly I[]>, KV<K, O>>({
+        parDo<KV<K, readonly I[]>, KV<K, O>, W>({
           process(group, ctx) {
-            ctx.output(kv(group.key, combineValues(combineFn, group.value)));
+            ctx.output(kv(group.key, combineValues(plain, group.value)));
           },
         }),
       );

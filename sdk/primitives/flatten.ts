@@ -5,6 +5,7 @@
 import type { FlattenNode } from "../graph.js";
 import type { PCollection } from "../pcollection.js";
 import type { PBegin, PTransform } from "../ptransform.js";
+import type { BoundedWindow } from "../model/window.js";
 import { describeWindowing, GLOBAL_WINDOWING } from "../model/windowing-strategy.js";
 import { windowFnsCompatible } from "../model/window-fn.js";
 import { describeTrigger, triggersCompatible } from "../model/triggers.js";
@@ -12,11 +13,11 @@ import { describeTrigger, triggersCompatible } from "../model/triggers.js";
 /**
  * Merges PCollections into one. Apply it to the pipeline: `p.apply(flatten([a, b]))`. As in Beam, the inputs'
  * WindowFns must be compatible (equal, or sessions of any gap) and their triggers of the same shape; the output
- * has the first input's windowing.
+ * has the first input's windowing, and the window type the inputs share (`W`).
  * @example
  * const all = p.apply(flatten([morning, evening]));
  */
-export function flatten<T>(pcollections: readonly PCollection<T>[]): PTransform<PBegin, PCollection<T>> {
+export function flatten<T, W extends BoundedWindow = BoundedWindow>(pcollections: readonly PCollection<T, W>[]): PTransform<PBegin, PCollection<T, W>> {
   return {
     name: "Flatten",
     expand(begin) {
@@ -39,7 +40,7 @@ export function flatten<T>(pcollections: readonly PCollection<T>[]): PTransform<
         node: { kind: "Flatten" },
         inputs: pcollections,
         outputs: [{ tag: "main", isBounded: pcollections.every((pc) => pc.isBounded), windowing }],
-      }).main as PCollection<T>;
+      }).main as PCollection<T, W>;
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { DoFn } from "../model/dofn.js";
 import type { PCollectionView } from "../model/view.js";
+import type { BoundedWindow } from "../model/window.js";
 import type { ParDoNode } from "../graph.js";
 import type { PCollection } from "../pcollection.js";
 import type { PTransform } from "../ptransform.js";
@@ -14,11 +15,11 @@ import { wrappedFunction } from "./element-wise.js";
 import { checkStatefulDoFn, isStatefulDoFn } from "../model/stateful-dofn.js";
 
 /** The outputs of a ParDo with tagged outputs: `main` plus one PCollection per tag. */
-export type TaggedOutputs<O, Tagged extends Record<string, unknown>> = {
+export type TaggedOutputs<O, Tagged extends Record<string, unknown>, W extends BoundedWindow = BoundedWindow> = {
   /** The main output: what the DoFn emits with `ctx.output`. */
-  readonly main: PCollection<O>;
+  readonly main: PCollection<O, W>;
 } & {
-  readonly [K in keyof Tagged]: PCollection<Tagged[K]>;
+  readonly [K in keyof Tagged]: PCollection<Tagged[K], W>;
 };
 
 function checkDoFn(doFn: unknown): void {
@@ -87,22 +88,23 @@ function applyParDo(
 }
 
 /**
- * Applies a DoFn to every element (one main output).
+ * Applies a DoFn to every element (one main output). The output is in the input's windows, so it keeps the input's
+ * window type `W` (which types `ctx.window`).
  * @param sideInputs views the DoFn reads with `ctx.sideInput(view)`
  * @param options.finalizer run only after every other step has succeeded (see {@link ParDoOptions.finalizer})
  * @example
  * lines.apply(parDo({ process(line: string, ctx) { ctx.output(line.length); } }));
  */
-export function parDo<I, O>(
-  doFn: DoFn<I, O>,
+export function parDo<I, O, W extends BoundedWindow = BoundedWindow>(
+  doFn: DoFn<I, O, {}, W>,
   sideInputs: readonly PCollectionView<unknown>[] = [],
   options: { readonly finalizer?: boolean } = {},
-): PTransform<PCollection<I>, PCollection<O>> {
+): PTransform<PCollection<I, W>, PCollection<O, W>> {
   checkDoFn(doFn);
   return {
     name: "ParDo",
     expand: (input) =>
-      applyParDo(input, doFn as DoFn<unknown, unknown, Record<string, unknown>>, sideInputs, [], options.finalizer).main as PCollection<O>,
+      applyParDo(input, doFn as unknown as DoFn<unknown, unknown, Record<string, unknown>>, sideInputs, [], options.finalizer).main as PCollection<O, W>,
   };
 }
 
@@ -114,11 +116,11 @@ export function parDo<I, O>(
  *   process(w, ctx) { if (w.length > 5) ctx.outputTo("long", w); else ctx.output(w); },
  * }, ["long"]));
  */
-export function parDoWithOutputs<I, O, Tagged extends Record<string, unknown>>(
-  doFn: DoFn<I, O, Tagged>,
+export function parDoWithOutputs<I, O, Tagged extends Record<string, unknown>, W extends BoundedWindow = BoundedWindow>(
+  doFn: DoFn<I, O, Tagged, W>,
   tags: readonly (keyof Tagged & string)[],
   sideInputs: readonly PCollectionView<unknown>[] = [],
-): PTransform<PCollection<I>, TaggedOutputs<O, Tagged>> {
+): PTransform<PCollection<I, W>, TaggedOutputs<O, Tagged, W>> {
   checkDoFn(doFn);
   for (const tag of tags) {
     if (tag === "main") throw new TypeError("'main' is the main output's tag; name tagged outputs otherwise");
@@ -129,7 +131,8 @@ export function parDoWithOutputs<I, O, Tagged extends Record<string, unknown>>(
     expand: (input) =>
       applyParDo(input, doFn as unknown as DoFn<unknown, unknown, Record<string, unknown>>, sideInputs, tags) as unknown as TaggedOutputs<
         O,
-        Tagged
+        Tagged,
+        W
       >,
   };
 }

@@ -14,6 +14,8 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const COUNT_LETTERS = "test/cli/fixtures/count-letters.ts";
 const FAILING = "test/cli/fixtures/failing.ts";
 const TWO_PIPELINES = "test/cli/fixtures/two-pipelines.ts";
+const BAD_CONSTRUCTION = "test/cli/fixtures/bad-construction.ts";
+const ENDLESS = "test/cli/fixtures/endless.ts";
 
 interface Outcome {
   readonly code: number;
@@ -50,6 +52,10 @@ describe("sluice CLI", function () {
 
   it("rejects an unknown command", async () => {
     expectUsageError(await sluice(["frob"]), "unknown command 'frob'; commands: run, graph, runners (see sluice --help)");
+  });
+
+  it("suggests the closest command for a mistyped one", async () => {
+    expectUsageError(await sluice(["rnu"]), "unknown command 'rnu' (did you mean 'run'?); commands: run, graph, runners (see sluice --help)");
   });
 
   it("runners lists the registered runners", async () => {
@@ -114,6 +120,53 @@ describe("sluice CLI", function () {
 
     it("rejects an unknown option in one line", async () => {
       expectUsageError(await sluice(["run", COUNT_LETTERS, "--bogus", "3"]), /^error: Unknown argument: bogus\b/);
+    });
+
+    it("suggests the closest option for a mistyped one", async () => {
+      expectUsageError(
+        await sluice(["run", COUNT_LETTERS, "--runner=threads", "--paralelism", "2", "--max-durtion", "3"]),
+        "Unknown arguments: paralelism (did you mean --parallelism?), max-durtion (did you mean --max-duration?) (see --help)",
+      );
+    });
+
+    it("refuses a numeric option that is not a number, quoting it", async () => {
+      expectUsageError(await sluice(["run", COUNT_LETTERS, "--runner=threads", "--parallelism", "lots"]), "--parallelism must be a number, got 'lots' (see --help)");
+    });
+
+    it("prints a construction error as one line naming the step, the fix and where it was applied, exit 2", async () => {
+      const outcome = await sluice(["run", BAD_CONSTRUCTION, "--mistake", "window"]);
+      expectUsageError(
+        outcome,
+        /^error: Window: the trigger AfterCount\(2\) needs allowedLateness .*pass allowedLateness: 0 to drop all late data \(at test\/cli\/fixtures\/bad-construction\.ts:\d+:\d+\)\n$/,
+      );
+      expect(outcome.stderr).not.to.match(/sdk[/\\]|runners[/\\]|node:internal/);
+    });
+
+    it("prints a transform factory's refusal as one line too (graph as well as run)", async () => {
+      expectUsageError(
+        await sluice(["graph", BAD_CONSTRUCTION, "--mistake", "factory"]),
+        /^error: FixedWindows: size must be a positive integer number of milliseconds, got -10 \(at test\/cli\/fixtures\/bad-construction\.ts:\d+:\d+\)\n$/,
+      );
+    });
+
+    it("keeps the stack of the user's own error while building", async () => {
+      const { code, stderr } = await sluice(["run", BAD_CONSTRUCTION, "--mistake", "user"]);
+      expect(code, stderr).to.equal(1);
+      expect(stderr).to.match(/^error: Error: the user's own bug\n\s+at .*bad-construction\.ts/);
+    });
+
+    it("Ctrl-C with --drain: the pipeline's process drains and exits 0 (docs/cli.md; npx's own 130 is npm's)", async () => {
+      const outcome = await new Promise<Outcome>((resolve, reject) => {
+        const child = execFile(process.execPath, ["bin/sluice.js", "run", ENDLESS, "--drain"], { cwd: ROOT, timeout: 15_000 }, (error, stdout, stderr) => {
+          if (error && typeof error.code !== "number") reject(error);
+          else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+        });
+        // By then the run is streaming (tsx and the engine start in about a second); interrupt it as Ctrl-C would.
+        setTimeout(() => child.kill("SIGINT"), 3_000);
+      });
+      expect(outcome.code, outcome.stderr).to.equal(0);
+      expect(outcome.stderr).to.match(/stopped by SIGINT \(Ctrl-C\): draining/);
+      expect(outcome.stdout).to.match(/^drained: \d+ windows$/m);
     });
 
     it("says so when the file does not exist", async () => {

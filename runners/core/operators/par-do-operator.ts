@@ -3,7 +3,7 @@
  * and error attribution.
  * @module
  */
-import type { DoFn, FinishBundleContext, ProcessContext, StartBundleContext, TeardownReason } from "../../../sdk/model/dofn.js";
+import type { DoFn, FinishBundleContext, OutputOptions, ProcessContext, StartBundleContext, TeardownReason } from "../../../sdk/model/dofn.js";
 import type { PCollectionView } from "../../../sdk/model/view.js";
 import type { ParDoNode } from "../../../sdk/graph.js";
 import type { BoundedWindow } from "../../../sdk/model/window.js";
@@ -135,8 +135,11 @@ export class ParDoOperator implements Operator, ProcessContext<unknown, Record<s
     this.emit(this.main, value, timestamp);
   }
 
-  outputTo(tag: string, value: unknown): void {
-    this.emit(this.tagged(tag), value, this.timestamp);
+  outputTo(tag: string, value: unknown, options?: OutputOptions): void {
+    const timestamp = options?.timestamp;
+    if (timestamp === undefined) return this.emit(this.tagged(tag), value, this.timestamp);
+    checkOutputTimestamp(this.timestamp, timestamp, this.skew, `outputTo('${tag}')`);
+    this.emit(this.tagged(tag), value, timestamp);
   }
 
   sideInput<V>(view: PCollectionView<V>): V {
@@ -196,17 +199,18 @@ function withContext(e: unknown, method: string): unknown {
 }
 
 /**
- * Beam's rule for `outputWithTimestamp`, the same in a ParDo and in a stateful DoFn's callbacks: a valid
- * timestamp, no earlier than the input's minus the DoFn's allowed skew.
+ * Beam's rule for `outputWithTimestamp` (and `outputTo` with a timestamp), the same in a ParDo and in a stateful
+ * DoFn's callbacks: a valid timestamp, no earlier than the input's minus the DoFn's allowed skew. `method` names
+ * the call in the message.
  * @throws RangeError naming both timestamps and the skew
  */
-export function checkOutputTimestamp(input: Instant, output: Instant, skew: number): void {
+export function checkOutputTimestamp(input: Instant, output: Instant, skew: number, method = "outputWithTimestamp"): void {
   if (!isValidTimestamp(output)) {
-    throw new RangeError(`outputWithTimestamp: invalid timestamp ${String(output)} (an integer number of ms within the Date range is required)`);
+    throw new RangeError(`${method}: invalid timestamp ${String(output)} (an integer number of ms within the Date range is required)`);
   }
   if (output < input - skew) {
     throw new RangeError(
-      `outputWithTimestamp: cannot move a timestamp backwards from ${formatInstant(input)} to ${formatInstant(output)} ` +
+      `${method}: cannot move a timestamp backwards from ${formatInstant(input)} to ${formatInstant(output)} ` +
         `(allowed skew ${skew} ms; set allowedTimestampSkew on the DoFn to allow it)`,
     );
   }
