@@ -131,7 +131,8 @@ class Slot {
     if (this.worker) return this.worker;
     const child = fork(ENTRY, [], {
       serialization: "advanced",
-      execArgv: [`--max-old-space-size=${this.heapMb}`, ...(CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [])],
+      // --expose-gc: past its memory budget a worker collects garbage before it decides to spill state.
+      execArgv: [`--max-old-space-size=${this.heapMb}`, "--expose-gc", ...(CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [])],
       env: { ...process.env, SLUICE_WORKER: "1", ...runnerEnvironment(process.pid) },
       stdio: ["ignore", "inherit", "pipe", "ipc"],
     });
@@ -171,7 +172,7 @@ class Slot {
       const error = new WorkerLostError(
         outOfMemory || signal === "SIGABRT"
           ? `worker process ${this.index} (pid ${child.pid}) ran out of memory: its heap is capped at ${this.heapMb} MiB (--memoryMb plus ${WORKER_HEAP_OVERHEAD_MB}); ` +
-            `batch grouping spills past --memoryMb, but a streaming stage's resident state (its windows, timers and DoFn state) does not spill yet: raise --memoryMb, or --parallelism to spread the key groups`
+            `past --memoryMb grouping spills to disk, streaming state one key group at a time, so one key group's state (its windows, timers and DoFn state) must fit in the heap: raise --memoryMb, or --parallelism for more and smaller key groups`
           : `worker process ${this.index} (pid ${child.pid}) exited (${signal ?? `code ${code}`})`,
       );
       for (const p of pending.values()) p.reject(error);

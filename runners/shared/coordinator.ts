@@ -270,6 +270,7 @@ export class Coordinator implements WorkExecutor<BlobRef> {
     if (task.kind === "group") {
       const g = r.group ?? { hasState: false, hold: Infinity };
       this.owners.succeeded(task.stage, task.partition, task, g.hasState, g.checkpoint);
+      if (g.evicted) this.owners.evicted(task.stage, task.partition);
     }
     const group = r.group
       ? {

@@ -133,6 +133,14 @@ export class KeyGroupOwners {
     for (const r of task.records) g.logBytes += bytesOf(r);
   }
 
+  /**
+   * The owner dropped the key group's state after handing it over as the checkpoint just taken (it was over its
+   * memory budget): the next task brings the checkpoint back.
+   */
+  evicted(stage: string, partition: number): void {
+    this.group(stage, partition).resident = false;
+  }
+
   /** The worker in `slot` lost every key group's state it held. */
   lost(slot: number): void {
     for (const g of this.groups.values()) if (g.owner === slot) g.resident = false;

@@ -149,6 +149,11 @@ export interface TaskResult {
      * and is run again with a restore.
      */
     readonly stateLost?: boolean;
+    /**
+     * The worker was over its memory budget after the task and dropped the key group's state: `checkpoint` holds
+     * all of it, and the next task must restore it from there (the key group's state spilled to disk).
+     */
+    readonly evicted?: boolean;
   };
   /** Metric updates made by this task. */
   readonly metrics: MetricResults;

@@ -60,7 +60,9 @@ export async function runOnPool(
   let forgetNames: (() => void) | undefined;
   try {
     coordinator = new Coordinator(job, pool, {
-      partitions: parallelism * 2,
+      // Key groups per stage: more spread a stream's state finer (it spills a key group at a time on the process
+      // runner) and balance better; each costs a task per firing wave, so not many more.
+      partitions: parallelism * 4,
       maxAttempts,
       ...transport,
       ...(progress ? { onProgress: () => progress.refresh() } : {}),

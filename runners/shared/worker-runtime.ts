@@ -297,11 +297,25 @@ export class WorkerRuntime {
         const outcome = await runGroupWork(ex, grouping, task, feedShuffleRecords(records, shuffleCodec(shuffle, job.codecs)), job.metrics, shuffle.gbk.fullName);
         if (outcome.hasState) job.sides.set(key, grouping);
         else job.sides.delete(key);
+        // Past the memory budget (process runner), resident state spills a key group at a time: the one just run
+        // is handed over whole as its checkpoint (a file) and dropped; its next task brings it back.
+        const evict = outcome.hasState && spillDir !== undefined && overMemoryBudget(memoryBytes);
+        let checkpoint: BlobRef | undefined;
+        if (evict || (task.checkpoint && outcome.hasState)) {
+          const bytes = encode(grouping.snapshot());
+          checkpoint = this.io.write(bytes);
+          if (evict) {
+            job.sides.delete(key);
+            job.spilledBytes += bytes.byteLength;
+            job.spillRuns++;
+          }
+        }
         return {
           hasState: outcome.hasState,
           hold: outcome.hold,
           ...(outcome.nextProcessingTimer !== undefined ? { nextProcessingTimer: outcome.nextProcessingTimer } : {}),
-          ...(task.checkpoint && outcome.hasState ? { checkpoint: this.io.write(encode(grouping.snapshot())) } : {}),
+          ...(checkpoint !== undefined ? { checkpoint } : {}),
+          ...(evict ? { evicted: true } : {}),
         };
       }
     }
@@ -328,6 +342,18 @@ function mayOutgrowMemory(records: readonly BlobRef[], memoryBytes: number): boo
 
 function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Whether the worker's heap holds more than `budgetBytes` of live objects. The heap in use counts garbage too, so
+ * past the budget a full collection (workers run with --expose-gc) tells live from dead before anything spills.
+ */
+function overMemoryBudget(budgetBytes: number): boolean {
+  if (!(budgetBytes > 0) || process.memoryUsage().heapUsed <= budgetBytes) return false;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return true;
+  gc();
+  return process.memoryUsage().heapUsed > budgetBytes;
 }
 
 let peakRss = 0;

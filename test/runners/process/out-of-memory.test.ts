@@ -1,6 +1,6 @@
 /**
- * A worker that runs out of heap: resident streaming state does not spill yet, so a stream whose state outgrows
- * --memoryMb must fail with one clear line saying so and what to do, not V8's crash report.
+ * A worker that runs out of heap: streaming state spills a key group at a time, so a key group whose state
+ * outgrows the heap fails the run, with one clear line saying so and what to do, not V8's crash report.
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
