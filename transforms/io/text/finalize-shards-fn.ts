@@ -7,6 +7,7 @@ import path from "node:path";
 import type { DoFn, KV, ProcessContext, TeardownContext } from "../../../sdk/index.js";
 import { shardFileName, shardFilePattern, type ShardSpec } from "./shard-names.js";
 import { writeLinesSync, type WrittenShard } from "./write-shard-fn.js";
+import { isGzip } from "./compression.js";
 import { CommitDirs, checkTempFiles, commitDirOf, commitWrite, existingFiles, isCommitDir, type CommitDir } from "./commit-dir.js";
 
 /**
@@ -58,7 +59,7 @@ export class FinalizeShardsFn implements DoFn<KV<string, readonly (WrittenShard 
       if (byShard.has(shard)) continue;
       const tempPath = path.join(commitDir, `shard-${shard}.empty.tmp`);
       fs.rmSync(tempPath, { force: true }); // left by an earlier attempt
-      writeLinesSync(tempPath, header, []);
+      writeLinesSync(tempPath, header, [], isGzip(suffix));
       byShard.set(shard, tempPath);
     }
     const moves: [string, string][] = [];

@@ -32,7 +32,7 @@ import { KeepWindows } from "./keep-windows.js";
 export interface WriteTextOptions {
   /** How many files to write (default 1). Every one is written, empty if no line falls into it. */
   readonly shards?: number;
-  /** Appended to every file name (default `.txt`). */
+  /** Appended to every file name (default `.txt`). A suffix ending in `.gz` (`.txt.gz`) writes gzip files. */
   readonly suffix?: string;
   /** A line written at the top of every file, empty ones included. */
   readonly header?: string;
