@@ -118,6 +118,7 @@ export class TextSource implements BoundedSource<string, TextSplit> {
   /**
    * The lines of one split with the byte offset of each (in the decompressed bytes for gzip): what record
    * readers (CSV, JSON Lines) frame and parse, naming where a bad record is.
+   * @internal
    */
   readBatches(split: TextSplit): AsyncIterable<LineBatch> {
     return split.gzip ? readGzipLineBatches(split.path, this.chunkBytes) : readLineRangeBatches(split.path, split.start, split.end, this.chunkBytes);
