@@ -44,6 +44,7 @@ export * from "./io/text/index.js";
 export * from "./io/records/index.js";
 export * from "./io/jsonl/index.js";
 export * from "./io/csv/index.js";
+export * from "./io/parquet/index.js";
 export {
   generateSequence,
   sequenceSource,

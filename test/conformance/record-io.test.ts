@@ -115,6 +115,23 @@ describe("Record IO", () => {
         await run(cases.jsonlRoundTrip, runner, { dir: out, write: false });
       });
 
+      it("writeParquet writes complete, deterministic shards with several row groups; readParquet reads them back, split by row group", async () => {
+        await run(cases.parquetWrite, runner, { dir: out });
+        const names = fs.readdirSync(path.join(out, "out")).sort();
+        expect(names).to.deep.equal(["rows-00000-of-00002.parquet", "rows-00001-of-00002.parquet"]);
+        const first = names.map((n) => fs.readFileSync(path.join(out, "out", n)));
+        await run(cases.parquetWrite, runner, { dir: out, orderSeed: 7 });
+        names.forEach((n, i) => expect(fs.readFileSync(path.join(out, "out", n)).equals(first[i]!), `${n} byte-identical`).to.equal(true));
+        const result = await run(cases.parquetReadBack, runner, { dir: out });
+        const active = cases.PARQUET_ROWS.filter((r) => r.active).length;
+        expect(counters(result, "ReadActive/Route")).to.deep.equal({ goodRecords: active, badRecords: cases.PARQUET_ROWS.length - active });
+        const message = await run(cases.parquetSchemaFail, runner, { dir: out }).then(
+          () => "",
+          (e: unknown) => (e instanceof PipelineError ? e.describe() : String(e)),
+        );
+        expect(message).to.match(/ReadActive\/Route[\s\S]*bad Parquet record in '.*rows-0000[01]-of-00002\.parquet' row \d+: schema: active: inactive/);
+      });
+
       it("a big file read in byte ranges gives the same rows, counts and dead letters (with their lines) as read whole", async () => {
         const result = await run(cases.csvBigSplit, runner, { dir, parallelism: 2 });
         const badCount = cases.bigDeadLetters(dir).length;

@@ -12,9 +12,11 @@ import {
   deadLetter,
   readCsv,
   readJsonl,
+  readParquet,
   sumGlobally,
   writeCsv,
   writeJsonl,
+  writeParquet,
   type StandardSchemaV1,
 } from "../../../transforms/index.js";
 import { assertThat } from "../../../sdk/testing/index.js";
@@ -221,5 +223,70 @@ export const csvBigSplit = definePipeline(import.meta, {
     assertThat(rows.apply(countGlobally())).containsInAnyOrder(good);
     assertThat(rows.map((r) => r.amount, "Amounts").apply(sumGlobally())).containsInAnyOrder(sum);
     assertThat(rows.filter((r) => r.id === 12345, "Pick").map((r) => r.group, "Group")).containsInAnyOrder('g4, "quoted"');
+  },
+});
+
+// ---- Parquet ----
+
+/** Rows for the Parquet round trip: every column type, nulls, more rows than a row group. */
+export const PARQUET_ROWS = Array.from({ length: 20 }, (_, i) => ({
+  id: BigInt(i) * 10_000_000_000n,
+  name: `user ${i}`,
+  score: i % 4 === 0 ? null : i / 2,
+  active: i % 3 === 0,
+  at: new Date(Date.UTC(2026, 0, 1) + i * 60_000),
+  tags: { even: i % 2 === 0 },
+}));
+
+export const parquetWrite = definePipeline(import.meta, {
+  name: "parquetWrite",
+  options: dirOption,
+  build(p, { dir }) {
+    const paths = p.apply(create(PARQUET_ROWS)).apply(
+      writeParquet(path.join(dir, "out", "rows"), {
+        shards: 2,
+        rowGroupSize: 3,
+        columns: [
+          { name: "id", type: "INT64" },
+          { name: "name", type: "STRING" },
+          { name: "score", type: "DOUBLE", nullable: true },
+          { name: "active", type: "BOOLEAN" },
+          { name: "at", type: "TIMESTAMP" },
+          { name: "tags", type: "JSON" },
+        ],
+      }),
+    );
+    assertThat(paths).containsInAnyOrder(path.join(dir, "out", "rows-00000-of-00002.parquet"), path.join(dir, "out", "rows-00001-of-00002.parquet"));
+  },
+});
+
+/** Accepts active rows only, keeping `name` and `score`: a schema over Parquet rows. */
+const ActiveSchema: StandardSchemaV1<unknown, { name: string; score: number | null }> = {
+  "~standard": {
+    version: 1,
+    vendor: "sluice-test",
+    validate(value) {
+      const v = value as { name: string; score: number | null; active: boolean };
+      return v.active ? { value: { name: v.name, score: v.score } } : { issues: [{ message: "inactive", path: ["active"] }] };
+    },
+  },
+};
+
+export const parquetReadBack = definePipeline(import.meta, {
+  name: "parquetReadBack",
+  options: dirOption,
+  build(p, { dir }) {
+    const pattern = path.join(dir, "out", "rows-*.parquet");
+    assertThat(p.apply("ReadAll", readParquet(pattern))).containsInAnyOrder(...PARQUET_ROWS);
+    const active = p.apply("ReadActive", readParquet(pattern, { columns: ["name", "score", "active"], schema: ActiveSchema, onError: "skip" }));
+    assertThat(active).containsInAnyOrder(...PARQUET_ROWS.filter((r) => r.active).map((r) => ({ name: r.name, score: r.score })));
+  },
+});
+
+export const parquetSchemaFail = definePipeline(import.meta, {
+  name: "parquetSchemaFail",
+  options: dirOption,
+  build(p, { dir }) {
+    p.apply("ReadActive", readParquet(path.join(dir, "out", "rows-*.parquet"), { schema: ActiveSchema }));
   },
 });

@@ -56,11 +56,14 @@ export interface BadRecord {
   /** Absolute path of the file. */
   readonly file: string;
   /**
-   * The 1-based line the record starts on, or `null` when it is not known: a reader of a byte range far into a
+   * The 1-based line the record starts on (a Parquet file: its 1-based row), or `null` when it is not known: a reader of a byte range far into a
    * big file (past {@link MAX_LINE_COUNT_BYTES}) does not read the whole file before it to count lines.
    */
   readonly line: number | null;
-  /** Byte offset of the record's first byte in the file (in the decompressed bytes of a gzip file). */
+  /**
+   * Byte offset of the record's first byte in the file (in the decompressed bytes of a gzip file; in a Parquet
+   * file, the row's 0-based index).
+   */
   readonly offset: number;
   /** The record as it was in the file (its lines joined by `\n`, without the last line's end). */
   readonly raw: string;
@@ -86,10 +89,11 @@ export function checkOnError(onError: unknown, step: string): OnError {
 }
 
 /**
- * Where a bad record is, for messages: `'/data/a.csv' line 12`, or `'/data/a.csv' at byte 123456789`.
+ * Where a bad record is, for messages: `'/data/a.csv' line 12`, or `'/data/a.csv' at byte 123456789`
+ * (`'/data/t.parquet' row 7` for a Parquet file).
  * @example
  * describeLocation({ file: "/data/a.csv", line: 12, offset: 300 }); // "'/data/a.csv' line 12"
  */
-export function describeLocation(bad: Pick<BadRecord, "file" | "line" | "offset">): string {
-  return bad.line !== null ? `'${bad.file}' line ${bad.line}` : `'${bad.file}' at byte ${bad.offset}`;
+export function describeLocation(bad: Pick<BadRecord, "file" | "line" | "offset">, unit: "line" | "row" = "line"): string {
+  return bad.line !== null ? `'${bad.file}' ${unit} ${bad.line}` : `'${bad.file}' at byte ${bad.offset}`;
 }

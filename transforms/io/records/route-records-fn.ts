@@ -18,6 +18,9 @@ const badRecords = counter(BAD_RECORDS);
 /** How much of a bad record a failure message quotes. */
 const QUOTED_CHARS = 200;
 
+/** What a bad record's `line` counts: lines of a text file, or rows of a Parquet file. */
+export type RecordUnit = "line" | "row";
+
 /** The tagged outputs of {@link RouteRecordsFn}: dead letters as JSON lines. */
 export type RouteOutputs = { readonly deadLetters: string };
 
@@ -31,6 +34,7 @@ export class RouteRecordsFn<T> implements DoFn<RecordOutcome<T>, T, RouteOutputs
     private readonly onError: OnError,
     /** The format's name, for messages. */
     private readonly format: string,
+    private readonly unit: RecordUnit = "line",
   ) {}
 
   process(outcome: RecordOutcome<T>, ctx: ProcessContext<T, RouteOutputs>): void {
@@ -45,7 +49,7 @@ export class RouteRecordsFn<T> implements DoFn<RecordOutcome<T>, T, RouteOutputs
     if (this.onError === "fail") {
       const raw = bad.raw.length > QUOTED_CHARS ? `${bad.raw.slice(0, QUOTED_CHARS)}…` : bad.raw;
       throw new Error(
-        `bad ${this.format} record in ${describeLocation(bad)}: ${bad.error} (record: ${JSON.stringify(raw)}); ` +
+        `bad ${this.format} record in ${describeLocation(bad, this.unit)}: ${bad.error} (record: ${JSON.stringify(raw)}); ` +
           `onError: "skip" or deadLetter(prefix) would keep the run going`,
       );
     }

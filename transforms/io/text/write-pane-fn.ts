@@ -22,7 +22,6 @@ import {
 } from "../../../sdk/index.js";
 import { TEMP_DIR_PREFIX, shardFilePattern, shardOf, windowedShardFileName, windowFileLabel, type ShardSpec } from "./shard-names.js";
 import { TempFiles } from "./write-shard-fn.js";
-import { isGzip } from "./compression.js";
 import { checkTempFiles } from "./commit-dir.js";
 
 /** Where the journals of streaming panes live in a runner's run directory (see {@link publishPane}). */
@@ -57,7 +56,7 @@ export class WritePaneFn implements DoFn<KV<unknown, readonly string[]>, Written
     private readonly spec: ShardSpec,
     private readonly publish: boolean,
   ) {
-    this.files = new TempFiles(path.dirname(spec.prefix), spec.header, isGzip(spec.suffix));
+    this.files = new TempFiles(path.dirname(spec.prefix), spec);
   }
 
   startBundle(): void {

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { makePrivateDir, removePrivateDir, type DoFn, type KV, type ProcessContext, type TeardownContext } from "../../../sdk/index.js";
 import { TEMP_DIR_PREFIX, type ShardSpec } from "./shard-names.js";
 import { isGzip } from "./compression.js";
+import { parquetShardBytes } from "../parquet/parquet-encoding.js";
 
 /** A shard written to its temporary file, waiting to be renamed by the finalize step. Plain data. */
 export interface WrittenShard {
@@ -33,7 +34,7 @@ export class WriteShardFn implements DoFn<KV<number, readonly string[]>, Written
   private readonly files: TempFiles;
 
   constructor(spec: ShardSpec) {
-    this.files = new TempFiles(path.dirname(spec.prefix), spec.header, isGzip(spec.suffix));
+    this.files = new TempFiles(path.dirname(spec.prefix), spec);
   }
 
   startBundle(): void {
@@ -75,9 +76,8 @@ export class TempFiles {
   constructor(
     /** Where the private directory is made: the output's directory. */
     private readonly outputDir: string,
-    private readonly header: string | undefined,
-    /** Compress the files (the output's suffix ends in `.gz`). */
-    private readonly gzip: boolean = false,
+    /** What the files hold: header, compression, encoding. */
+    private readonly spec: ShardSpec,
   ) {}
 
   startBundle(): void {
@@ -94,7 +94,7 @@ export class TempFiles {
     this.dir ??= makePrivateDir(this.outputDir, TEMP_DIR_PREFIX);
     const file = path.join(this.dir, `${stem}.${randomUUID()}.tmp`);
     this.pending.push(file);
-    writeLinesSync(file, this.header, sortedLines(lines), this.gzip);
+    writeShardFile(file, this.spec, sortedLines(lines));
     return file;
   }
 
@@ -119,6 +119,23 @@ export class TempFiles {
 /** A copy of the lines sorted by UTF-16 code units (`<`): the same order on every machine, whatever its locale. */
 export function sortedLines(lines: readonly string[]): string[] {
   return [...lines].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Writes a shard's (sorted) lines to a fresh file as the spec says: Parquet when it has that encoding, else text
+ * (gzip when the suffix ends in `.gz`).
+ */
+export function writeShardFile(file: string, spec: ShardSpec, lines: readonly string[]): void {
+  if (spec.encoding === undefined) {
+    writeLinesSync(file, spec.header, lines, isGzip(spec.suffix));
+    return;
+  }
+  const fd = fs.openSync(file, "wx", 0o600);
+  try {
+    writeAllSync(fd, parquetShardBytes(lines, spec.encoding));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**

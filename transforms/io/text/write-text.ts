@@ -23,6 +23,7 @@ import { FinalizeShardsFn } from "./finalize-shards-fn.js";
 import { WritePaneFn, type WrittenPane } from "./write-pane-fn.js";
 import { FinalizePanesFn } from "./finalize-panes-fn.js";
 import { KeepWindows } from "./keep-windows.js";
+import type { ParquetShardEncoding } from "../parquet/parquet-encoding.js";
 
 /**
  * Options of {@link writeText}.
@@ -42,6 +43,10 @@ export interface WriteTextOptions {
    * false writes everything together, ignoring windows.
    */
   readonly windowed?: boolean;
+  /**
+   * @internal How shard files are encoded when not as text (`writeParquet` uses writeText's machinery with it).
+   */
+  readonly encoding?: ParquetShardEncoding;
 }
 
 /**
@@ -115,6 +120,7 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
     suffix,
     shards,
     header: options.header,
+    encoding: options.encoding,
   });
 
   return {
