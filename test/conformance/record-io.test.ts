@@ -44,6 +44,9 @@ describe("Record IO", () => {
       csvSchema: cases.csvSchema,
       csvTypedFail: cases.csvTypedFail,
       csvAsyncSchema: cases.csvAsyncSchema,
+      writeCsvObjectsWithoutColumns: cases.writeCsvObjectsWithoutColumns,
+      writeJsonlUndefined: cases.writeJsonlUndefined,
+      writeParquetWrongType: cases.writeParquetWrongType,
     },
     {
       csvHeaderQuoted: { options: { dir } },
@@ -55,6 +58,9 @@ describe("Record IO", () => {
         expectError: /ReadTyped\/Route[\s\S]*bad CSV record in '.*typed\.csv' line 3: column 'age': not an integer: "forty" \(record: "bob,forty,2"\)/,
       },
       csvAsyncSchema: { options: { dir }, expectError: /ReadCsv: the schema's validate returned a Promise/ },
+      writeCsvObjectsWithoutColumns: { options: { dir }, expectError: /WriteRows\/ToCsv[\s\S]*writeCsv writes objects only with columns/ },
+      writeJsonlUndefined: { options: { dir }, expectError: /WriteValues\/ToJson[\s\S]*writeJsonl cannot write undefined as JSON/ },
+      writeParquetWrongType: { options: { dir }, expectError: /WriteRows\/ToRows[\s\S]*column 'n' is INT32, got string two/ },
     },
   );
 

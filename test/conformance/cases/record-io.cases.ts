@@ -290,3 +290,29 @@ export const parquetSchemaFail = definePipeline(import.meta, {
     p.apply("ReadActive", readParquet(path.join(dir, "out", "rows-*.parquet"), { schema: ActiveSchema }));
   },
 });
+
+// ---- writers' errors ----
+
+export const writeCsvObjectsWithoutColumns = definePipeline(import.meta, {
+  name: "writeCsvObjectsWithoutColumns",
+  options: dirOption,
+  build(p, { dir }) {
+    p.apply(create([{ a: 1 }])).apply("WriteRows", writeCsv(path.join(dir, "out", "rows")));
+  },
+});
+
+export const writeJsonlUndefined = definePipeline(import.meta, {
+  name: "writeJsonlUndefined",
+  options: dirOption,
+  build(p, { dir }) {
+    p.apply(create<unknown>([1, undefined])).apply("WriteValues", writeJsonl(path.join(dir, "out", "values")));
+  },
+});
+
+export const writeParquetWrongType = definePipeline(import.meta, {
+  name: "writeParquetWrongType",
+  options: dirOption,
+  build(p, { dir }) {
+    p.apply(create([{ n: 1 }, { n: "two" }])).apply("WriteRows", writeParquet(path.join(dir, "out", "rows"), { columns: [{ name: "n", type: "INT32" }] }));
+  },
+});
