@@ -94,6 +94,18 @@ describe("Record IO", () => {
         ]);
       });
 
+      it("a zod schema: its output is the element, its issues the dead letters' errors", async () => {
+        const result = await run(cases.csvZodSchema, runner, { dir: out });
+        expect(counters(result, "ReadPeople/Route")).to.deep.equal({ goodRecords: 2, badRecords: 2 });
+        const bad = linesOf(path.join(out, "out", "bad-zod-00000-of-00001.jsonl")).map((l) => JSON.parse(l) as { line: number; raw: string; error: string });
+        expect(bad.map((b) => [b.line, b.raw])).to.deep.equal([
+          [3, "bob,forty,2"],
+          [4, "carl,30"],
+        ]);
+        expect(bad[0]!.error).to.match(/^schema: age: /);
+        expect(bad[1]!.error).to.equal("expected 3 fields, got 2");
+      });
+
       it("JSON Lines with a schema: not-JSON and schema failures are dead letters; gzip input", async () => {
         const result = await run(cases.jsonlSchemaDeadLetters, runner, { dir: out });
         expect(counters(result, "ReadEvents/Route")).to.deep.equal({ goodRecords: 3, badRecords: 2 });

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import zlib from "node:zlib";
+import { z } from "zod";
 import { definePipeline } from "../../../sdk/index.js";
 import {
   countGlobally,
@@ -314,5 +315,23 @@ export const writeParquetWrongType = definePipeline(import.meta, {
   options: dirOption,
   build(p, { dir }) {
     p.apply(create([{ n: 1 }, { n: "two" }])).apply("WriteRows", writeParquet(path.join(dir, "out", "rows"), { columns: [{ name: "n", type: "INT32" }] }));
+  },
+});
+
+// ---- a real Standard Schema library ----
+
+/** zod 4 implements Standard Schema v1: the element type and the validation come from it. */
+const ZodPerson = z.object({ name: z.string().min(1), age: z.coerce.number().int().nonnegative() });
+
+export const csvZodSchema = definePipeline(import.meta, {
+  name: "csvZodSchema",
+  options: dirOption,
+  build(p, { dir }) {
+    const people = p.apply(
+      "ReadPeople",
+      readCsv(path.join(dir, "csv", "typed.csv"), { header: true, columns: (r) => ({ name: r.name, age: r.age }), schema: ZodPerson, onError: deadLetter(path.join(dir, "out", "bad-zod")) }),
+    );
+    // `age` is a number: the type is zod's output type.
+    assertThat(people.map((x) => `${x.name} ${x.age + 1}`)).containsInAnyOrder("ann 42", "dan 26");
   },
 });

@@ -3,6 +3,7 @@
  * @module
  */
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
+import { compressors } from "hyparquet-compressors";
 import type { BoundedSource } from "../../../sdk/index.js";
 import { expandFilePatterns } from "../text/file-patterns.js";
 import type { RecordOutcome } from "../records/record-source.js";
@@ -31,8 +32,8 @@ const BATCH_ROWS = 4096;
 /**
  * The rows of the Parquet files some patterns name, as objects by column name. One split per row group (the
  * unit a Parquet file can be read from on its own); the runner's desired split size is not used to merge or cut
- * them. Values are hyparquet's: `INT64` columns as `bigint`, timestamps as `Date`, strings decoded as UTF-8.
- * Compression: uncompressed and snappy (what hyparquet reads without its optional compressors package).
+ * them. Values are hyparquet's: `INT64` columns as `bigint`, timestamps as `Date`, string columns as strings, other byte arrays as `Uint8Array`.
+ * Column chunks may be uncompressed or snappy, gzip, zstd, brotli or LZ4 compressed (hyparquet-compressors).
  * @example
  * const source = new ParquetSource<Row>(["data/*.parquet"], { step: "ReadParquet" });
  */
@@ -73,6 +74,10 @@ export class ParquetSource<T> implements BoundedSource<RecordOutcome<T>, Parquet
       rowStart: split.rowStart,
       rowEnd: split.rowEnd,
       rowFormat: "object",
+      // Pure-JavaScript gzip, zstd, brotli and LZ4 decoders (snappy is hyparquet's own).
+      compressors,
+      // Bytes stay bytes unless the column says it holds strings (hyparquet's default would decode every byte array).
+      utf8: false,
       ...(this.options.columns !== undefined ? { columns: [...this.options.columns] } : {}),
     }).catch((e: unknown) => {
       throw new Error(`cannot read row group ${split.rowGroup} of '${split.path}': ${errorMessage(e)}`, { cause: e });

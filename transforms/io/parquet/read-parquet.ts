@@ -31,10 +31,10 @@ export type ParquetElement<T, S> = S extends StandardSchemaV1<unknown, infer O> 
 
 /**
  * Reads Parquet files (on hyparquet), one element per row: an object by column name, with hyparquet's values
- * (`INT64` as `bigint`, timestamps as `Date`, strings as UTF-8 strings, nested types as objects and arrays).
- * Files are split by row group, each read on its own, in parallel on the parallel runners. Uncompressed and
- * snappy files are read (hyparquet's built-in codecs; gzip, zstd or brotli column chunks fail the run naming the
- * file).
+ * (`INT64` as `bigint`, timestamps as `Date`, string columns as strings, other byte arrays as `Uint8Array`, nested
+ * types as objects and arrays).
+ * Files are split by row group, each read on its own, in parallel on the parallel runners. Column chunks may be
+ * uncompressed or snappy, gzip, zstd, brotli or LZ4 compressed (hyparquet-compressors' decoders).
  *
  * With a `schema`, a row it rejects is a bad record for `onError` (see {@link OnError}); its dead letter has the
  * row's 1-based number as `line`, its 0-based index as `offset` and its JSON as `raw`. The `Route` step counts

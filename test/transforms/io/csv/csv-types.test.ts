@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Pipeline, type PCollection } from "../../../../sdk/index.js";
-import { readCsv, readJsonl, type StandardSchemaV1 } from "../../../../transforms/index.js";
+import { z } from "zod";
+import { readCsv, readJsonl, readParquet, type StandardSchemaV1 } from "../../../../transforms/index.js";
 
 /** Compile-time checks: each line fails `tsc` if readCsv's or readJsonl's element type is inferred wrongly. */
 type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
@@ -23,6 +24,10 @@ describe("CSV IO: element types", () => {
     check<Equal<Elem<typeof json>, { id: number }>>();
     const loose = readJsonl<{ n: number }>("x.jsonl");
     check<Equal<Elem<typeof loose>, { n: number }>>();
+    const zodRows = readCsv("x.csv", { header: true, schema: z.object({ name: z.string(), age: z.coerce.number() }) });
+    check<Equal<Elem<typeof zodRows>, { name: string; age: number }>>();
+    const parquet = readParquet("x.parquet", { schema: z.object({ id: z.bigint() }) });
+    check<Equal<Elem<typeof parquet>, { id: bigint }>>();
     expect(new Pipeline()).to.be.an("object");
   });
 });
