@@ -41,6 +41,10 @@ export { reifyTimestamps, reifyWindows, type ValueInWindow, type WindowDescripti
 export { formatValue, toStringElements, toStringKvs } from "./to-string.js";
 // IO
 export * from "./io/text/index.js";
+export * from "./io/records/index.js";
+export * from "./io/jsonl/index.js";
+export * from "./io/csv/index.js";
+export * from "./io/parquet/index.js";
 export {
   generateSequence,
   sequenceSource,

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { DoFn, KV, ProcessContext, TeardownContext } from "../../../sdk/index.js";
 import { shardFileName, shardFilePattern, type ShardSpec } from "./shard-names.js";
-import { writeLinesSync, type WrittenShard } from "./write-shard-fn.js";
+import { writeShardFile, type WrittenShard } from "./write-shard-fn.js";
 import { CommitDirs, checkTempFiles, commitDirOf, commitWrite, existingFiles, isCommitDir, type CommitDir } from "./commit-dir.js";
 
 /**
@@ -45,7 +45,7 @@ export class FinalizeShardsFn implements DoFn<KV<string, readonly (WrittenShard 
   }
 
   private plan(commitDir: string, written: readonly WrittenShard[]) {
-    const { prefix, suffix, shards, header } = this.spec;
+    const { prefix, suffix, shards } = this.spec;
     const outputDir = path.dirname(prefix);
     // Order-independent choice if a shard ever arrives twice (identical contents): keep the smallest path.
     const byShard = new Map<number, string>();
@@ -58,7 +58,7 @@ export class FinalizeShardsFn implements DoFn<KV<string, readonly (WrittenShard 
       if (byShard.has(shard)) continue;
       const tempPath = path.join(commitDir, `shard-${shard}.empty.tmp`);
       fs.rmSync(tempPath, { force: true }); // left by an earlier attempt
-      writeLinesSync(tempPath, header, []);
+      writeShardFile(tempPath, this.spec, []);
       byShard.set(shard, tempPath);
     }
     const moves: [string, string][] = [];

@@ -44,6 +44,21 @@ export async function* readLineRange(
   end: number,
   chunkBytes: number = DEFAULT_CHUNK_BYTES,
 ): AsyncGenerator<string[]> {
+  for await (const batch of readLineRangeBatches(filePath, start, end, chunkBytes)) yield batch.lines;
+}
+
+/**
+ * The lines of a range, like {@link readLineRange}, each with the byte offset of its first byte in the file:
+ * record readers name where a bad record is.
+ * @example
+ * for await (const { lines, offsets } of readLineRangeBatches("in.csv", 0, 1 << 20)) console.log(lines[0], offsets[0]);
+ */
+export async function* readLineRangeBatches(
+  filePath: string,
+  start: number,
+  end: number,
+  chunkBytes: number = DEFAULT_CHUNK_BYTES,
+): AsyncGenerator<LineBatch> {
   if (!(end > start)) return;
   const from = start > 0 ? start - 1 : 0;
   yield* withPath(filePath, linesOf(fileChunks(filePath, from, chunkBytes), from, start, end));
@@ -55,7 +70,40 @@ export async function* readLineRange(
  * for await (const lines of readGzipLines("in.txt.gz")) console.log(lines.length);
  */
 export async function* readGzipLines(filePath: string, chunkBytes: number = DEFAULT_CHUNK_BYTES): AsyncGenerator<string[]> {
+  for await (const batch of readGzipLineBatches(filePath, chunkBytes)) yield batch.lines;
+}
+
+/**
+ * Every line of a gzip file, like {@link readGzipLines}, each with its offset in the decompressed bytes.
+ * @example
+ * for await (const { lines, offsets } of readGzipLineBatches("in.csv.gz")) console.log(lines.length, offsets.at(-1));
+ */
+export async function* readGzipLineBatches(filePath: string, chunkBytes: number = DEFAULT_CHUNK_BYTES): AsyncGenerator<LineBatch> {
   yield* withPath(filePath, linesOf(gunzipChunks(filePath, chunkBytes), 0, 0, Infinity));
+}
+
+/** A batch of lines and, index for index, the (decompressed) byte offset where each begins. */
+export interface LineBatch {
+  readonly lines: string[];
+  readonly offsets: number[];
+}
+
+/**
+ * How many `\n` bytes an uncompressed file has before `end`: the line number a range reader starts at, which
+ * it asks for only when it must name a bad record's line (reading the file's start costs a pass over it).
+ * @example
+ * const linesBefore = await countNewlines("in.csv", split.start); // the first line of the split is linesBefore + 1
+ */
+export async function countNewlines(filePath: string, end: number, chunkBytes: number = DEFAULT_CHUNK_BYTES): Promise<number> {
+  let count = 0;
+  let pos = 0;
+  for await (const chunk of fileChunks(filePath, 0, chunkBytes)) {
+    const usable = Math.min(chunk.length, end - pos);
+    for (let i = chunk.indexOf(NEWLINE); i >= 0 && i < usable; i = chunk.indexOf(NEWLINE, i + 1)) count++;
+    pos += chunk.length;
+    if (pos >= end) break;
+  }
+  return count;
 }
 
 /**
@@ -65,7 +113,7 @@ export async function* readGzipLines(filePath: string, chunkBytes: number = DEFA
  * is never mangled.
  * @param offset absolute file position of the first byte of the first chunk (`start - 1`, or 0)
  */
-async function* linesOf(chunks: AsyncIterable<Buffer>, offset: number, start: number, end: number): AsyncGenerator<string[]> {
+async function* linesOf(chunks: AsyncIterable<Buffer>, offset: number, start: number, end: number): AsyncGenerator<LineBatch> {
   // Invariants: `pos` is the file position of the current chunk's first byte. While `skipping`, we are in the
   // line the previous range owns. Otherwise `lineStart` is the position of the current line's first byte
   // (always < end) and `carry` holds its bytes from earlier chunks.
@@ -73,6 +121,7 @@ async function* linesOf(chunks: AsyncIterable<Buffer>, offset: number, start: nu
   let lineStart = start;
   let carry: Buffer[] = [];
   let batch: string[] = [];
+  let offsets: number[] = [];
   let batchBytes = 0;
   let pos = offset;
   for await (const chunk of chunks) {
@@ -95,17 +144,19 @@ async function* linesOf(chunks: AsyncIterable<Buffer>, offset: number, start: nu
         break;
       }
       batch.push(decodeLine(carry, chunk, i, nl, lineStart === 0));
+      offsets.push(lineStart);
       if (carry.length > 0) carry = [];
       batchBytes += nl + 1 - i;
       i = nl + 1;
       lineStart = pos + i;
       if (lineStart >= end) {
-        if (batch.length > 0) yield batch;
+        if (batch.length > 0) yield { lines: batch, offsets };
         return;
       }
       if (batch.length >= MAX_BATCH_LINES || batchBytes >= MAX_BATCH_BYTES) {
-        yield batch;
+        yield { lines: batch, offsets };
         batch = [];
+        offsets = [];
         batchBytes = 0;
       }
     }
@@ -115,8 +166,9 @@ async function* linesOf(chunks: AsyncIterable<Buffer>, offset: number, start: nu
   // except a byte order mark alone: that file is empty, not one empty line.
   if (!skipping && carry.length > 0 && !(lineStart === 0 && isBomOnly(carry))) {
     batch.push(decodeLine(carry, EMPTY, 0, 0, lineStart === 0));
+    offsets.push(lineStart);
   }
-  if (batch.length > 0) yield batch;
+  if (batch.length > 0) yield { lines: batch, offsets };
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -177,7 +229,7 @@ async function* gunzipChunks(filePath: string, chunkBytes: number): AsyncGenerat
 }
 
 /** Rethrows read errors with the file's path, which zlib and fs messages do not always name. */
-async function* withPath(filePath: string, lines: AsyncGenerator<string[]>): AsyncGenerator<string[]> {
+async function* withPath<B>(filePath: string, lines: AsyncGenerator<B>): AsyncGenerator<B> {
   try {
     yield* lines;
   } catch (e) {

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { GlobalWindow, IntervalWindow, type BoundedWindow } from "../../../sdk/index.js";
+import type { ParquetShardEncoding } from "../parquet/parquet-encoding.js";
 
 /** Where one write of text files goes, as every step of the write sees it. Plain data. */
 export interface ShardSpec {
@@ -14,6 +15,11 @@ export interface ShardSpec {
   readonly shards: number;
   /** A first line written at the top of every file (also of empty shards), if any. */
   readonly header: string | undefined;
+  /**
+   * How a shard's lines become the file's bytes when not as text: `writeParquet` sends each row as a line (so
+   * sharding, sorting and committing stay writeText's) and encodes the file here. Absent: text, gzip by suffix.
+   */
+  readonly encoding?: ParquetShardEncoding | undefined;
 }
 
 /**

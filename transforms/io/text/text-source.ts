@@ -4,7 +4,15 @@
  */
 import type { BoundedSource } from "../../../sdk/index.js";
 import { expandFilePatterns } from "./file-patterns.js";
-import { DEFAULT_CHUNK_BYTES, readGzipLines, readLineRange } from "./line-reader.js";
+import { isGzip } from "./compression.js";
+import {
+  DEFAULT_CHUNK_BYTES,
+  readGzipLineBatches,
+  readGzipLines,
+  readLineRange,
+  readLineRangeBatches,
+  type LineBatch,
+} from "./line-reader.js";
 
 /**
  * One piece of a text source: a byte range of one file, or a whole gzip file. Plain data, so that it can be
@@ -36,6 +44,11 @@ export interface TextSourceOptions {
   readonly minSplitBytes?: number;
   /** Bytes per read (default 256 KiB). */
   readonly chunkBytes?: number;
+  /**
+   * Whether a file may be cut into byte ranges (default true). Ranges start at line boundaries, so a format whose
+   * records may span lines (CSV with quoted newlines) must read each file whole: `false` gives one split per file.
+   */
+  readonly splittable?: boolean;
 }
 
 /** 1 MiB. */
@@ -55,6 +68,7 @@ export class TextSource implements BoundedSource<string, TextSplit> {
   private readonly patterns: readonly string[];
   private readonly minSplitBytes: number;
   private readonly chunkBytes: number;
+  private readonly splittable: boolean;
 
   constructor(patterns: string | readonly string[], options: TextSourceOptions = {}) {
     const list = typeof patterns === "string" ? [patterns] : [...(patterns ?? [])];
@@ -66,10 +80,12 @@ export class TextSource implements BoundedSource<string, TextSplit> {
     this.description = `text files ${list.map((p) => `'${p}'`).join(", ")}`;
     this.minSplitBytes = positive("minSplitBytes", options.minSplitBytes ?? DEFAULT_MIN_SPLIT_BYTES);
     this.chunkBytes = positive("chunkBytes", options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+    if (options.splittable !== undefined && typeof options.splittable !== "boolean") throw new TypeError("splittable must be a boolean");
+    this.splittable = options.splittable ?? true;
   }
 
   /**
-   * One split per gzip file; other files are cut into ranges of about `desiredBundleSizeBytes` (at least
+   * One split per gzip file (and per file when not `splittable`); other files are cut into ranges of about `desiredBundleSizeBytes` (at least
    * `minSplitBytes`). Empty files give no split. The order is by path, then offset.
    * @throws Error when a pattern matches no file or names a missing one
    */
@@ -78,8 +94,9 @@ export class TextSource implements BoundedSource<string, TextSplit> {
     const splits: TextSplit[] = [];
     for (const file of await expandFilePatterns(this.patterns)) {
       if (file.sizeBytes === 0) continue;
-      if (isGzip(file.path)) {
-        splits.push({ path: file.path, start: 0, end: file.sizeBytes, gzip: true });
+      const gzip = isGzip(file.path);
+      if (gzip || !this.splittable) {
+        splits.push({ path: file.path, start: 0, end: file.sizeBytes, gzip });
         continue;
       }
       // Equal ranges rather than `target`-sized ones plus a runt at the end.
@@ -98,15 +115,19 @@ export class TextSource implements BoundedSource<string, TextSplit> {
     return split.gzip ? readGzipLines(split.path, this.chunkBytes) : readLineRange(split.path, split.start, split.end, this.chunkBytes);
   }
 
+  /**
+   * The lines of one split with the byte offset of each (in the decompressed bytes for gzip): what record
+   * readers (CSV, JSON Lines) frame and parse, naming where a bad record is.
+   * @internal
+   */
+  readBatches(split: TextSplit): AsyncIterable<LineBatch> {
+    return split.gzip ? readGzipLineBatches(split.path, this.chunkBytes) : readLineRangeBatches(split.path, split.start, split.end, this.chunkBytes);
+  }
+
   /** The total size of the files on disk (compressed size for gzip files). */
   async estimateSizeBytes(): Promise<number> {
     return (await expandFilePatterns(this.patterns)).reduce((sum, f) => sum + f.sizeBytes, 0);
   }
-}
-
-/** Whether a file is read as gzip: by its extension, like Beam's AUTO compression. */
-function isGzip(filePath: string): boolean {
-  return filePath.toLowerCase().endsWith(".gz");
 }
 
 function positive(name: string, v: number): number {

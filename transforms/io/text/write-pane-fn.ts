@@ -56,7 +56,7 @@ export class WritePaneFn implements DoFn<KV<unknown, readonly string[]>, Written
     private readonly spec: ShardSpec,
     private readonly publish: boolean,
   ) {
-    this.files = new TempFiles(path.dirname(spec.prefix), spec.header);
+    this.files = new TempFiles(path.dirname(spec.prefix), spec);
   }
 
   startBundle(): void {

@@ -4,9 +4,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { randomUUID } from "node:crypto";
 import { makePrivateDir, removePrivateDir, type DoFn, type KV, type ProcessContext, type TeardownContext } from "../../../sdk/index.js";
 import { TEMP_DIR_PREFIX, type ShardSpec } from "./shard-names.js";
+import { isGzip } from "./compression.js";
+import { parquetShardBytes } from "../parquet/parquet-encoding.js";
 
 /** A shard written to its temporary file, waiting to be renamed by the finalize step. Plain data. */
 export interface WrittenShard {
@@ -31,7 +34,7 @@ export class WriteShardFn implements DoFn<KV<number, readonly string[]>, Written
   private readonly files: TempFiles;
 
   constructor(spec: ShardSpec) {
-    this.files = new TempFiles(path.dirname(spec.prefix), spec.header);
+    this.files = new TempFiles(path.dirname(spec.prefix), spec);
   }
 
   startBundle(): void {
@@ -73,7 +76,8 @@ export class TempFiles {
   constructor(
     /** Where the private directory is made: the output's directory. */
     private readonly outputDir: string,
-    private readonly header: string | undefined,
+    /** What the files hold: header, compression, encoding. */
+    private readonly spec: ShardSpec,
   ) {}
 
   startBundle(): void {
@@ -90,7 +94,7 @@ export class TempFiles {
     this.dir ??= makePrivateDir(this.outputDir, TEMP_DIR_PREFIX);
     const file = path.join(this.dir, `${stem}.${randomUUID()}.tmp`);
     this.pending.push(file);
-    writeLinesSync(file, this.header, sortedLines(lines));
+    writeShardFile(file, this.spec, sortedLines(lines));
     return file;
   }
 
@@ -117,27 +121,51 @@ export function sortedLines(lines: readonly string[]): string[] {
   return [...lines].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Writes `header` (if any) and each line followed by `\n`, in writes of about {@link WRITE_CHARS} characters. */
-export function writeLinesSync(file: string, header: string | undefined, lines: readonly string[]): void {
-  // "wx": the name is fresh; failing beats silently overwriting someone else's file. 0600 until renamed.
+/**
+ * Writes a shard's (sorted) lines to a fresh file as the spec says: Parquet when it has that encoding, else text
+ * (gzip when the suffix ends in `.gz`).
+ */
+export function writeShardFile(file: string, spec: ShardSpec, lines: readonly string[]): void {
+  if (spec.encoding === undefined) {
+    writeLinesSync(file, spec.header, lines, isGzip(spec.suffix));
+    return;
+  }
   const fd = fs.openSync(file, "wx", 0o600);
   try {
+    writeAllSync(fd, parquetShardBytes(lines, spec.encoding));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes `header` (if any) and each line followed by `\n`, in writes of about {@link WRITE_CHARS} characters.
+ * With `gzip`, each write is one gzip member: a file of concatenated members is a valid gzip file (RFC 1952, and
+ * how `readText` reads it), and compressing piece by piece never holds a whole shard's bytes twice. Node writes
+ * no timestamp into a gzip header, so the bytes stay deterministic. An empty file is still one (empty) member.
+ */
+export function writeLinesSync(file: string, header: string | undefined, lines: readonly string[], gzip = false): void {
+  // "wx": the name is fresh; failing beats silently overwriting someone else's file. 0600 until renamed.
+  const fd = fs.openSync(file, "wx", 0o600);
+  const put = (text: string): void => writeAllSync(fd, gzip ? zlib.gzipSync(text) : Buffer.from(text));
+  try {
     let buffer = header === undefined ? "" : `${header}\n`;
+    let wrote = false;
     for (let i = 0; i < lines.length; i++) {
       buffer += `${lines[i]}\n`;
       if (buffer.length >= WRITE_CHARS) {
-        writeAllSync(fd, buffer);
+        put(buffer);
+        wrote = true;
         buffer = "";
       }
     }
-    if (buffer.length > 0) writeAllSync(fd, buffer);
+    if (buffer.length > 0 || (gzip && !wrote)) put(buffer);
   } finally {
     fs.closeSync(fd);
   }
 }
 
 /** `writeSync` may write less than asked; loop until every byte is out. */
-function writeAllSync(fd: number, text: string): void {
-  const bytes = Buffer.from(text);
+function writeAllSync(fd: number, bytes: Buffer): void {
   for (let off = 0; off < bytes.length; ) off += fs.writeSync(fd, bytes, off);
 }

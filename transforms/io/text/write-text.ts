@@ -23,6 +23,7 @@ import { FinalizeShardsFn } from "./finalize-shards-fn.js";
 import { WritePaneFn, type WrittenPane } from "./write-pane-fn.js";
 import { FinalizePanesFn } from "./finalize-panes-fn.js";
 import { KeepWindows } from "./keep-windows.js";
+import type { ParquetShardEncoding } from "../parquet/parquet-encoding.js";
 
 /**
  * Options of {@link writeText}.
@@ -32,7 +33,7 @@ import { KeepWindows } from "./keep-windows.js";
 export interface WriteTextOptions {
   /** How many files to write (default 1). Every one is written, empty if no line falls into it. */
   readonly shards?: number;
-  /** Appended to every file name (default `.txt`). */
+  /** Appended to every file name (default `.txt`). A suffix ending in `.gz` (`.txt.gz`) writes gzip files. */
   readonly suffix?: string;
   /** A line written at the top of every file, empty ones included. */
   readonly header?: string;
@@ -42,6 +43,10 @@ export interface WriteTextOptions {
    * false writes everything together, ignoring windows.
    */
   readonly windowed?: boolean;
+  /**
+   * @internal How shard files are encoded when not as text (`writeParquet` uses writeText's machinery with it).
+   */
+  readonly encoding?: ParquetShardEncoding;
 }
 
 /**
@@ -115,6 +120,7 @@ export function writeText(prefix: string, options: WriteTextOptions = {}): PTran
     suffix,
     shards,
     header: options.header,
+    encoding: options.encoding,
   });
 
   return {
