@@ -6,10 +6,10 @@
 import { UsageError } from "../../sdk/parse-options.js";
 import { renderDot } from "./graph/dot.js";
 import { renderMermaid } from "./graph/mermaid.js";
+import { renderSvg } from "./graph/svg.js";
 import { GRAPH_LEVELS, type GraphLevel } from "./graph/view.js";
 import { loadPipeline } from "./load-pipeline.js";
 import type { CommandArgs } from "./split-args.js";
-import { dotToSvg } from "./svg.js";
 
 /** The CLI's own options of `sluice graph`. */
 export const GRAPH_OPTIONS = ["pipeline", "format", "level"] as const;
@@ -24,7 +24,7 @@ export const GRAPH_FORMATS: readonly GraphFormat[] = ["mermaid", "dot", "svg"];
 const GRAPH_HELP = `sluice graph <file> [options]: prints the pipeline's graph without running it
 
 Graph options:
-  --format    ${GRAPH_FORMATS.join(" | ")} (default ${GRAPH_FORMATS[0]}); svg needs Graphviz's dot
+  --format    ${GRAPH_FORMATS.join(" | ")} (default ${GRAPH_FORMATS[0]}); svg is drawn by Sluice itself
   --level     ${GRAPH_LEVELS.join(" | ")} (default ${GRAPH_LEVELS[0]}): top-level transforms, or every primitive
   --pipeline  which pipeline, when the file defines several
 
@@ -60,7 +60,7 @@ async function render(
     case "dot":
       return renderDot(graph, { level, name });
     case "svg":
-      return dotToSvg(renderDot(graph, { level, name }));
+      return renderSvg(graph, { level, name });
   }
 }
 

@@ -79,7 +79,7 @@ function parseCommandLine(argv: readonly string[]): () => Promise<void> {
       (y) =>
         withPipelineOption(y)
           .usage("sluice graph <file> [--format <f>] [--level <l>] [pipeline options]\n\nBuilds the pipeline and prints its graph.")
-          .option("format", { choices: GRAPH_FORMATS, default: GRAPH_FORMATS[0], describe: "Output format (svg needs Graphviz's dot)" })
+          .option("format", { choices: GRAPH_FORMATS, default: GRAPH_FORMATS[0], describe: "Output format (svg: a standalone SVG, laid out without Graphviz)" })
           .option("level", {
             choices: GRAPH_LEVELS,
             default: GRAPH_LEVELS[0],

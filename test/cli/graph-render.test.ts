@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { Pipeline, asIterable, groupByKey, impulse, kv, parDoWithOutputs, ptransform, type PCollection, type PipelineGraph } from "../../sdk/index.js";
 import { quote, renderDot } from "../../runners/cli/graph/dot.js";
 import { escapeMermaid, renderMermaid } from "../../runners/cli/graph/mermaid.js";
+import { escapeXml, renderSvg } from "../../runners/cli/graph/svg.js";
 import { graphView, shortPCollectionName } from "../../runners/cli/graph/view.js";
 
 /**
@@ -125,5 +126,60 @@ describe("cli dot renderer", () => {
     p.apply(impulse()).map((x) => x, 'odd "name" \\ { } ; -> <x> \n end');
     const result = spawnSync("dot", ["-Tsvg"], { input: renderDot(p.graph, { level: "expanded", name: 'x"y' }) });
     expect(result.status, result.stderr.toString()).to.equal(0);
+  });
+});
+
+describe("sluice graph: SVG", () => {
+  /** The boxes, nodes (by their label's position) and edges of an SVG `renderSvg` drew. */
+  function parts(svg: string) {
+    const clusters = [...svg.matchAll(/<g class="cluster"><title>([^<]*)<\/title><rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.]+)" height="([\d.]+)"/g)].map((m) => ({
+      id: m[1]!,
+      x: Number(m[2]),
+      y: Number(m[3]),
+      w: Number(m[4]),
+      h: Number(m[5]),
+    }));
+    const nodes = [...svg.matchAll(/<g class="node (\w+)"><title>([^<]*)<\/title>.*?<text x="([\d.-]+)" y="([\d.-]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({
+      kind: m[1]!,
+      id: m[2]!,
+      x: Number(m[3]),
+      y: Number(m[4]),
+      label: m[5]!,
+    }));
+    const edges = [...svg.matchAll(/<g class="edge"><title>([^<]*)<\/title>(<path [^>]*\/>)/g)].map((m) => ({ pcollection: m[1]!, dashed: m[2]!.includes("stroke-dasharray") }));
+    return { clusters, nodes, edges };
+  }
+
+  it("draws every primitive inside the boxes of its composites, and the side input dashed", () => {
+    const svg = renderSvg(nestedGraph(), { level: "expanded" });
+    const { clusters, nodes, edges } = parts(svg);
+    expect(nodes.map((n) => n.label).sort()).to.deep.equal(["GroupByKey", "Impulse", "Pair", "Split", "Use"]);
+    expect(clusters.map((c) => c.id).sort()).to.deep.equal(["Outer", "Outer/Inner"]);
+    for (const n of nodes) {
+      for (const c of clusters) {
+        const inside = n.x > c.x && n.x < c.x + c.w && n.y > c.y && n.y < c.y + c.h;
+        expect(inside, `${n.id} inside ${c.id}`).to.equal(n.id.startsWith(`${c.id}/`));
+      }
+    }
+    expect(nodes.find((n) => n.label === "GroupByKey")!.kind).to.equal("GroupByKey");
+    expect(edges.filter((e) => e.dashed).map((e) => e.pcollection)).to.deep.equal(["Outer/Split.odd"]);
+    expect(svg).to.not.match(/NaN|undefined/);
+  });
+
+  it("draws one node per top-level transform at the composite level, flowing downwards", () => {
+    const { nodes, edges } = parts(renderSvg(nestedGraph(), { level: "composite" }));
+    expect(nodes.map((n) => n.label)).to.deep.equal(["Impulse", "Outer", "Use"]);
+    const y = Object.fromEntries(nodes.map((n) => [n.label, n.y]));
+    expect(y.Impulse!).to.be.below(y.Outer!);
+    expect(y.Outer!).to.be.below(y.Use!);
+    expect(edges).to.have.length(3);
+  });
+
+  it("escapes names for XML", () => {
+    const p = new Pipeline();
+    p.apply(impulse()).map((x) => x, 'a <b> & "c"');
+    const svg = renderSvg(p.graph, { level: "expanded", name: "x<y" });
+    expect(svg).to.include(">a &lt;b&gt; &amp; &quot;c&quot;</text>").and.include("<title>x&lt;y</title>");
+    expect(escapeXml("\u0001'")).to.equal(" &apos;");
   });
 });
