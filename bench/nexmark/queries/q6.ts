@@ -1,0 +1,56 @@
+/**
+ * Q6, average selling price by seller: for each seller, the mean price of their last 10 winning bids (Beam's Q6).
+ * Beam fires in the global window after every winning bid (`Repeatedly(AfterPane.elementCountAtLeast(1))`,
+ * accumulating), so its output depends on pane boundaries; we use the default trigger, one final value per seller
+ * at the end of a bounded run, which is what its last pane holds and what can be checked.
+ */
+import { GlobalWindows, kv, ptransform, windowInto, type CombineFn, type PCollection, type PTransform } from "../../../sdk/index.js";
+import { combinePerKey } from "../../../transforms/index.js";
+import type { NexmarkGenerator } from "../generator.js";
+import type { Event } from "../model.js";
+import { winningBids } from "./winning-bids.js";
+
+/** One Q6 result. */
+export interface SellerPrice {
+  readonly seller: number;
+  readonly average: number;
+}
+
+/** A sale: what the last-10 order needs. */
+interface Sale {
+  readonly price: number;
+  readonly dateTime: number;
+  readonly auction: number;
+}
+
+/** How many of a seller's latest sales Q6 averages. */
+export const Q6_LAST = 10;
+
+/** Later sales last; the auction id breaks ties so that "the last 10" is one set (shared with the reference). */
+export const saleOrder = (a: Sale, b: Sale): number => a.dateTime - b.dateTime || a.auction - b.auction;
+
+const lastSalesMean: CombineFn<Sale, Sale[], number> = {
+  createAccumulator: () => [],
+  addInput(acc, s) {
+    acc.push(s);
+    if (acc.length > 2 * Q6_LAST) return acc.sort(saleOrder).slice(-Q6_LAST);
+    return acc;
+  },
+  mergeAccumulators: (accs) => accs.flat().sort(saleOrder).slice(-Q6_LAST),
+  extractOutput(acc) {
+    const last = [...acc].sort(saleOrder).slice(-Q6_LAST);
+    return last.reduce((sum, s) => sum + s.price, 0) / last.length;
+  },
+};
+
+/** Q6: per seller, the mean of their last 10 selling prices. */
+export function query6(gen: NexmarkGenerator): PTransform<PCollection<Event>, PCollection<SellerPrice>> {
+  return ptransform("Query6", (events: PCollection<Event>) =>
+    events
+      .apply(winningBids(gen))
+      .map(({ auction, bid }) => kv(auction.seller, { price: bid.price, dateTime: bid.dateTime, auction: auction.id }), "KeyBySeller")
+      .apply(windowInto(new GlobalWindows()))
+      .apply("LastTenMean", combinePerKey(lastSalesMean))
+      .map(({ key, value }): SellerPrice => ({ seller: key, average: value }), "Format"),
+  );
+}
