@@ -1,0 +1,119 @@
+// Nexmark (bench/nexmark): the generator's rules, and every query on every runner against the plain-TypeScript
+// reference. Each runner runs all queries in one pipeline (one run per runner keeps the file fast on a busy
+// machine), writing each query's results as JSON lines, which are compared with the reference as multisets.
+import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import nexmark, { configOf } from "../../bench/nexmark/pipeline.js";
+import { NexmarkGenerator } from "../../bench/nexmark/generator.js";
+import { QUERIES } from "../../bench/nexmark/queries/index.js";
+import { reference } from "../../bench/nexmark/reference.js";
+import { stableJson } from "../../bench/nexmark/stable-json.js";
+
+/** 4,000 events at 100 events/s: 40 s of event time, so several 10 s windows and auctions that close. */
+const EVENTS = 4000;
+const EVENT_RATE = 100;
+const config = configOf(EVENT_RATE);
+const gen = new NexmarkGenerator(config);
+const events = gen.events(0, EVENTS);
+
+/** Lines of `a` missing from `b` and the other way round (multisets). */
+function multisetDiff(a: readonly string[], b: readonly string[]): { missing: string[]; extra: string[] } {
+  const counts = new Map<string, number>();
+  for (const x of a) counts.set(x, (counts.get(x) ?? 0) + 1);
+  const extra: string[] = [];
+  for (const x of b) {
+    const n = counts.get(x) ?? 0;
+    if (n > 0) counts.set(x, n - 1);
+    else extra.push(x);
+  }
+  const missing = [...counts].flatMap(([x, n]) => Array<string>(n).fill(x));
+  return { missing, extra };
+}
+
+/** Expects `actual` and `expected` to be the same multiset of lines, showing a few differences if not. */
+function expectSameLines(actual: readonly string[], expected: readonly string[], what: string): void {
+  const { missing, extra } = multisetDiff(expected, actual);
+  expect({ missing: missing.slice(0, 3), extra: extra.slice(0, 3), counts: [actual.length, expected.length] }, what).to.deep.equal({
+    missing: [],
+    extra: [],
+    counts: [expected.length, expected.length],
+  });
+}
+
+function readLines(dir: string, q: number): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith(`q${q}-`))
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), "utf8").split("\n"))
+    .filter((l) => l.length > 0);
+}
+
+/** Sums Q12's panes per bidder: discarding panes of a bidder add up to its bids, whatever the clock did. */
+function totalsPerBidder(lines: readonly string[]): string[] {
+  const totals = new Map<number, number>();
+  for (const l of lines) {
+    const { bidder, bids } = JSON.parse(l) as { bidder: number; bids: number };
+    totals.set(bidder, (totals.get(bidder) ?? 0) + bids);
+  }
+  return [...totals].map(([bidder, bids]) => stableJson({ bidder, bids }));
+}
+
+describe("nexmark generator", () => {
+  it("makes persons, auctions and bids 1 : 3 : 46, the same event for the same number, in event-time order", () => {
+    const kinds = { person: 0, auction: 0, bid: 0 };
+    for (const e of gen.events(0, 5000)) kinds[e.kind]++;
+    expect(kinds).to.deep.equal({ person: 100, auction: 300, bid: 4600 });
+    expect(gen.event(1234)).to.deep.equal(gen.event(1234));
+    expect(gen.event(1234)).to.not.deep.equal(gen.event(1284)); // same kind, different draw
+    const ts = events.map((e) => (e.kind === "bid" ? e.bid.dateTime : e.kind === "auction" ? e.auction.dateTime : e.person.dateTime));
+    expect(ts.every((t, i) => i === 0 || t >= ts[i - 1]!)).to.equal(true);
+    expect(ts.at(-1)! - ts[0]!).to.equal(Math.floor(((EVENTS - 1) * 1000) / EVENT_RATE));
+  });
+
+  it("sends about half the bids to hot auctions and three quarters to hot bidders, and ids only to people and auctions that exist or are about to", () => {
+    const bids = gen.events(0, 50_000).flatMap((e) => (e.kind === "bid" ? [e.bid] : []));
+    const hotAuctions = bids.filter((b) => (b.auction - 1000) % 100 === 0).length / bids.length;
+    const hotBidders = bids.filter((b) => (b.bidder - 1000) % 100 === 1).length / bids.length;
+    expect(hotAuctions).to.be.within(0.48, 0.55);
+    expect(hotBidders).to.be.within(0.73, 0.78);
+    expect(bids.every((b) => b.bidder >= 1000 && b.bidder < 1000 + 1000 + 10 && b.auction >= 1000 && b.auction < 1000 + 3000 + 10)).to.equal(true);
+  });
+
+  it("the multiset check notices a wrong result", () => {
+    const expected = reference(2, events, config).map(stableJson);
+    expect(() => expectSameLines(expected.slice(1), expected, "dropped one")).to.throw();
+    expect(() => expectSameLines([...expected.slice(1), expected[1]!], expected, "duplicated one")).to.throw();
+  });
+});
+
+for (const runner of ["direct", "threads", "process"]) {
+  describe(`nexmark queries on ${runner}`, function () {
+    this.timeout(60_000);
+    let dir: string;
+    before(async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), `sluice-nexmark-${runner}-`));
+      await nexmark.run({
+        runner,
+        queries: "all",
+        events: EVENTS,
+        eventRate: EVENT_RATE,
+        output: dir,
+        quiet: true,
+        ...(runner === "direct" ? {} : { parallelism: 2 }),
+      });
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    for (const q of QUERIES.keys()) {
+      it(`Q${q} gives the reference's results`, () => {
+        const actual = readLines(dir, q);
+        const expected = reference(q, events, config).map(stableJson);
+        expect(expected.length, "the reference finds something to compare").to.be.greaterThan(0);
+        if (q === 12) expectSameLines(totalsPerBidder(actual), expected, `Q12 totals per bidder on ${runner}`);
+        else expectSameLines(actual, expected, `Q${q} on ${runner}`);
+      });
+    }
+  });
+}
