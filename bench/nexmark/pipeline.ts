@@ -27,14 +27,18 @@ export default definePipeline(import.meta, {
     eventRate: { type: "number", default: DEFAULT_CONFIG.eventRate, describe: "Events per second of event time" },
     streaming: { type: "boolean", default: false, describe: "Read the generator as an unbounded source" },
     rate: { type: "number", default: 0, describe: "Streaming: events per second of processing time (0: as fast as read)" },
+    maxSplitEvents: { type: "number", default: 0, describe: "Bounded: at most this many events per source split (0: the runner's split size)" },
     output: { type: "string", default: "", describe: "Directory for each query's results (bounded runs); none: count only" },
   },
-  build(p, { queries, events, eventRate, streaming, rate, output }) {
+  build(p, { queries, events, eventRate, streaming, rate, maxSplitEvents, output }) {
     const config = configOf(eventRate);
     const gen = new NexmarkGenerator(config);
     const stream = p.apply(
       "Events",
-      nexmarkEvents(config, { events: streaming && events === 0 ? Infinity : events, unbounded: streaming, ...(rate > 0 ? { rate } : {}) }),
+      nexmarkEvents(config, { events: streaming && events === 0 ? Infinity : events, unbounded: streaming,
+        ...(rate > 0 ? { rate } : {}),
+        ...(maxSplitEvents > 0 ? { maxSplitEvents } : {}),
+      }),
     );
     for (const q of parseQueries(queries)) {
       const results = stream.apply(`Q${q}`, QUERIES.get(q)!(gen, config));
