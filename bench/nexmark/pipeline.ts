@@ -1,7 +1,7 @@
 /**
  * The Nexmark pipeline: one generated event stream feeding the chosen queries, each ending in a sink. With
- * `--output DIR`, query N's results go to `DIR/qN-*.txt` as one sorted-key JSON object a line (bounded runs:
- * what the tests read back); without, each result only bumps the counter `results` of its query's `Sink` step
+ * `--output DIR`, query N's results go to `DIR/qN-*.txt` as one sorted-key JSON object a line (what the tests
+ * read back; streaming: one set of files per window and pane, so only windowed queries, and Q12, can write); without, each result only bumps the counter `results` of its query's `Sink` step
  * (what the bench runs, so that writing files is not what it measures).
  *
  *   npx tsx bench/nexmark/pipeline.ts --queries 0,5 --events 10000 --runner threads --output out/nexmark
@@ -43,7 +43,7 @@ export default definePipeline(import.meta, {
     for (const q of parseQueries(queries)) {
       const results = stream.apply(`Q${q}`, QUERIES.get(q)!(gen, config));
       if (output) {
-        results.map(stableJson, `Q${q}Json`).apply(`Q${q}Write`, writeText(`${output}/q${q}`, { windowed: false }));
+        results.map(stableJson, `Q${q}Json`).apply(`Q${q}Write`, writeText(`${output}/q${q}`, streaming ? {} : { windowed: false }));
       } else {
         const count = counter("results");
         results.parDo<never>({ process: () => count.inc() }, { name: `Q${q}Sink` });
