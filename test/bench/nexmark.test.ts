@@ -121,10 +121,11 @@ for (const runner of ["direct", "threads", "process"]) {
 }
 
 // The same generator read as an unbounded source (one that ends after EVENTS, so its watermark reaches the end of
-// time and every window fires): the windowed queries, which can run on a stream, must give the same results.
-// Global-window queries with the default trigger (Q0–Q3, Q6) and Q9 (whose merged windows writeText cannot group
-// again) are left out: on a stream they cannot be written per window.
-const STREAMING_QUERIES = [4, 5, 7, 8, 11, 12];
+// time and every window fires): every query that can run on a stream must give the same results. Left out: Q6
+// (a combine in the global window with the default trigger, refused on unbounded input) and Q9 (writeText refuses
+// to name files after its AuctionOrBidWindows, an IntervalWindow subclass with an id of its own); Q9's join is
+// still exercised on the stream inside Q4.
+const STREAMING_QUERIES = [0, 1, 2, 3, 4, 5, 7, 8, 11, 12];
 for (const runner of ["direct", "threads", "process"]) {
   describe(`nexmark streaming queries on ${runner}`, function () {
     this.timeout(60_000);
