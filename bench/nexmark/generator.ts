@@ -244,6 +244,11 @@ export function nexmarkEvents(
   options: { readonly events: number; readonly unbounded?: boolean; readonly rate?: number; readonly maxSplitEvents?: number },
 ): PTransform<PBegin, PCollection<Event>> {
   const gen = new NexmarkGenerator(config);
+  const { events } = options;
+  if (!(events === Infinity && options.unbounded) && !(Number.isSafeInteger(events) && events >= 0)) {
+    throw new RangeError(`nexmarkEvents: 'events' must be a non-negative integer (Infinity only unbounded), got ${String(events)}`);
+  }
+  if (!(config.eventRate > 0)) throw new RangeError(`nexmarkEvents: 'eventRate' must be positive, got ${String(config.eventRate)}`);
   return {
     name: "NexmarkEvents",
     expand: (begin) => {
