@@ -83,8 +83,8 @@ for (const q of QUERIES) {
       "wall ms": Math.round(m.ms),
       "run ms": Math.round(m.runMs),
       "events/s": Math.round(rate(m)),
-      "ratio to direct": direct ? Number((rate(m) / rate(direct)).toFixed(3)) : NaN,
-      "ratio to reference": ref ? Number((rate(m) / rate(ref)).toFixed(3)) : NaN,
+      "ratio to direct": direct ? Number((rate(m) / rate(direct)).toFixed(3)) : "-",
+      "ratio to reference": ref ? Number((rate(m) / rate(ref)).toFixed(3)) : "-", // streaming: no reference run
       results: m.results,
       "CPU s": Number((m.cpuMs / 1000).toFixed(1)),
       "peak RSS MiB": Math.round(m.rssMb),
