@@ -155,3 +155,26 @@ for (const runner of ["direct", "threads", "process"]) {
     }
   });
 }
+
+// Q12's point: panes fire on processing time. An unbounded run throttled to 1,500 events/s lasts over 13 s, so a
+// bidder active from the start gets a pane after windowSizeSec (10 s) and another at the end of the input.
+describe("nexmark Q12 on a throttled stream (direct)", function () {
+  this.timeout(60_000);
+  it("fires processing-time panes before the end, which still add up to each bidder's bids", async () => {
+    const n = 20_000;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-nexmark-q12-"));
+    try {
+      await nexmark.run({ runner: "direct", queries: "12", events: n, eventRate: EVENT_RATE, streaming: true, rate: 1500, output: dir, quiet: true });
+      const lines = readLines(dir, 12);
+      const panesPerBidder = new Map<number, number>();
+      for (const l of lines) {
+        const { bidder } = JSON.parse(l) as { bidder: number };
+        panesPerBidder.set(bidder, (panesPerBidder.get(bidder) ?? 0) + 1);
+      }
+      expect(Math.max(...panesPerBidder.values()), "some bidder's bids came in more than one pane").to.be.greaterThan(1);
+      expectSameLines(totalsPerBidder(lines), reference(12, gen.events(0, n), config).map(stableJson), "Q12 totals per bidder");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
