@@ -41,7 +41,7 @@ export default definePipeline(import.meta, {
       }),
     );
     for (const q of parseQueries(queries)) {
-      const results = stream.apply(`Q${q}`, QUERIES.get(q)!(gen, config));
+      const results = stream.apply(`Q${q}`, QUERIES.get(q)!(gen, config, streaming));
       if (output) {
         results.map(stableJson, `Q${q}Json`).apply(`Q${q}Write`, writeText(`${output}/q${q}`, streaming ? {} : { windowed: false }));
       } else {

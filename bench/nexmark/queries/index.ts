@@ -16,8 +16,11 @@ import { query11 } from "./q11.js";
 import { query12 } from "./q12.js";
 import { winningBids } from "./winning-bids.js";
 
-/** A query: builds its transform from the generator (for its timing) and the configuration. */
-export type QueryBuilder = (gen: NexmarkGenerator, config: NexmarkConfig) => PTransform<PCollection<Event>, PCollection<unknown>>;
+/**
+ * A query: builds its transform from the generator (for its timing), the configuration, and whether the events
+ * are a stream (only Q6 differs: it needs a trigger there).
+ */
+export type QueryBuilder = (gen: NexmarkGenerator, config: NexmarkConfig, streaming: boolean) => PTransform<PCollection<Event>, PCollection<unknown>>;
 
 /** The queries we implement, by Nexmark number (9 is WinningBids on its own; 10 is not implemented). */
 export const QUERIES: ReadonlyMap<number, QueryBuilder> = new Map<number, QueryBuilder>([
@@ -27,7 +30,7 @@ export const QUERIES: ReadonlyMap<number, QueryBuilder> = new Map<number, QueryB
   [3, () => query3()],
   [4, (g, c) => query4(g, c)],
   [5, (_, c) => query5(c)],
-  [6, (g) => query6(g)],
+  [6, (g, _, streaming) => query6(g, streaming)],
   [7, (_, c) => query7(c)],
   [8, (_, c) => query8(c)],
   [9, (g) => winningBids(g)],

@@ -1,19 +1,32 @@
 /**
  * Q6, average selling price by seller: for each seller, the mean price of their last 10 winning bids (Beam's Q6).
- * Beam fires in the global window after every winning bid (`Repeatedly(AfterPane.elementCountAtLeast(1))`,
- * accumulating), so its output depends on pane boundaries; we use the default trigger, one final value per seller
- * at the end of a bounded run, which is what its last pane holds and what can be checked.
+ * On a stream it fires as Beam's does, in the global window after every winning bid
+ * (`Repeatedly(AfterCount(1))`, accumulating: each pane is the seller's current value, `pane` its index). A
+ * bounded run uses the default trigger instead, one final value per seller (what the stream's last pane holds),
+ * since panes on bounded input depend on how the runner bundles it.
  */
-import { GlobalWindows, kv, ptransform, windowInto, type CombineFn, type PCollection, type PTransform } from "../../../sdk/index.js";
+import {
+  AfterCount,
+  GlobalWindows,
+  kv,
+  ptransform,
+  Repeatedly,
+  windowInto,
+  type CombineFn,
+  type PCollection,
+  type PTransform,
+  type ProcessContext,
+} from "../../../sdk/index.js";
 import { combinePerKey } from "../../../transforms/index.js";
 import type { NexmarkGenerator } from "../generator.js";
 import type { Event } from "../model.js";
 import { winningBids } from "./winning-bids.js";
 
-/** One Q6 result. */
+/** One Q6 result; on a stream, with the index of its pane (later panes replace earlier ones). */
 export interface SellerPrice {
   readonly seller: number;
   readonly average: number;
+  readonly pane?: number;
 }
 
 /** A sale: what the last-10 order needs. */
@@ -43,14 +56,27 @@ const lastSalesMean: CombineFn<Sale, Sale[], number> = {
   },
 };
 
-/** Q6: per seller, the mean of their last 10 selling prices. */
-export function query6(gen: NexmarkGenerator): PTransform<PCollection<Event>, PCollection<SellerPrice>> {
-  return ptransform("Query6", (events: PCollection<Event>) =>
-    events
+/** Q6: per seller, the mean of their last 10 selling prices (`streaming`: updated after every sale). */
+export function query6(gen: NexmarkGenerator, streaming = false): PTransform<PCollection<Event>, PCollection<SellerPrice>> {
+  return ptransform("Query6", (events: PCollection<Event>) => {
+    const means = events
       .apply(winningBids(gen))
       .map(({ auction, bid }) => kv(auction.seller, { price: bid.price, dateTime: bid.dateTime, auction: auction.id }), "KeyBySeller")
-      .apply(windowInto(new GlobalWindows()))
-      .apply("LastTenMean", combinePerKey(lastSalesMean))
-      .map(({ key, value }): SellerPrice => ({ seller: key, average: value }), "Format"),
-  );
+      .apply(
+        windowInto(
+          new GlobalWindows(),
+          streaming ? { trigger: Repeatedly(AfterCount(1)), accumulation: "ACCUMULATING" } : {},
+        ),
+      )
+      .apply("LastTenMean", combinePerKey(lastSalesMean));
+    if (!streaming) return means.map(({ key, value }): SellerPrice => ({ seller: key, average: value }), "Format");
+    return means.parDo<SellerPrice>(
+      {
+        process({ key, value }, ctx: ProcessContext<SellerPrice>) {
+          ctx.output({ seller: key, average: value, pane: ctx.pane.index });
+        },
+      },
+      { name: "Format" },
+    );
+  });
 }
