@@ -48,6 +48,14 @@ export interface StandardOptions {
    * end of time: at the end of the input or on `--drain`; a run stopped without draining emits nothing).
    */
   allowUnsafeTriggers: boolean;
+  /**
+   * Every runner: serve a live status page of the run on `http://127.0.0.1:<uiPort>/` (the pipeline graph with
+   * element counts per edge, each stage's progress and watermark, throughput over time, metrics, the error if the
+   * run fails), for as long as the run lasts. Its address is printed on stderr.
+   */
+  ui: boolean;
+  /** The port of the `--ui` page on 127.0.0.1 (default 0: a free port, printed when the run starts). */
+  uiPort: number;
 }
 
 /** Standard options plus the pipeline's own, by name. */
@@ -89,6 +97,18 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
     type: "boolean",
     default: false,
     describe: "print per-stage statistics and the pipeline's metrics at the end",
+    group: "Pipeline options:",
+  },
+  ui: {
+    type: "boolean",
+    default: false,
+    describe: "serve a live status page of the run (graph, per-edge counts, stages, watermarks, throughput, metrics) on 127.0.0.1",
+    group: "Pipeline options:",
+  },
+  uiPort: {
+    type: "number",
+    default: 0,
+    describe: "port of the --ui page on 127.0.0.1 (0: a free one, printed at the start)",
     group: "Pipeline options:",
   },
   allowUnsafeTriggers: {

@@ -9,12 +9,17 @@
 import cliProgress from "cli-progress";
 import { formatInstant, TIMESTAMP_MAX_VALUE, TIMESTAMP_MIN_VALUE } from "../../sdk/model/time.js";
 import type { StageProgress } from "./engine/job-scheduler.js";
+import type { MetricResults } from "../../sdk/metrics.js";
 
 /** What a display shows, asked for at every redraw. */
 export interface ProgressSnapshot {
   readonly stages: readonly StageProgress[];
   /** Work run again so far (a notice appears when it grows). */
   readonly retries: number;
+  /** Elements produced so far on each PCollection (the `--ui` page's edge counts). */
+  readonly elements?: ReadonlyMap<string, number>;
+  /** The pipeline's metrics so far (the `--ui` page). */
+  readonly metrics?: MetricResults;
 }
 
 /** Shows progress; `stop()` removes the rows. */

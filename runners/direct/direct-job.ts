@@ -175,7 +175,8 @@ export class DirectJob implements WorkExecutor<Ref> {
 
   /** The run so far, per stage, for a progress display. */
   progress(): ProgressSnapshot {
-    return { stages: this.scheduler.progress(this.elementCounts()), retries: 0 };
+    const elements = this.elementCounts();
+    return { stages: this.scheduler.progress(elements), retries: 0, elements, metrics: this.metrics.results() };
   }
 
   /** Runs one work item here and now (the engine's {@link WorkExecutor}). */

@@ -219,7 +219,7 @@ export class Coordinator implements WorkExecutor<BlobRef> {
 
   /** The run so far, per stage, for a progress display. */
   progress(): ProgressSnapshot {
-    return { stages: this.scheduler.progress(this.elementCounts), retries: this.retries };
+    return { stages: this.scheduler.progress(this.elementCounts), retries: this.retries, elements: this.elementCounts, metrics: this.metrics.results() };
   }
 
 

@@ -6,6 +6,7 @@
 import type { Job, PipelineResult } from "../../sdk/runner-api.js";
 import { Coordinator, type CoordinatorOptions } from "./coordinator.js";
 import { createProgressDisplay } from "../core/progress-display.js";
+import { startUi } from "../ui/start-ui.js";
 import { reportRun } from "../core/run-report.js";
 import type { WorkerPool } from "./worker-pool.js";
 import { guardEventLoop } from "../core/liveness.js";
@@ -70,9 +71,16 @@ export async function runOnPool(
     // So that a pool can name a hung task after its steps.
     forgetNames = nameTasksOf(coordinator.jobId, job.graph);
     // A coordinator awaiting user code that never settles (a source's split with --taskTimeout 0) fails, not exits 0.
-    const result = await guardEventLoop(coordinator.run(), job.graph);
-    reportRun(result, job.options);
-    return result;
+    const ui = await startUi(job, String(job.options.runner), () => coordinator!.progress());
+    try {
+      const result = await guardEventLoop(coordinator.run(), job.graph);
+      ui?.finished({});
+      reportRun(result, job.options);
+      return result;
+    } catch (error) {
+      ui?.finished({ error });
+      throw error;
+    }
   } finally {
     progress?.stop();
     if (coordinator) {

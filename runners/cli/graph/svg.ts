@@ -26,7 +26,8 @@ interface Laid {
  * The graph as an SVG document. The picture matches the DOT and Mermaid ones: composites are dashed boxes around
  * their parts at the expanded level (double-edged boxes when collapsed); sources are ellipses, GroupByKeys
  * hexagons, Flattens trapezia; side inputs are dashed edges, unbounded PCollections thick edges marked
- * `(unbounded)`. Every node, box and edge has a `<title>` with its full name (a tooltip in browsers).
+ * `(unbounded)`. Every node, box and edge has a `<title>` with its full name (a tooltip in browsers), and each edge's
+ * label its PCollection id in `data-pcollection` (the `--ui` page writes element counts next to it).
  * @example
  * fs.writeFileSync("wordcount.svg", renderSvg(pipeline.graph, { level: "composite", name: "wordcount" }));
  */
@@ -80,7 +81,7 @@ export function renderSvg(graph: PipelineGraph, options: { level: GraphLevel; na
       `<g class="edge"><title>${escapeXml(e.pcollection)}</title>` +
         `<path d="${path}" fill="none" stroke="#333"${style} marker-end="url(#arrow)"/>` +
         (laid.x !== undefined && laid.y !== undefined
-          ? `<text x="${num(laid.x)}" y="${num(laid.y + EDGE_FONT / 2 - 1)}" font-size="${EDGE_FONT}" text-anchor="middle" fill="#555">${escapeXml(label)}</text>`
+          ? `<text x="${num(laid.x)}" y="${num(laid.y + EDGE_FONT / 2 - 1)}" font-size="${EDGE_FONT}" text-anchor="middle" fill="#555" data-pcollection="${escapeXml(e.pcollection)}">${escapeXml(label)}</text>`
           : "") +
         "</g>",
     );
