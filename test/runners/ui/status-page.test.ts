@@ -3,7 +3,7 @@
  * element counts per edge and metrics moving, and says how the run ended. Where Debian's chromium is installed,
  * a real headless browser loads the page and runs its script.
  */
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import net from "node:net";
 import { expect } from "chai";
 import { runnerNames } from "../../../runners/registry.js";
@@ -75,13 +75,22 @@ describe("--ui status page", function () {
 
   it("runs its script in a real browser (headless chromium, where installed)", async function () {
     const chromium = findChromium();
-    if (!chromium) this.skip(); // skipped: no chromium on PATH (apt-get install chromium)
+    if (!chromium) {
+      // Named in the output: mocha shows the skipped test's title.
+      this.test!.title += " — skipped: no chromium on PATH (apt-get install chromium; .ci/run installs it)";
+      this.skip();
+    }
     const port = await freePort();
     const run = ticking.run({ runner: "direct", ui: true, uiPort: port, quiet: true });
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const dom = spawnSync(chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=2000", "--dump-dom", `http://127.0.0.1:${port}/`], { encoding: "utf8", timeout: 30_000 });
+    // Asynchronously: the page is served by this very process, which must keep answering.
+    const dom = await new Promise<string>((resolve, reject) =>
+      execFile(chromium!, ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=2000", "--dump-dom", `http://127.0.0.1:${port}/`], { encoding: "utf8", timeout: 60_000 }, (e, stdout, stderr) =>
+        e ? reject(new Error(`${chromium} failed: ${e.message}\n${stderr}`)) : resolve(stdout),
+      ),
+    );
     await run;
-    expect(dom.stdout).to.include('id="stages"').and.match(/<td>S0<\/td>/);
-    expect(dom.stdout, "edge counts drawn").to.match(/class="count"[^>]*>[\d,]+</);
+    expect(dom).to.include('id="stages"').and.match(/<td>S0<\/td>/);
+    expect(dom, "edge counts drawn").to.match(/class="count"[^>]*>[\d,]+</);
   });
 });
