@@ -85,7 +85,7 @@ describe("sluice CLI", function () {
       const { code, stdout } = await sluice(["run", COUNT_LETTERS, "--help"]);
       expect(code).to.equal(0);
       expect(stdout).to.include("Counts letters").and.include("--minCount");
-      expect(group(stdout, "Pipeline options:")).to.deep.equal(["--runner", "--quiet", "--maxDuration", "--drain", "--taskTimeout", "--stats", "--allowUnsafeTriggers"]);
+      expect(group(stdout, "Pipeline options:")).to.deep.equal(["--runner", "--quiet", "--maxDuration", "--drain", "--taskTimeout", "--stats", "--ui", "--uiPort", "--allowUnsafeTriggers"]);
       expect(group(stdout, "Direct runner options:")).to.deep.equal(["--enforceImmutability", "--orderSeed"]);
       expect(group(stdout, "Threads and process runner options:")).to.deep.equal(["--parallelism", "--maxAttempts", "--tempDir"]);
       expect(group(stdout, "Process runner options:")).to.deep.equal(["--memoryMb"]);

@@ -21,7 +21,7 @@ async function usageError(argv: string[]): Promise<string> {
 
 describe("pipeline options", () => {
   it("the SDK declares only the runner-neutral ones", () => {
-    expect(Object.keys(STANDARD_OPTIONS).sort()).to.deep.equal(["allowUnsafeTriggers", "drain", "maxDuration", "quiet", "runner", "stats", "taskTimeout"]);
+    expect(Object.keys(STANDARD_OPTIONS).sort()).to.deep.equal(["allowUnsafeTriggers", "drain", "maxDuration", "quiet", "runner", "stats", "taskTimeout", "ui", "uiPort"]);
     expect(defaultOptions()).not.to.have.property("parallelism");
     for (const runner of runnerDeclarations()) {
       for (const name of Object.keys(runner.options)) expect(STANDARD_OPTIONS, `${runner.name}'s --${name}`).not.to.have.property(name);
