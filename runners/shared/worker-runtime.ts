@@ -5,6 +5,7 @@
  * differs between them.
  * @module
  */
+import v8 from "node:v8";
 import type { PipelineGraph } from "../../sdk/graph.js";
 import type { TeardownReason } from "../../sdk/model/dofn.js";
 import { GLOBAL_WINDOW } from "../../sdk/model/window.js";
@@ -349,11 +350,12 @@ function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
  * past the budget a full collection (workers run with --expose-gc) tells live from dead before anything spills.
  */
 function overMemoryBudget(budgetBytes: number): boolean {
-  if (!(budgetBytes > 0) || process.memoryUsage().heapUsed <= budgetBytes) return false;
+  // v8's heap statistics, not process.memoryUsage(), which also reads the RSS from the OS on every call.
+  if (!(budgetBytes > 0) || v8.getHeapStatistics().used_heap_size <= budgetBytes) return false;
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) return true;
   gc();
-  return process.memoryUsage().heapUsed > budgetBytes;
+  return v8.getHeapStatistics().used_heap_size > budgetBytes;
 }
 
 let peakRss = 0;
