@@ -6,7 +6,7 @@
  */
 import { reportRun } from "../core/run-report.js";
 import { createProgressDisplay } from "../core/progress-display.js";
-import { startUi } from "../ui/start-ui.js";
+import { runWithUi } from "../ui/start-ui.js";
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
 import { DirectJob } from "./direct-job.js";
 import { rebuildGraph, summarizeGraph } from "../core/rebuild.js";
@@ -28,15 +28,10 @@ export class DirectRunner implements Runner {
     const directJob = new DirectJob(job.graph, job.options);
     const progress = createProgressDisplay({ quiet: job.options.quiet === true, snapshot: () => directJob.progress() });
     directJob.onProgress = progress && (() => progress.refresh());
-    const ui = await startUi(job, this.name, () => directJob.progress());
     try {
-      const result = await guardEventLoop(directJob.run(), job.graph);
-      ui?.finished({});
+      const result = await runWithUi(job, this.name, () => directJob.progress(), () => guardEventLoop(directJob.run(), job.graph));
       reportRun(result, job.options);
       return result;
-    } catch (error) {
-      ui?.finished({ error });
-      throw error;
     } finally {
       progress?.stop();
     }

@@ -6,7 +6,7 @@
 import type { Job, PipelineResult } from "../../sdk/runner-api.js";
 import { Coordinator, type CoordinatorOptions } from "./coordinator.js";
 import { createProgressDisplay } from "../core/progress-display.js";
-import { startUi } from "../ui/start-ui.js";
+import { runWithUi } from "../ui/start-ui.js";
 import { reportRun } from "../core/run-report.js";
 import type { WorkerPool } from "./worker-pool.js";
 import { guardEventLoop } from "../core/liveness.js";
@@ -70,17 +70,11 @@ export async function runOnPool(
     });
     // So that a pool can name a hung task after its steps.
     forgetNames = nameTasksOf(coordinator.jobId, job.graph);
+    const running = coordinator;
     // A coordinator awaiting user code that never settles (a source's split with --taskTimeout 0) fails, not exits 0.
-    const ui = await startUi(job, String(job.options.runner), () => coordinator!.progress());
-    try {
-      const result = await guardEventLoop(coordinator.run(), job.graph);
-      ui?.finished({});
-      reportRun(result, job.options);
-      return result;
-    } catch (error) {
-      ui?.finished({ error });
-      throw error;
-    }
+    const result = await runWithUi(job, String(job.options.runner), () => running.progress(), () => guardEventLoop(running.run(), job.graph));
+    reportRun(result, job.options);
+    return result;
   } finally {
     progress?.stop();
     if (coordinator) {

@@ -296,17 +296,16 @@ export class WorkerRuntime {
         const grouping = job.sides.get(key) ?? createGroupingSide(spec);
         const records = await this.readAll(task.records);
         const outcome = await runGroupWork(ex, grouping, task, feedShuffleRecords(records, shuffleCodec(shuffle, job.codecs)), job.metrics, shuffle.gbk.fullName);
-        if (outcome.hasState) job.sides.set(key, grouping);
-        else job.sides.delete(key);
         // Past the memory budget (process runner), resident state spills a key group at a time: the one just run
         // is handed over whole as its checkpoint (a file) and dropped; its next task brings it back.
         const evict = outcome.hasState && spillDir !== undefined && overMemoryBudget(memoryBytes);
+        if (outcome.hasState && !evict) job.sides.set(key, grouping);
+        else job.sides.delete(key);
         let checkpoint: BlobRef | undefined;
         if (evict || (task.checkpoint && outcome.hasState)) {
           const bytes = encode(grouping.snapshot());
           checkpoint = this.io.write(bytes);
           if (evict) {
-            job.sides.delete(key);
             job.spilledBytes += bytes.byteLength;
             job.spillRuns++;
           }

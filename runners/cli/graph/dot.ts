@@ -3,7 +3,7 @@
  * @module
  */
 import type { PipelineGraph } from "../../../sdk/graph.js";
-import { clusterContents, graphView, viewIds, type GraphLevel, type ViewEdge, type ViewNode } from "./view.js";
+import { clusterContents, edgeLabel, graphView, viewIds, type GraphLevel, type ViewEdge, type ViewNode } from "./view.js";
 
 /**
  * The graph as a DOT `digraph`. Composites are clusters at the expanded level (boxes with a 3-D edge when
@@ -67,7 +67,7 @@ function nodeAttributes(n: ViewNode): string {
 }
 
 function edgeAttributes(e: ViewEdge): string {
-  const attributes = [`label=${quote(e.unbounded ? `${e.label} (unbounded)` : e.label)}`, `tooltip=${quote(e.pcollection)}`];
+  const attributes = [`label=${quote(edgeLabel(e))}`, `tooltip=${quote(e.pcollection)}`];
   if (e.sideInput) attributes.push("style=dashed");
   else if (e.unbounded) attributes.push("style=bold");
   return attributes.join(", ");

@@ -3,7 +3,7 @@
  * @module
  */
 import type { PipelineGraph } from "../../../sdk/graph.js";
-import { clusterContents, graphView, viewIds, type GraphLevel, type ViewEdge, type ViewNode } from "./view.js";
+import { clusterContents, edgeLabel, graphView, viewIds, type GraphLevel, type ViewEdge, type ViewNode } from "./view.js";
 
 /**
  * The graph as Mermaid `flowchart` text. Sources are stadiums, GroupByKeys hexagons, collapsed composites
@@ -64,8 +64,4 @@ function shape(n: ViewNode): string {
 function arrow(e: ViewEdge): string {
   if (e.sideInput) return "-.->";
   return e.unbounded ? "==>" : "-->";
-}
-
-function edgeLabel(e: ViewEdge): string {
-  return e.unbounded ? `${e.label} (unbounded)` : e.label;
 }

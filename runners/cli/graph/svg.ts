@@ -5,7 +5,7 @@
  */
 import dagre from "@dagrejs/dagre";
 import type { PipelineGraph } from "../../../sdk/graph.js";
-import { graphView, type GraphLevel, type ViewNode } from "./view.js";
+import { edgeLabel, graphView, type GraphLevel, type ViewNode } from "./view.js";
 
 /** Text metrics without a font engine: Helvetica at these sizes averages about this much per character. */
 const NODE_FONT = 12;
@@ -48,8 +48,7 @@ export function renderSvg(graph: PipelineGraph, options: { level: GraphLevel; na
     if (n.cluster !== undefined) g.setParent(nodeKey.get(n.id)!, clusterKey.get(n.cluster)!);
   }
   view.edges.forEach((e, i) => {
-    const label = e.unbounded ? `${e.label} (unbounded)` : e.label;
-    g.setEdge(nodeKey.get(e.from)!, nodeKey.get(e.to)!, { width: textWidth(label, EDGE_FONT), height: EDGE_FONT + 4, labelpos: "c" }, `e${i}`);
+    g.setEdge(nodeKey.get(e.from)!, nodeKey.get(e.to)!, { width: textWidth(edgeLabel(e), EDGE_FONT), height: EDGE_FONT + 4, labelpos: "c" }, `e${i}`);
   });
   dagre.layout(g);
 
@@ -76,12 +75,11 @@ export function renderSvg(graph: PipelineGraph, options: { level: GraphLevel; na
     const laid = g.edge(nodeKey.get(e.from)!, nodeKey.get(e.to)!, `e${i}`) as { points: { x: number; y: number }[]; x?: number; y?: number };
     const path = laid.points.map((p, j) => `${j === 0 ? "M" : "L"}${num(p.x)},${num(p.y)}`).join(" ");
     const style = e.sideInput ? ' stroke-dasharray="6,4"' : e.unbounded ? ' stroke-width="2.5"' : "";
-    const label = e.unbounded ? `${e.label} (unbounded)` : e.label;
     out.push(
       `<g class="edge"><title>${escapeXml(e.pcollection)}</title>` +
         `<path d="${path}" fill="none" stroke="#333"${style} marker-end="url(#arrow)"/>` +
         (laid.x !== undefined && laid.y !== undefined
-          ? `<text x="${num(laid.x)}" y="${num(laid.y + EDGE_FONT / 2 - 1)}" font-size="${EDGE_FONT}" text-anchor="middle" fill="#555" data-pcollection="${escapeXml(e.pcollection)}">${escapeXml(label)}</text>`
+          ? `<text x="${num(laid.x)}" y="${num(laid.y + EDGE_FONT / 2 - 1)}" font-size="${EDGE_FONT}" text-anchor="middle" fill="#555" data-pcollection="${escapeXml(e.pcollection)}">${escapeXml(edgeLabel(e))}</text>`
           : "") +
         "</g>",
     );

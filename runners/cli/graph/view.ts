@@ -63,6 +63,15 @@ export interface GraphView {
 }
 
 /**
+ * The caption every renderer writes on an edge: the PCollection's short name, marked `(unbounded)` for a stream.
+ * @example
+ * edgeLabel({ label: "Read", unbounded: true }); // "Read (unbounded)"
+ */
+export function edgeLabel(e: Pick<ViewEdge, "label" | "unbounded">): string {
+  return e.unbounded ? `${e.label} (unbounded)` : e.label;
+}
+
+/**
  * Projects a pipeline graph for drawing at `level`.
  * @example
  * const view = graphView(pipeline.graph, "composite");
