@@ -17,7 +17,7 @@ import { cleanUpRunDir, makePrivateDir, onInterrupt, removeStaleDirs } from "../
 import { rollBackCommit } from "../../sdk/files/file-commit.js";
 import { PoolCache, runOnPool } from "../shared/run-on-pool.js";
 import { parallelRunnerUnsupportedFeatures } from "../shared/unsupported.js";
-import { releaseFileBlob } from "./file-blobs.js";
+import { FileBlobReleaser } from "./file-blobs.js";
 import { ProcessWorkerPool } from "./process-pool.js";
 import { processOptions } from "./process-options.js";
 
@@ -68,7 +68,7 @@ export class ProcessRunner implements Runner {
     const options = { ...job.options, tempDir: runDir };
     const runJob: Job = { ...job, options, ...(job.source ? { source: { ...job.source, options: { ...job.source.options, tempDir: runDir } } } : {}) };
     try {
-      return await runOnPool(runJob, pool, { retryUserErrors: true, release: releaseFileBlob }, () => cleanUp(runDir));
+      return await runOnPool(runJob, pool, { retryUserErrors: true, release: new FileBlobReleaser().release }, () => cleanUp(runDir));
     } finally {
       pools.release(key, pool);
     }

@@ -13,7 +13,18 @@ import type { MetricResults } from "../../sdk/metrics.js";
 import type { GraphSummary } from "../core/rebuild.js";
 
 /** Encoded bytes, in memory or in a file. */
-export type BlobRef = Uint8Array | { readonly file: string; readonly offset: number; readonly length: number };
+export type BlobRef = Uint8Array | FileBlobRef;
+
+/**
+ * Bytes in a file: `length` bytes at `offset`. A worker writes all of one task's blobs into one file, so a file
+ * holds `shares` blobs (1 when absent) and is deleted once that many of them have been released.
+ */
+export interface FileBlobRef {
+  readonly file: string;
+  readonly offset: number;
+  readonly length: number;
+  readonly shares?: number;
+}
 
 /** What a worker needs to rebuild and run the job's graph. */
 export interface JobSpec {

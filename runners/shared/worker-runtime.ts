@@ -37,7 +37,12 @@ import type { BlobRef, BundleOutput, JobSpec, KeyGroupRestore, ShuffleOutput, Ta
 /** Where a worker's bytes live: reading the coordinator's blobs and storing its own outputs. */
 export interface BlobIo {
   read(ref: BlobRef): Uint8Array | Promise<Uint8Array>;
+  /** Stores bytes; the reference is good once the task's {@link BlobIo.commit} returned. */
   write(bytes: Uint8Array): BlobRef;
+  /** Makes the current task's writes durable (files: one per task), before its result goes back. */
+  commit?(): void;
+  /** Forgets the current task's writes (the task failed: nothing refers to them). */
+  abandon?(): void;
 }
 
 /** What one task is producing; collected by the environment's callbacks while the task runs. */
@@ -181,6 +186,7 @@ export class WorkerRuntime {
       job.spillRuns = 0;
       await job.loadSideInputs(envelope);
       const group = await this.runTask(job, envelope.task);
+      this.io.commit?.();
       const { shuffle, bundles } = job.outputs;
       return {
         shuffle,
@@ -193,6 +199,7 @@ export class WorkerRuntime {
         maxRssBytes: peakRssBytes(),
       };
     } catch (e) {
+      this.io.abandon?.();
       const error = toPipelineError(e, job?.graph);
       if (job) {
         // A failed bundle may have left records in operators' buffers (shuffle writers, partial combines,
