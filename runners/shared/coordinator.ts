@@ -269,7 +269,7 @@ export class Coordinator implements WorkExecutor<BlobRef> {
     }
     if (task.kind === "group") {
       const g = r.group ?? { hasState: false, hold: Infinity };
-      this.owners.succeeded(task.stage, task.partition, task, g.hasState, g.checkpoint);
+      this.owners.succeeded(task.stage, task.partition, task, g.hasState, g.checkpoint, g.checkpointMs);
       if (g.evicted) this.owners.evicted(task.stage, task.partition);
     }
     const group = r.group

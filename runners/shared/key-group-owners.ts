@@ -7,17 +7,24 @@
  * task, the checkpoint and the tasks to replay without output: deterministic grouping rebuilds the state as it
  * was, so nothing is lost and nothing is emitted twice.
  *
- * Checkpoints are asked for once the records logged since the last one outweigh it (at least
- * {@link MIN_CHECKPOINT_BYTES}), so checkpointing costs at most about as much as moving the records once, whatever
- * the size of the state; and, so that a replay stays short in a slow stream, every {@link CHECKPOINT_INTERVAL_MS}
- * once the log is an eighth of the last checkpoint. A key group left without state (every batch key group after
- * its firing) needs neither.
+ * Checkpoints are asked for once the records logged since the last one outweigh it {@link LOG_PER_CHECKPOINT}
+ * times (at least {@link MIN_CHECKPOINT_BYTES}): snapshotting a byte of state costs about as much CPU as grouping a
+ * byte of records, so this bounds checkpointing at about a quarter of the grouping work, whatever the size of the
+ * state. So that a replay stays short in a slow stream, one is also asked for every {@link CHECKPOINT_INTERVAL_MS}
+ * once the log is an eighth of the last checkpoint, but never more often than every
+ * {@link INTERVAL_PER_CHECKPOINT_MS} times what the last checkpoint took to make (a fast stream with large state
+ * spent a third of its CPU on 30 s checkpoints). A key group left without state (every batch key group after its
+ * firing) needs neither.
  * @module
  */
 import type { BlobRef, GroupReplay, KeyGroupRestore } from "./protocol.js";
 
 /** Records logged before a checkpoint is asked for, at the least. */
 const MIN_CHECKPOINT_BYTES = 4 * 2 ** 20;
+/** How many times its last checkpoint's size the log grows before the next checkpoint. */
+const LOG_PER_CHECKPOINT = 4;
+/** The interval rule spends at most one part in this many of the elapsed time making checkpoints. */
+const INTERVAL_PER_CHECKPOINT_MS = 20;
 /** Tasks logged before a checkpoint is asked for, at the most (bounds a replay's length). */
 const MAX_LOGGED_TASKS = 1024;
 /**
@@ -40,6 +47,8 @@ interface KeyGroup {
   /** The last checkpoint (absent: the state was empty then). */
   checkpoint: BlobRef | undefined;
   checkpointBytes: number;
+  /** How long the worker took to make it, in ms. */
+  checkpointMs: number;
   /** `Date.now()` when the checkpoint was taken (or the key group was last empty). */
   checkpointAt: number;
   /** Successful group tasks since the checkpoint. */
@@ -108,15 +117,16 @@ export class KeyGroupOwners {
   wantsCheckpoint(stage: string, partition: number, recordBytes: number): boolean {
     const g = this.group(stage, partition);
     const logged = g.logBytes + recordBytes;
-    if (logged >= Math.max(MIN_CHECKPOINT_BYTES, g.checkpointBytes) || g.log.length >= MAX_LOGGED_TASKS) return true;
-    return g.log.length > 0 && Date.now() - g.checkpointAt >= CHECKPOINT_INTERVAL_MS && logged * 8 >= g.checkpointBytes;
+    if (logged >= Math.max(MIN_CHECKPOINT_BYTES, LOG_PER_CHECKPOINT * g.checkpointBytes) || g.log.length >= MAX_LOGGED_TASKS) return true;
+    const interval = Math.max(CHECKPOINT_INTERVAL_MS, INTERVAL_PER_CHECKPOINT_MS * g.checkpointMs);
+    return g.log.length > 0 && Date.now() - g.checkpointAt >= interval && logged * 8 >= g.checkpointBytes;
   }
 
   /**
    * A group task succeeded on the owner: the state is resident, and either empty (nothing to keep), checkpointed
    * (the log is cleared), or one task further (logged, keeping its records).
    */
-  succeeded(stage: string, partition: number, task: GroupReplay, hasState: boolean, checkpoint: BlobRef | undefined): void {
+  succeeded(stage: string, partition: number, task: GroupReplay, hasState: boolean, checkpoint: BlobRef | undefined, checkpointMs = 0): void {
     const g = this.group(stage, partition);
     g.resident = true;
     g.hasState = hasState;
@@ -125,6 +135,7 @@ export class KeyGroupOwners {
       if (checkpoint !== undefined) {
         g.checkpoint = checkpoint;
         g.checkpointBytes = bytesOf(checkpoint);
+        g.checkpointMs = checkpointMs;
       }
       for (const r of task.records) this.release(r);
       return;
@@ -157,6 +168,7 @@ export class KeyGroupOwners {
     for (const t of g.log) for (const r of t.records) this.release(r);
     g.checkpoint = undefined;
     g.checkpointBytes = 0;
+    g.checkpointMs = 0;
     g.checkpointAt = Date.now();
     g.log = [];
     g.logBytes = 0;
@@ -166,7 +178,7 @@ export class KeyGroupOwners {
     const key = `${stage}/${partition}`;
     let g = this.groups.get(key);
     if (!g) {
-      g = { stage, owner: ownerSlot(stage, partition, this.slots), inFlight: 0, hasState: false, resident: true, checkpoint: undefined, checkpointBytes: 0, checkpointAt: Date.now(), log: [], logBytes: 0 };
+      g = { stage, owner: ownerSlot(stage, partition, this.slots), inFlight: 0, hasState: false, resident: true, checkpoint: undefined, checkpointBytes: 0, checkpointMs: 0, checkpointAt: Date.now(), log: [], logBytes: 0 };
       this.groups.set(key, g);
     }
     return g;

@@ -155,6 +155,8 @@ export interface TaskResult {
     readonly hold: number;
     readonly nextProcessingTimer?: number;
     readonly checkpoint?: BlobRef;
+    /** How long making the checkpoint took (snapshot and encoding), in ms. */
+    readonly checkpointMs?: number;
     /**
      * The worker does not hold the state the task expected resident (it is a new worker): the task did nothing,
      * and is run again with a restore.

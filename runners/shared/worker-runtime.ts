@@ -309,9 +309,12 @@ export class WorkerRuntime {
         if (outcome.hasState && !evict) job.sides.set(key, grouping);
         else job.sides.delete(key);
         let checkpoint: BlobRef | undefined;
+        let checkpointMs = 0;
         if (evict || (task.checkpoint && outcome.hasState)) {
+          const started = performance.now();
           const bytes = encode(grouping.snapshot());
           checkpoint = this.io.write(bytes);
+          checkpointMs = performance.now() - started;
           if (evict) {
             job.spilledBytes += bytes.byteLength;
             job.spillRuns++;
@@ -321,7 +324,7 @@ export class WorkerRuntime {
           hasState: outcome.hasState,
           hold: outcome.hold,
           ...(outcome.nextProcessingTimer !== undefined ? { nextProcessingTimer: outcome.nextProcessingTimer } : {}),
-          ...(checkpoint !== undefined ? { checkpoint } : {}),
+          ...(checkpoint !== undefined ? { checkpoint, checkpointMs } : {}),
           ...(evict ? { evicted: true } : {}),
         };
       }

@@ -42,8 +42,25 @@ describe("KeyGroupOwners", () => {
     expect(owners.wantsCheckpoint("S1", 0, 1024)).to.equal(false);
     expect(owners.wantsCheckpoint("S1", 0, 4 * 2 ** 20)).to.equal(true);
     owners.succeeded("S1", 0, task(1, blob(16)), true, blob(8 * 2 ** 20));
-    expect(owners.wantsCheckpoint("S1", 0, 5 * 2 ** 20), "less than the 8 MiB checkpoint").to.equal(false);
-    expect(owners.wantsCheckpoint("S1", 0, 8 * 2 ** 20)).to.equal(true);
+    expect(owners.wantsCheckpoint("S1", 0, 31 * 2 ** 20), "less than four times the 8 MiB checkpoint").to.equal(false);
+    expect(owners.wantsCheckpoint("S1", 0, 32 * 2 ** 20)).to.equal(true);
+  });
+
+  it("asks for a checkpoint of a slow stream after an interval that grows with what the last one cost", async () => {
+    let now = 1_000_000;
+    const realNow = Date.now;
+    Date.now = () => now;
+    try {
+      const owners = new KeyGroupOwners(1, () => {});
+      owners.succeeded("S1", 0, task(1, blob(16)), true, blob(2 ** 20), 3_000); // a 1 MiB checkpoint that took 3 s
+      owners.succeeded("S1", 0, task(2, blob(2 ** 17)), true, undefined);
+      now += 31_000;
+      expect(owners.wantsCheckpoint("S1", 0, 16), "30 s, but 20 × 3 s not yet").to.equal(false);
+      now += 30_000;
+      expect(owners.wantsCheckpoint("S1", 0, 16), "past 60 s, with an eighth of the checkpoint logged").to.equal(true);
+    } finally {
+      Date.now = realNow;
+    }
   });
 });
 
