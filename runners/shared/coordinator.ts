@@ -91,7 +91,8 @@ export class Coordinator implements WorkExecutor<BlobRef> {
           "define it with `export default definePipeline(import.meta, {...})` and run it from that file or with `sluice run`",
       );
     }
-    this.capacity = pool.size;
+    // Two tasks a worker: each has its next task queued when it finishes one, instead of waiting a round trip.
+    this.capacity = pool.size * 2;
     this.slotLoad = new Array<number>(pool.size).fill(0);
     this.owners = new KeyGroupOwners(pool.size, (blob) => this.options.release?.(blob));
     this.plan = fuse(job.graph);

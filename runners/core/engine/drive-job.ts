@@ -63,7 +63,7 @@ export async function driveJob<Ref>(
         await stop.breathe();
       }
       scheduler.updateWatermarks();
-      if (inFlight.size < executor.capacity) await scheduler.pollSources(false);
+      await scheduler.pollSources(false);
       while (inFlight.size < executor.capacity) {
         const work = scheduler.nextWork();
         if (!work) break;

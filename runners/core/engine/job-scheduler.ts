@@ -561,7 +561,8 @@ export class JobScheduler<Ref> {
     let arrived = false;
     const limit = this.options.maxWaitingForSideInputs ?? MAX_WAITING_FOR_SIDE_INPUTS;
     for (const s of this.stages) {
-      if (!s.readers || s.elements.length > 0) continue;
+      // One batch per reader waits at most (back-pressure), so a free worker finds elements to take at once.
+      if (!s.readers || s.elements.length >= s.readers.length) continue;
       // Back-pressure from downstream steps holding main input back for side inputs that lag.
       if (s.throttledBy.some((t) => t.queuedElements >= limit)) continue;
       const root = s.stage.root as Extract<Stage["root"], { kind: "read" }>;
