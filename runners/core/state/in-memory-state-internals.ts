@@ -28,7 +28,8 @@ import { TIMESTAMP_MAX_VALUE, type Instant } from "../../../sdk/model/time.js";
 import { KeyedMap, keyHash } from "../key-encoding.js";
 import { MinHeap } from "./min-heap.js";
 import { removeItem } from "./remove-item.js";
-import { decodeNamespace, encodeNamespace, isWindowNamespace, type StateNamespace } from "./state-namespace.js";
+import { isWindowNamespace, type StateNamespace } from "./state-namespace.js";
+import { CellColumns, forEachCell, SnapshotTables } from "./snapshot-tables.js";
 import type {
   BagState,
   CombiningState,
@@ -101,19 +102,14 @@ export class InMemoryStateInternals implements StateInternals {
    * were written with (by id).
    */
   static restore(snapshot: StateSnapshot, options: InMemoryStateOptions & { readonly tags: readonly StateTag[] }): InMemoryStateInternals {
-    if (snapshot?.v !== 1) throw new Error(`internal: not a state snapshot for ${options.step}`);
+    if (snapshot?.v !== 2) throw new Error(`internal: not a state snapshot for ${options.step}`);
     const store = new InMemoryStateInternals(options);
     const byId = new Map(options.tags.map((t) => [t.id, t]));
-    for (const [key, namespaces] of snapshot.keys) {
-      for (const [nsData, cells] of namespaces) {
-        const ns = decodeNamespace(nsData as never, options.windowFn);
-        for (const [id, data] of cells) {
-          const tag = byId.get(id);
-          if (!tag) throw new Error(`internal: ${options.step}: a state snapshot has cells of tag "${id}", which this step does not declare`);
-          (store.state(key, ns, tag) as unknown as Handle).restore(data);
-        }
-      }
-    }
+    forEachCell(snapshot, options.windowFn, (key, namespace, id, data) => {
+      const tag = byId.get(id);
+      if (!tag) throw new Error(`internal: ${options.step}: a state snapshot has cells of tag "${id}", which this step does not declare`);
+      (store.state(key, namespace, tag) as unknown as Handle).restore(data);
+    });
     return store;
   }
 
@@ -172,22 +168,26 @@ export class InMemoryStateInternals implements StateInternals {
   }
 
   snapshot(select?: KeyGroupSelector): StateSnapshot {
-    const keys: [unknown, [unknown, [string, unknown][]][]][] = [];
+    const tables = new SnapshotTables(this.windowFn);
+    const cells = new CellColumns();
+    // Tags are numbered as met, so a snapshot does not depend on the order the store first saw them in.
+    const tagIds: string[] = [];
+    const tagIndex = this.tags.map(() => -1);
     for (const list of this.byKey.values()) {
       const key = list[0]!.key;
       if (select && keyHash(key) % select.keyGroups !== select.keyGroup) continue;
-      keys.push([
-        key,
-        list.map((e) => {
-          const cells: [string, unknown][] = [];
-          e.slots.forEach((data, slot) => {
-            if (data !== undefined) cells.push([this.tags[slot]!.id, encodeSlot(this.tags[slot]!, data)]);
-          });
-          return [encodeNamespace(e.namespace, this.windowFn), cells];
-        }),
-      ]);
+      const k = tables.distinctKey(key);
+      for (const e of list) {
+        const n = tables.namespace(e.namespace);
+        for (let slot = 0; slot < e.slots.length; slot++) {
+          const data = e.slots[slot];
+          if (data === undefined) continue;
+          if (tagIndex[slot] === -1) tagIndex[slot] = tagIds.push(this.tags[slot]!.id) - 1;
+          cells.push(k, n, tagIndex[slot]!, encodeSlot(this.tags[slot]!, data));
+        }
+      }
     }
-    return { v: 1, step: this.step, keys };
+    return cells.snapshot(this.step, tables, tagIds);
   }
 
   // ------------------------------------------------------------------------------------------ plumbing
@@ -423,11 +423,10 @@ function encodeSlot(tag: StateTag, data: unknown): unknown {
       return tag.coder ? tag.coder.encode(data) : data;
     case "bag":
       return tag.coder ? (data as unknown[]).map((v) => tag.coder!.encode(v)) : data;
-    case "combining":
-      return [data];
     case "map":
     case "set":
       return [...(data as KeyedMap<unknown>).values()];
+    case "combining":
     case "orderedList":
     case "watermarkHold":
       return data;
@@ -489,7 +488,7 @@ class CombiningHandle<I, A, O> extends Handle implements CombiningState<I, A, O>
     return this.fn.extractOutput(acc === undefined ? this.fn.createAccumulator() : acc);
   }
   restore(data: unknown): void {
-    this.addAccum((data as [A])[0]);
+    this.addAccum(data as A);
   }
   mergeFrom(data: unknown): void {
     this.addAccum(data as A);

@@ -30,7 +30,8 @@ import type { BoundedWindow } from "../../../sdk/model/window.js";
 import { TIMESTAMP_MAX_VALUE, type Instant } from "../../../sdk/model/time.js";
 import type { CombineFn } from "../../../sdk/model/combine-fn.js";
 import { KeyedMap, keyHash } from "../key-encoding.js";
-import { decodeNamespace, encodeNamespace, isWindowNamespace, type StateNamespace } from "./state-namespace.js";
+import { isWindowNamespace, type StateNamespace } from "./state-namespace.js";
+import { CellColumns, forEachCell, SnapshotTables } from "./snapshot-tables.js";
 import type { BagState, CombiningState, KeyGroupSelector, StateInternals, StateSnapshot, WatermarkHoldState } from "./state-internals.js";
 import type { BagTag, CombiningTag, StateOf, StateTag, WatermarkHoldTag } from "./state-tags.js";
 
@@ -109,18 +110,15 @@ export class LeanStateInternals implements StateInternals {
 
   /** A store holding what a snapshot of this store (or of an `InMemoryStateInternals` with the same tags) took. */
   static restore(snapshot: StateSnapshot, options: LeanStateOptions): LeanStateInternals {
-    if (snapshot?.v !== 1) throw new Error(`internal: not a state snapshot for ${options.step}`);
+    if (snapshot?.v !== 2) throw new Error(`internal: not a state snapshot for ${options.step}`);
     const store = new LeanStateInternals(options);
-    for (const [key, namespaces] of snapshot.keys) {
-      for (const [nsData, cells] of namespaces) {
-        const ns = decodeNamespace(nsData as never, options.windowFn);
-        for (const [id, data] of cells) {
-          const h = store.handleById(id);
-          h.point(key, ns, store.entryOf(key, ns));
-          h.restore(data);
-        }
-      }
-    }
+    const byId = new Map<string, LeanHandle>();
+    forEachCell(snapshot, options.windowFn, (key, namespace, id, data) => {
+      let h = byId.get(id);
+      if (!h) byId.set(id, (h = store.handleById(id)));
+      h.point(key, namespace, store.entryOf(key, namespace));
+      h.restore(data);
+    });
     return store;
   }
 
@@ -213,24 +211,21 @@ export class LeanStateInternals implements StateInternals {
   }
 
   snapshot(select?: KeyGroupSelector): StateSnapshot {
-    const byKey = new KeyedMap<[unknown, [unknown, [string, unknown][]][]]>();
+    const tables = new SnapshotTables(this.windowFn);
+    const cells = new CellColumns();
+    const bufferTag = this.bufferTag;
+    const coder = bufferTag.kind === "bag" ? bufferTag.coder : undefined;
     for (const ns of this.byNamespace.values()) {
-      const nsData = encodeNamespace(ns.namespace, this.windowFn);
+      const n = tables.namespace(ns.namespace);
       for (const e of ns.keys.values()) {
         if (select && keyHash(e.key) % select.keyGroups !== select.keyGroup) continue;
-        let k = byKey.get(e.key);
-        if (!k) byKey.set(e.key, (k = [e.key, []]));
-        const cells: [string, unknown][] = [];
-        if (e.buffer !== undefined) {
-          const tag = this.bufferTag;
-          cells.push([tag.id, tag.kind === "combining" ? [e.buffer] : tag.coder ? (e.buffer as unknown[]).map((v) => tag.coder!.encode(v)) : e.buffer]);
-        }
-        if (e.hold !== undefined) cells.push([this.holdTag.id, e.hold]);
-        if (e.endHold !== undefined) cells.push([this.endHoldTag!.id, e.endHold]);
-        k[1].push([nsData, cells]);
+        const k = tables.key(e.key);
+        if (e.buffer !== undefined) cells.push(k, n, 0, coder ? (e.buffer as unknown[]).map((v) => coder.encode(v)) : e.buffer);
+        if (e.hold !== undefined) cells.push(k, n, 1, e.hold);
+        if (e.endHold !== undefined) cells.push(k, n, 2, e.endHold);
       }
     }
-    return { v: 1, step: this.step, keys: [...byKey.values()] };
+    return cells.snapshot(this.step, tables, this.endHoldTag ? [bufferTag.id, this.holdTag.id, this.endHoldTag.id] : [bufferTag.id, this.holdTag.id]);
   }
 
   // ------------------------------------------------------------------------------------------ plumbing
@@ -450,7 +445,7 @@ class LeanCombiningHandle extends LeanHandle implements CombiningState<unknown, 
     return this.fn.extractOutput(acc === undefined ? this.fn.createAccumulator() : acc);
   }
   restore(data: unknown): void {
-    this.addAccum((data as [unknown])[0]);
+    this.addAccum(data);
   }
   mergeFrom(data: unknown): void {
     this.addAccum(data);

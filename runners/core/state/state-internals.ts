@@ -26,7 +26,7 @@
  * @module
  */
 import type { Instant } from "../../../sdk/model/time.js";
-import type { StateNamespace } from "./state-namespace.js";
+import type { NamespaceData, StateNamespace } from "./state-namespace.js";
 import type { StateOf, StateTag } from "./state-tags.js";
 
 /** What every cell has. */
@@ -137,12 +137,19 @@ export interface StateInternals {
 }
 
 /**
- * A snapshot of a {@link StateInternals}: per key, per namespace, per tag id the cell's contents as plain data.
- * Restoring needs the tags (by id) and the WindowFn (to decode window namespaces).
+ * A snapshot of a {@link StateInternals}, in columns (`snapshot-tables.ts`): the keys, the namespaces and the tag
+ * ids once each, and cell `i` at `keys[key[i]]`, `namespaces[namespace[i]]`, of tag `tags[tag[i]]`, holding
+ * `data[i]` (plain data). Cells are in the store's order, so a restored store iterates its keys and windows (and
+ * so fires) in the same order. Restoring needs the tags (by id) and the WindowFn (to decode window namespaces).
  */
 export interface StateSnapshot {
-  readonly v: 1;
+  readonly v: 2;
   readonly step: string;
-  /** `[key, [namespace, [tagId, contents][]][]]` */
-  readonly keys: [unknown, [unknown, [string, unknown][]][]][];
+  readonly keys: unknown[];
+  readonly namespaces: NamespaceData[];
+  readonly tags: string[];
+  readonly key: Uint32Array;
+  readonly namespace: Uint32Array;
+  readonly tag: Uint32Array;
+  readonly data: unknown[];
 }

@@ -17,7 +17,8 @@ import { KeyedMap, keyHash } from "../key-encoding.js";
 import { InMemoryHolds } from "./holds.js";
 import { MinHeap } from "./min-heap.js";
 import { removeItem } from "./remove-item.js";
-import { decodeNamespace, encodeNamespace, type NamespaceData, type StateNamespace } from "./state-namespace.js";
+import type { NamespaceData, StateNamespace } from "./state-namespace.js";
+import { decodeNamespaces, SnapshotTables } from "./snapshot-tables.js";
 import type { KeyGroupSelector } from "./state-internals.js";
 
 /** The time domain of a timer. */
@@ -68,13 +69,26 @@ export interface TimerInternals {
   snapshot(select?: KeyGroupSelector): TimerSnapshot;
 }
 
-/** A snapshot of a {@link TimerInternals}. */
+/**
+ * A snapshot of a {@link TimerInternals}, in columns (`snapshot-tables.ts`): timer `i`, in the order they were
+ * set, is timer `id[i]` of family `families[family[i]]` in domain `domain[i]` (0: event time, 1: processing
+ * time), at `keys[key[i]]` and `namespaces[namespace[i]]`, firing at `firing[i]` with output timestamp `output[i]`
+ * (NaN: none).
+ */
 export interface TimerSnapshot {
-  readonly v: 1;
+  readonly v: 2;
   /** Input watermark, output watermark, processing time. */
   readonly clocks: [Instant, Instant, Instant];
-  /** `[key, namespace, family, id, domain ("E" | "P"), firingTime, outputTimestamp | null]`, in the order set. */
-  readonly timers: [unknown, NamespaceData, string, string, "E" | "P", Instant, Instant | null][];
+  readonly keys: unknown[];
+  readonly namespaces: NamespaceData[];
+  readonly families: string[];
+  readonly key: Uint32Array;
+  readonly namespace: Uint32Array;
+  readonly family: Uint32Array;
+  readonly id: string[];
+  readonly domain: Uint8Array;
+  readonly firing: Float64Array;
+  readonly output: Float64Array;
 }
 
 class Entry implements TimerData {
@@ -144,11 +158,13 @@ export class InMemoryTimerInternals implements TimerInternals {
 
   /** Timers and clocks from {@link InMemoryTimerInternals.snapshot}. */
   static restore(s: TimerSnapshot, windowFn: WindowFn): InMemoryTimerInternals {
-    if (s?.v !== 1) throw new Error("internal: not a timer snapshot");
+    if (s?.v !== 2) throw new Error("internal: not a timer snapshot");
     const t = new InMemoryTimerInternals(windowFn);
     [t.inputWatermark, t.outputWatermark, t.processingTime] = s.clocks;
-    for (const [key, ns, family, id, d, firing, output] of s.timers) {
-      t.setTimer(key, decodeNamespace(ns, windowFn), family, id, d === "E" ? "EVENT_TIME" : "PROCESSING_TIME", firing, output ?? undefined);
+    const namespaces = decodeNamespaces(s.namespaces, windowFn);
+    for (let i = 0; i < s.firing.length; i++) {
+      const output = s.output[i]!;
+      t.setTimer(s.keys[s.key[i]!], namespaces[s.namespace[i]!]!, s.families[s.family[i]!]!, s.id[i]!, s.domain[i] === 0 ? "EVENT_TIME" : "PROCESSING_TIME", s.firing[i]!, Number.isNaN(output) ? undefined : output);
     }
     return t;
   }
@@ -237,11 +253,27 @@ export class InMemoryTimerInternals implements TimerInternals {
       }
     }
     live.sort((a, b) => a.seq - b.seq);
-    return {
-      v: 1,
-      clocks: [this.inputWatermark, this.outputWatermark, this.processingTime],
-      timers: live.map((e) => [e.key, encodeNamespace(e.namespace, this.windowFn), e.family, e.id, e.domain === "EVENT_TIME" ? "E" : "P", e.firingTime, e.outputTimestamp ?? null]),
-    };
+    const tables = new SnapshotTables(this.windowFn);
+    const n = live.length;
+    const families: string[] = [];
+    const familyIndex = new Map<string, number>();
+    const [key, namespace, family] = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
+    const id: string[] = new Array(n);
+    const domain = new Uint8Array(n);
+    const [firing, output] = [new Float64Array(n), new Float64Array(n)];
+    for (let i = 0; i < n; i++) {
+      const e = live[i]!;
+      let f = familyIndex.get(e.family);
+      if (f === undefined) familyIndex.set(e.family, (f = families.push(e.family) - 1));
+      key[i] = tables.key(e.key);
+      namespace[i] = tables.namespace(e.namespace);
+      family[i] = f;
+      id[i] = e.id;
+      domain[i] = e.domain === "EVENT_TIME" ? 0 : 1;
+      firing[i] = e.firingTime;
+      output[i] = e.outputTimestamp ?? NaN;
+    }
+    return { v: 2, clocks: [this.inputWatermark, this.outputWatermark, this.processingTime], keys: tables.keys, namespaces: tables.namespaces, families, key, namespace, family, id, domain, firing, output };
   }
 
   /** The earliest live entry of a domain (dropping stale ones). */

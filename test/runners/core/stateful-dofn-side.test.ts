@@ -95,7 +95,7 @@ describe("StatefulDoFnSide", () => {
     expect(lines.slice(2)).to.deep.equal(["end a [12] @12 10:20", "expired a total 12 @19 10:20"]);
     expect(g.hasPending).to.equal(false);
     expect(g.nextProcessingTimer()).to.equal(undefined);
-    expect((g.snapshot() as { timers: { timers: unknown[] } }).timers.timers).to.deep.equal([]);
+    expect((g.snapshot() as { timers: { firing: Float64Array } }).timers.firing.length).to.equal(0);
   });
 
   it("drops elements of expired windows and counts them", () => {
