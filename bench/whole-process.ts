@@ -1,0 +1,99 @@
+/**
+ * What a user sees: WordCount and start-up as whole processes (`node` started, pipeline run, process exited), on
+ * every runner, as ratios to baselines measured in the same run. The runners take turns `--repeats` times and
+ * each keeps its fastest run.
+ *
+ * - WordCount over a seeded corpus of `--words` words (~10 words a line): `samples/wordcount.ts` per runner
+ *   against a hand-written single-threaded loop in a process of its own (read, split, count in a Map, write);
+ *   the counts must be the same lines on every runner and in the loop.
+ * - Start-up: `samples/minimal.ts` per runner against `node -e 0`.
+ *
+ *   npx tsx bench/whole-process.ts [--words 10000000] [--runners direct,threads,process] [--repeats 2]
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeCorpus } from "./corpus.js";
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : dflt;
+};
+const WORDS = Number(arg("words", "10000000"));
+const RUNNERS = arg("runners", "direct,threads,process").split(",");
+const REPEATS = Number(arg("repeats", "2"));
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-bench-whole-"));
+const input = path.join(dir, "corpus.txt");
+writeCorpus(input, WORDS);
+
+/** The bar, as a script of its own: what a careful programmer writes by hand for one thread. */
+const handLoop = path.join(dir, "hand.mjs");
+fs.writeFileSync(
+  handLoop,
+  `import fs from "node:fs";
+const counts = new Map();
+for (const line of fs.readFileSync(process.argv[2], "utf8").split("\\n")) {
+  const words = line.match(/[A-Za-z']+/g);
+  if (!words) continue;
+  for (const w of words) { const word = w.toLowerCase(); counts.set(word, (counts.get(word) ?? 0) + 1); }
+}
+const lines = [];
+for (const [word, n] of counts) lines.push(word + ": " + n);
+fs.writeFileSync(process.argv[3], lines.join("\\n") + "\\n");
+`,
+);
+
+/** Wall time of one process, in ms, and the peak RSS of it or of its largest child process (MiB; GNU time). */
+function timeProcess(argv: readonly string[]): { ms: number; rssMb: number } {
+  const t0 = performance.now();
+  const run = spawnSync("/usr/bin/env", ["time", "-f", "%M", ...argv], { cwd: root, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
+  const ms = performance.now() - t0;
+  if (run.status !== 0) throw new Error(`${argv.join(" ")} failed (${run.status ?? run.signal}):\n${run.stderr}`);
+  return { ms, rssMb: Number(run.stderr.trim().split("\n").at(-1)) / 1024 };
+}
+
+const node = process.execPath;
+const wordcount = (runner: string): string[] => [node, "--import", "tsx", "samples/wordcount.ts", "--runner", runner, "--input", input, "--output", path.join(dir, runner, "counts"), "--quiet"];
+const minimal = (runner: string): string[] => [node, "--import", "tsx", "samples/minimal.ts", "--runner", runner, "--quiet"];
+
+interface Best {
+  ms: number;
+  rssMb: number;
+}
+const best = new Map<string, Best>();
+const keep = (name: string, t: Best): void => {
+  const b = best.get(name);
+  if (!b || t.ms < b.ms) best.set(name, t);
+};
+for (let r = 0; r < REPEATS; r++) {
+  keep("wc:loop", timeProcess([node, handLoop, input, path.join(dir, "hand.txt")]));
+  for (const runner of RUNNERS) keep(`wc:${runner}`, timeProcess(wordcount(runner)));
+  keep("start:node", timeProcess([node, "-e", "0"]));
+  for (const runner of RUNNERS) keep(`start:${runner}`, timeProcess(minimal(runner)));
+}
+
+// Every runner's counts are the loop's, as sets of lines (shard order and line order are not the point).
+const sortedLines = (text: string): string => text.split("\n").filter(Boolean).sort().join("\n");
+const expected = sortedLines(fs.readFileSync(path.join(dir, "hand.txt"), "utf8"));
+for (const runner of RUNNERS) {
+  const files = fs.readdirSync(path.join(dir, runner)).filter((f) => f.startsWith("counts-"));
+  const got = sortedLines(files.map((f) => fs.readFileSync(path.join(dir, runner, f), "utf8")).join("\n"));
+  if (got !== expected) throw new Error(`WordCount on ${runner} disagrees with the hand-written loop`);
+}
+
+const table = (title: string, baseline: string, names: readonly string[]): Record<string, number> => {
+  const base = best.get(baseline)!;
+  const rows = [baseline, ...names].map((n) => ({ contender: n.split(":")[1], "ratio to baseline": Number((base.ms / best.get(n)!.ms).toFixed(3)), "wall ms": Math.round(best.get(n)!.ms), "times baseline's wall": Number((best.get(n)!.ms / base.ms).toFixed(2)), "largest process RSS MiB": Math.round(best.get(n)!.rssMb) }));
+  process.stdout.write(`${title}\n`);
+  console.table(rows);
+  return Object.fromEntries(rows.map((r) => [r.contender, r["ratio to baseline"]]));
+};
+const wc = table(`WordCount, ${WORDS.toLocaleString("en")} words, whole process (counts checked against the loop)`, "wc:loop", RUNNERS.map((r) => `wc:${r}`));
+const start = table("Start-up: samples/minimal.ts, whole process, against node -e 0", "start:node", RUNNERS.map((r) => `start:${r}`));
+process.stdout.write(`${JSON.stringify({ bench: "whole-process", wordcount: wc, startup: start })}\n`);
+fs.rmSync(dir, { recursive: true, force: true });
