@@ -20,12 +20,7 @@ const INLINE_BYTES = 1024;
 const FLUSH_BYTES = 8 * 2 ** 20;
 
 /** A reference handed out before its task's file is written: `shares` is filled in at commit. */
-interface PendingRef {
-  file: string;
-  offset: number;
-  length: number;
-  shares?: number;
-}
+type PendingRef = { -readonly [K in keyof FileBlobRef]: FileBlobRef[K] };
 
 /**
  * Reads and writes blobs in files in `dir` (created on first write, mode 0700, inside the run's private

@@ -220,9 +220,10 @@ export class LeanStateInternals implements StateInternals {
       for (const e of ns.keys.values()) {
         if (select && keyHash(e.key) % select.keyGroups !== select.keyGroup) continue;
         const k = tables.key(e.key);
-        if (e.buffer !== undefined) cells.push(k, n, 0, coder ? (e.buffer as unknown[]).map((v) => coder.encode(v)) : e.buffer);
-        if (e.hold !== undefined) cells.push(k, n, 1, e.hold);
-        if (e.endHold !== undefined) cells.push(k, n, 2, e.endHold);
+        // Tag indexes are the fields' own numbers: the id list below is in that order.
+        if (e.buffer !== undefined) cells.push(k, n, BUFFER, coder ? (e.buffer as unknown[]).map((v) => coder.encode(v)) : e.buffer);
+        if (e.hold !== undefined) cells.push(k, n, HOLD, e.hold);
+        if (e.endHold !== undefined) cells.push(k, n, END_HOLD, e.endHold);
       }
     }
     return cells.snapshot(this.step, tables, this.endHoldTag ? [bufferTag.id, this.holdTag.id, this.endHoldTag.id] : [bufferTag.id, this.holdTag.id]);

@@ -62,7 +62,6 @@ export function decodeNamespaces(table: readonly NamespaceData[], windowFn: Wind
   return table.map((d) => decodeNamespace(d, windowFn));
 }
 
-
 /** The cells of a state snapshot while it is taken, in the order they are met. */
 export class CellColumns {
   private readonly key: number[] = [];
