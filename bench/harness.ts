@@ -36,3 +36,9 @@ export function reportRatios(title: string, baseline: Timing, results: readonly 
   console.table(rows);
   process.stdout.write(`${JSON.stringify({ bench: title, ratios: Object.fromEntries(rows.map((r) => [r.contender, r["ratio to baseline"]])) })}\n`);
 }
+
+/** Keeps `run` as `name`'s in `best` if it is the fastest so far (whole-process benches taking turns). */
+export function keepFastest<T extends { readonly ms: number }>(best: Map<string, T>, name: string, run: T): void {
+  const b = best.get(name);
+  if (!b || run.ms < b.ms) best.set(name, run);
+}

@@ -11,6 +11,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { keepFastest } from "./harness.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -41,7 +42,7 @@ for (let r = 0; r < REPEATS; r++) {
     const out = execFileSync(process.execPath, ["--import", "tsx", script, runner, String(EVENTS), String(KEYS), ...(runner === "process" && MEMORY_MB ? [MEMORY_MB] : [])], { encoding: "utf8" });
     const wall = performance.now() - t0;
     const row = { ...(JSON.parse(out.trim().split("\n").at(-1)!) as Row), ms: wall };
-    if (!best.has(runner) || wall < best.get(runner)!.ms) best.set(runner, row);
+    keepFastest(best, runner, row);
   }
 }
 const rows = RUNNERS.map((runner) => best.get(runner)!);

@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeCorpus } from "./corpus.js";
+import { keepFastest } from "./harness.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -61,20 +62,12 @@ const node = process.execPath;
 const wordcount = (runner: string): string[] => [node, "--import", "tsx", "samples/wordcount.ts", "--runner", runner, "--input", input, "--output", path.join(dir, runner, "counts"), "--quiet"];
 const minimal = (runner: string): string[] => [node, "--import", "tsx", "samples/minimal.ts", "--runner", runner, "--quiet"];
 
-interface Best {
-  ms: number;
-  rssMb: number;
-}
-const best = new Map<string, Best>();
-const keep = (name: string, t: Best): void => {
-  const b = best.get(name);
-  if (!b || t.ms < b.ms) best.set(name, t);
-};
+const best = new Map<string, { ms: number; rssMb: number }>();
 for (let r = 0; r < REPEATS; r++) {
-  keep("wc:loop", timeProcess([node, handLoop, input, path.join(dir, "hand.txt")]));
-  for (const runner of RUNNERS) keep(`wc:${runner}`, timeProcess(wordcount(runner)));
-  keep("start:node", timeProcess([node, "-e", "0"]));
-  for (const runner of RUNNERS) keep(`start:${runner}`, timeProcess(minimal(runner)));
+  keepFastest(best, "wc:loop", timeProcess([node, handLoop, input, path.join(dir, "hand.txt")]));
+  for (const runner of RUNNERS) keepFastest(best, `wc:${runner}`, timeProcess(wordcount(runner)));
+  keepFastest(best, "start:node", timeProcess([node, "-e", "0"]));
+  for (const runner of RUNNERS) keepFastest(best, `start:${runner}`, timeProcess(minimal(runner)));
 }
 
 // Every runner's counts are the loop's, as sets of lines (shard order and line order are not the point).
