@@ -10,8 +10,7 @@
  * runner when none is named, grouped per runner.
  * @module
  */
-import yargs from "yargs";
-import type { Options as YargsOption } from "yargs";
+import type { Argv, Options as YargsOption } from "yargs";
 import { UsageError } from "./usage-error.js";
 import { STANDARD_OPTIONS, type OptionsSpec, type PipelineOptions } from "./options.js";
 import type { RunnerDeclaration } from "./runner-api.js";
@@ -19,6 +18,9 @@ import { runnerRegistry } from "./run.js";
 import { closestName } from "./internal/closest-name.js";
 
 export { UsageError } from "./usage-error.js";
+
+/** yargs's factory, as its module exports it. */
+type Yargs = (args: string[]) => Argv;
 
 /**
  * Parses `argv` into options: the standard ones, the chosen runner's (with its defaults) and `own`. `--help`
@@ -34,9 +36,11 @@ export async function parseOptions(
   own: OptionsSpec,
   info: { scriptName: string; description?: string | undefined },
 ): Promise<PipelineOptions> {
+  // Imported here, not at the top: a worker loads the pipeline module (and so this one) but never parses options.
+  const { default: yargs } = await import("yargs");
   const registry = await runnerRegistry();
   const runners = registry.runnerDeclarations();
-  const named = namedRunner(argv);
+  const named = namedRunner(yargs, argv);
   const shown = runners.some((r) => r.name === named) ? [named!] : runners.map((r) => r.name);
   const runnerOptions = declareRunnerOptions(runners, shown, own);
   let failure: string | undefined;
@@ -57,7 +61,7 @@ export async function parseOptions(
   const parsed = parser.parseSync() as Record<string, unknown>;
   const declared = { ...STANDARD_OPTIONS, ...runnerOptions, ...own } as Record<string, YargsOption>;
   if (failure !== undefined) throw new UsageError(`${withSuggestions(failure, Object.keys(declared))} (see --help)`);
-  checkNumbers(argv, declared);
+  checkNumbers(yargs, argv, declared);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(parsed)) {
     if (k !== "_" && k !== "$0" && !k.includes("-")) out[k] = v;
@@ -105,7 +109,7 @@ function kebab(name: string): string {
  * Refuses a numeric option given a value that is not a number (yargs makes `--parallelism lots` NaN) or no value
  * at all (`--parallelism` alone, or `--parallelism=`, which yargs would take as its default or 0), quoting it.
  */
-function checkNumbers(argv: readonly string[], declared: Record<string, YargsOption>): void {
+function checkNumbers(yargs: Yargs, argv: readonly string[], declared: Record<string, YargsOption>): void {
   const numeric = Object.keys(declared).filter((name) => declared[name]!.type === "number");
   if (numeric.length === 0) return;
   // The line again with every numeric option as text: what was typed.
@@ -135,7 +139,7 @@ function checkNumbers(argv: readonly string[], declared: Record<string, YargsOpt
 }
 
 /** The runner `--runner` names on the command line, if any (the last, as yargs takes it). */
-function namedRunner(argv: readonly string[]): string | undefined {
+function namedRunner(yargs: Yargs, argv: readonly string[]): string | undefined {
   const parsed = yargs([...argv])
     .options({ runner: { type: "string" } })
     .help(false)

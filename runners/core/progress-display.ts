@@ -6,10 +6,14 @@
  * output stay clean.
  * @module
  */
-import cliProgress from "cli-progress";
+import type cliProgress from "cli-progress";
+import { lazyRequire } from "../../sdk/internal/lazy-require.js";
 import { formatInstant, TIMESTAMP_MAX_VALUE, TIMESTAMP_MIN_VALUE } from "../../sdk/model/time.js";
 import type { StageProgress } from "./engine/job-scheduler.js";
 import type { MetricResults } from "../../sdk/metrics.js";
+
+/** Loaded when bars are first drawn: a run without a terminal never needs it. */
+const progressBars = lazyRequire<typeof cliProgress>("cli-progress");
 
 /** What a display shows, asked for at every redraw. */
 export interface ProgressSnapshot {
@@ -93,7 +97,7 @@ export function createProgressDisplay(options: {
   };
   let interval: NodeJS.Timeout | undefined;
   const start = setTimeout(() => {
-    bars = new cliProgress.MultiBar({ stream, format: "{line}", hideCursor: true, clearOnComplete: true, autopadding: false }, cliProgress.Presets.shades_classic);
+    bars = new (progressBars().MultiBar)({ stream, format: "{line}", hideCursor: true, clearOnComplete: true, autopadding: false }, progressBars().Presets.shades_classic);
     for (const text of pending.splice(0)) bars.log(`${text}\n`);
     draw();
     interval = setInterval(draw, intervalMs);

@@ -3,9 +3,13 @@
  * (a layered layout, as Graphviz's `dot` does), so nothing needs to be installed.
  * @module
  */
-import dagre from "@dagrejs/dagre";
+import type dagreModule from "@dagrejs/dagre";
+import { lazyRequire } from "../../../sdk/internal/lazy-require.js";
 import type { PipelineGraph } from "../../../sdk/graph.js";
 import { edgeLabel, graphView, type GraphLevel, type ViewNode } from "./view.js";
+
+/** Loaded at the first drawing: `sluice run` imports this module (through the CLI) but seldom draws. */
+const dagre = lazyRequire<typeof dagreModule>("@dagrejs/dagre");
 
 /** Text metrics without a font engine: Helvetica at these sizes averages about this much per character. */
 const NODE_FONT = 12;
@@ -33,7 +37,7 @@ interface Laid {
  */
 export function renderSvg(graph: PipelineGraph, options: { level: GraphLevel; name?: string }): string {
   const view = graphView(graph, options.level);
-  const g = new dagre.graphlib.Graph({ compound: true, multigraph: true });
+  const g = new (dagre().graphlib.Graph)({ compound: true, multigraph: true });
   g.setGraph({ rankdir: "TB", nodesep: 28, ranksep: 44, edgesep: 12, marginx: MARGIN, marginy: MARGIN });
   g.setDefaultEdgeLabel(() => ({}));
   // Ids of our own: full names may hold any character, and dagre keys are plain strings anyway.
@@ -50,7 +54,7 @@ export function renderSvg(graph: PipelineGraph, options: { level: GraphLevel; na
   view.edges.forEach((e, i) => {
     g.setEdge(nodeKey.get(e.from)!, nodeKey.get(e.to)!, { width: textWidth(edgeLabel(e), EDGE_FONT), height: EDGE_FONT + 4, labelpos: "c" }, `e${i}`);
   });
-  dagre.layout(g);
+  dagre().layout(g);
 
   const size = g.graph() as { width?: number; height?: number };
   const width = Math.ceil(size.width ?? 0);

@@ -2,9 +2,12 @@
  * CSV as a record format, on csv-parse: RFC 4180 quoting, a header naming the columns, typed columns or a mapper.
  * @module
  */
-import { parse, type Options as CsvParseOptions } from "csv-parse/sync";
+import type { Options as CsvParseOptions } from "csv-parse/sync";
+import { lazyRequire } from "../../../sdk/internal/lazy-require.js";
 import { errorMessage, type ParseResult, type RecordFormat, type RecordParser } from "../records/record-format.js";
 import { convertField, type ColumnSpec } from "./csv-columns.js";
+
+const csvParse = lazyRequire<typeof import("csv-parse/sync")>("csv-parse/sync");
 
 /**
  * A CSV record before typing: by column name when the file has a header (or names are given), else by position
@@ -57,7 +60,7 @@ function headerNames(text: string | undefined, parseOptions: CsvParseOptions, fi
   if (text === undefined) return [];
   let names: string[];
   try {
-    names = (parse(text, parseOptions) as string[][])[0] ?? [];
+    names = (csvParse().parse(text, parseOptions) as string[][])[0] ?? [];
   } catch (e) {
     throw new Error(`${step}: cannot parse the header of '${file}': ${errorMessage(e)}`, { cause: e });
   }
@@ -108,7 +111,7 @@ function recordParser(makeRow: (fields: string[]) => unknown, parseOptions: CsvP
   const one = (text: string): ParseResult<unknown> => {
     let fields: string[] | undefined;
     try {
-      const parsed = parse(text, parseOptions) as string[][];
+      const parsed = csvParse().parse(text, parseOptions) as string[][];
       if (parsed.length !== 1) throw new Error(`one record expected, found ${parsed.length}`);
       fields = parsed[0]!;
     } catch (e) {
@@ -124,7 +127,7 @@ function recordParser(makeRow: (fields: string[]) => unknown, parseOptions: CsvP
       // exactly as many records, one for one; anything else (an error, another count) is retried one by one.
       let parsed: string[][] | undefined;
       try {
-        parsed = parse(records.join("\n"), parseOptions) as string[][];
+        parsed = csvParse().parse(records.join("\n"), parseOptions) as string[][];
       } catch {
         parsed = undefined;
       }

@@ -2,9 +2,12 @@
  * writeCsv: a PCollection of rows written as CSV files, on csv-stringify.
  * @module
  */
-import { stringify, type Options as CsvStringifyOptions } from "csv-stringify/sync";
+import type { Options as CsvStringifyOptions } from "csv-stringify/sync";
+import { lazyRequire } from "../../../sdk/internal/lazy-require.js";
 import type { PCollection, PTransform } from "../../../sdk/index.js";
 import { writeText } from "../text/write-text.js";
+
+const csvStringify = lazyRequire<typeof import("csv-stringify/sync")>("csv-stringify/sync");
 
 /**
  * Options of {@link writeCsv}.
@@ -64,7 +67,7 @@ export function writeCsv<T extends CsvRowInput>(prefix: string, options: WriteCs
     eof: false,
     cast: { boolean: (b: boolean) => String(b) },
   };
-  const headerLine = header ? stringify([columns as string[]], stringifyOptions) : undefined;
+  const headerLine = header ? csvStringify().stringify([columns as string[]], stringifyOptions) : undefined;
   const write = writeText(prefix, {
     shards: options.shards ?? 1,
     suffix: options.suffix ?? ".csv",
@@ -76,7 +79,7 @@ export function writeCsv<T extends CsvRowInput>(prefix: string, options: WriteCs
     else if (typeof row === "object" && row !== null && columns !== undefined) fields = columns.map((c) => (row as Record<string, unknown>)[c]);
     else if (typeof row === "object" && row !== null) throw new TypeError("writeCsv writes objects only with columns: name the columns to write, in order");
     else throw new TypeError(`writeCsv writes arrays or objects, got ${row === null ? "null" : typeof row}`);
-    return stringify([fields as unknown[]], stringifyOptions);
+    return csvStringify().stringify([fields as unknown[]], stringifyOptions);
   };
   return {
     name: "WriteCsv",

@@ -4,7 +4,10 @@
  * shard file's bytes differ, written here with hyparquet-writer.
  * @module
  */
-import { parquetWriteBuffer, type ColumnSource } from "hyparquet-writer";
+import type { ColumnSource } from "hyparquet-writer";
+import { lazyRequire } from "../../../sdk/internal/lazy-require.js";
+
+const hyparquetWriter = lazyRequire<typeof import("hyparquet-writer")>("hyparquet-writer");
 
 /**
  * A Parquet column's type: `STRING`, `INT32`, `INT64` (bigint, or a safe integer number), `FLOAT`, `DOUBLE`,
@@ -103,7 +106,7 @@ export function parquetShardBytes(lines: readonly string[], encoding: ParquetSha
   const columnData = columns.map(
     (c, k): ColumnSource => ({ name: c.name, data: data[k]! as ColumnSource["data"], type: c.type, nullable: c.nullable === true }),
   );
-  return Buffer.from(parquetWriteBuffer({ columnData, rowGroupSize: encoding.rowGroupSize }));
+  return Buffer.from(hyparquetWriter().parquetWriteBuffer({ columnData, rowGroupSize: encoding.rowGroupSize }));
 }
 
 function fromJsonValue(v: unknown, c: ParquetColumn): unknown {

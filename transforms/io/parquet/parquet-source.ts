@@ -2,13 +2,15 @@
  * ParquetSource: the rows of Parquet files (on hyparquet), split by row group, optionally validated by a schema.
  * @module
  */
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
+import { lazyRequire } from "../../../sdk/internal/lazy-require.js";
 import type { BoundedSource } from "../../../sdk/index.js";
 import { expandFilePatterns } from "../text/file-patterns.js";
 import type { RecordOutcome } from "../records/record-source.js";
 import { errorMessage } from "../records/record-format.js";
 import { AsyncSchemaError, validateSync, type StandardSchemaV1 } from "../records/standard-schema.js";
+
+const hyparquet = lazyRequire<typeof import("hyparquet")>("hyparquet");
+const hyparquetCompressors = lazyRequire<typeof import("hyparquet-compressors")>("hyparquet-compressors");
 
 /**
  * One piece of a Parquet read: the rows `[rowStart, rowEnd)` of one file, which are one row group. Plain data.
@@ -66,16 +68,16 @@ export class ParquetSource<T> implements BoundedSource<RecordOutcome<T>, Parquet
   }
 
   async *read(split: ParquetSplit): AsyncGenerator<RecordOutcome<T>[]> {
-    const file = await asyncBufferFromFile(split.path);
+    const file = await hyparquet().asyncBufferFromFile(split.path);
     const metadata = await this.metadataOf(split.path, file);
-    const rows = await parquetReadObjects({
+    const rows = await hyparquet().parquetReadObjects({
       file,
       metadata,
       rowStart: split.rowStart,
       rowEnd: split.rowEnd,
       rowFormat: "object",
       // Pure-JavaScript gzip, zstd, brotli and LZ4 decoders (snappy is hyparquet's own).
-      compressors,
+      compressors: hyparquetCompressors().compressors,
       // Bytes stay bytes unless the column says it holds strings (hyparquet's default would decode every byte array).
       utf8: false,
       ...(this.options.columns !== undefined ? { columns: [...this.options.columns] } : {}),
@@ -108,9 +110,9 @@ export class ParquetSource<T> implements BoundedSource<RecordOutcome<T>, Parquet
     return (await expandFilePatterns(this.patterns)).reduce((sum, f) => sum + f.sizeBytes, 0);
   }
 
-  private async metadataOf(filePath: string, file?: Awaited<ReturnType<typeof asyncBufferFromFile>>) {
+  private async metadataOf(filePath: string, file?: Awaited<ReturnType<typeof import("hyparquet").asyncBufferFromFile>>) {
     try {
-      return await parquetMetadataAsync(file ?? (await asyncBufferFromFile(filePath)));
+      return await hyparquet().parquetMetadataAsync(file ?? (await hyparquet().asyncBufferFromFile(filePath)));
     } catch (e) {
       throw new Error(`'${filePath}' is not a readable Parquet file: ${errorMessage(e)}`, { cause: e });
     }

@@ -5,7 +5,9 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import fg from "fast-glob";
+import { lazyRequire } from "../../../sdk/internal/lazy-require.js";
+
+const fastGlob = lazyRequire<typeof import("fast-glob")>("fast-glob");
 
 /**
  * The files the patterns name at this moment, as sorted absolute paths without duplicates:
@@ -19,8 +21,8 @@ import fg from "fast-glob";
 export async function listWatchedFiles(patterns: readonly string[]): Promise<string[]> {
   const found = new Set<string>();
   for (const pattern of patterns) {
-    if (fg.isDynamicPattern(pattern)) {
-      const entries = await fg(pattern, { onlyFiles: true, absolute: true, followSymbolicLinks: true, suppressErrors: true });
+    if (fastGlob().isDynamicPattern(pattern)) {
+      const entries = await fastGlob()(pattern, { onlyFiles: true, absolute: true, followSymbolicLinks: true, suppressErrors: true });
       for (const e of entries) found.add(path.resolve(e));
       continue;
     }

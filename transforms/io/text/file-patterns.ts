@@ -4,7 +4,9 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import fg from "fast-glob";
+import { lazyRequire } from "../../../sdk/internal/lazy-require.js";
+
+const fastGlob = lazyRequire<typeof import("fast-glob")>("fast-glob");
 
 /** A file a pattern named, with its size (read once here so splitting needs no second `stat`). */
 export interface MatchedFile {
@@ -24,9 +26,9 @@ export interface MatchedFile {
 export async function expandFilePatterns(patterns: readonly string[]): Promise<MatchedFile[]> {
   const found = new Map<string, number>();
   for (const pattern of patterns) {
-    if (fg.isDynamicPattern(pattern)) {
+    if (fastGlob().isDynamicPattern(pattern)) {
       // `stats: true` gets the sizes from the same directory walk, one fewer syscall per file.
-      const entries = await fg(pattern, { onlyFiles: true, absolute: true, stats: true, followSymbolicLinks: true });
+      const entries = await fastGlob()(pattern, { onlyFiles: true, absolute: true, stats: true, followSymbolicLinks: true });
       if (entries.length === 0) throw new Error(`no files match '${pattern}'`);
       for (const e of entries) found.set(path.resolve(e.path), e.stats!.size);
     } else {
