@@ -14,7 +14,7 @@ import { PBegin, type PTransform, type PValue } from "./ptransform.js";
 import { defaultOptions, type PipelineOptions } from "./options.js";
 import type { PipelineResult } from "./runner-api.js";
 import type { WindowingStrategy } from "./model/windowing-strategy.js";
-import { callerFrame } from "./internal/user-frames.js";
+import { laterCallerFrame } from "./internal/user-frames.js";
 
 type MutableComposite = { -readonly [K in keyof CompositeNode]: CompositeNode[K] } & { children: string[] };
 
@@ -95,8 +95,8 @@ export class Pipeline {
       inputs: pcollectionsOf(input).map((pc) => pc.id),
       outputs: {},
       children: [],
-      ...appliedAt(),
     };
+    recordAppliedAt(node);
     this.transforms.set(fullName, node);
     (parent ? parent.children : this.roots).push(fullName);
     this.scopes.push(node);
@@ -136,8 +136,8 @@ export class Pipeline {
       parent: scope.parent,
       inputs: spec.inputs.map((pc) => pc.id),
       outputs: outputIds,
-      ...(scope.appliedAt === undefined ? {} : { appliedAt: scope.appliedAt }),
     } as unknown as N;
+    Object.defineProperty(primitive, "appliedAt", Object.getOwnPropertyDescriptor(scope, "appliedAt")!);
     this.transforms.set(scope.fullName, primitive);
     return outputs;
   }
@@ -170,9 +170,13 @@ function nameConstructionError(e: unknown, fullName: string): unknown {
   return e;
 }
 
-function appliedAt(): { appliedAt?: string } {
-  const frame = callerFrame();
-  return frame === undefined ? {} : { appliedAt: frame };
+/**
+ * Gives a node its `appliedAt`, the user's frame that applied it, computed when first read (an error message or a
+ * graph view): formatting a stack costs more than building the rest of the graph, and workers rebuild it.
+ */
+function recordAppliedAt(node: MutableComposite): void {
+  const frame = laterCallerFrame();
+  Object.defineProperty(node, "appliedAt", { get: frame, enumerable: true, configurable: true });
 }
 
 /** The PCollections inside a PValue, in a stable order. */

@@ -38,9 +38,18 @@ export function userFrames(stack: string | undefined): string[] {
 
 /** The user's frame that called into Sluice right now (where a transform is applied), if any. */
 export function callerFrame(): string | undefined {
+  return laterCallerFrame()();
+}
+
+/**
+ * {@link callerFrame} captured now and formatted when first asked for: V8 formats a stack (and node maps it
+ * through source maps) only when it is read, which is most of the cost, and most frames are never shown.
+ */
+export function laterCallerFrame(): () => string | undefined {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 60;
-  const stack = new Error().stack;
+  const error = new Error();
   Error.stackTraceLimit = limit;
-  return userFrames(stack)[0];
+  let frame: string | undefined | null = null;
+  return () => (frame === null ? (frame = userFrames(error.stack)[0] ?? undefined) : frame);
 }
