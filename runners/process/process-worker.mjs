@@ -1,10 +1,18 @@
-// Entry of a worker process. Plain JavaScript, so that it loads before any TypeScript loader: built (the
-// package), it imports the compiled runtime; from the source tree it registers tsx first. The user's pipeline
-// module is imported later, through importModule, which registers tsx then if the pipeline is TypeScript.
+// Entry of a worker process. Plain JavaScript, so that it loads before any TypeScript loader: from a program
+// bundle it imports the bundle's runtime; built (the package), the compiled runtime; from the source tree it
+// registers tsx first. The user's pipeline module is imported later, through importModule (the bundle's copy,
+// or with tsx if it is TypeScript).
 import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const built = new URL("./process-worker.js", import.meta.url);
-if (existsSync(built)) {
+const bundle = process.env.SLUICE_BUNDLE;
+if (bundle) {
+  // Started by `sluice run` from a program bundle (runners/cli/program-bundle.mjs): no TypeScript loader needed.
+  process.setSourceMapsEnabled(true);
+  await import(pathToFileURL(join(bundle, "process-worker.mjs")).href);
+} else if (existsSync(built)) {
   await import(built.href);
 } else {
   const { register } = await import("tsx/esm/api");

@@ -3,7 +3,9 @@
  * TypeScript loader (tsx) is registered only when a `.ts` module is imported in a thread that has none.
  * @module
  */
-import { fileURLToPath } from "node:url";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { isMainThread } from "node:worker_threads";
 
 /** Set (on `globalThis`) by whatever registered tsx in this thread: Sluice's entries, or this module. */
@@ -35,11 +37,25 @@ export async function ensureTypeScriptLoader(forModule: string): Promise<void> {
 }
 
 /**
- * Imports a module by URL, registering tsx first when it is TypeScript.
+ * In a process started from a program bundle (`runners/cli/program-bundle.mjs`: `sluice run` and its workers),
+ * the bundled module that stands for `url`, when the bundle holds it.
+ */
+function bundledModule(url: string): string | undefined {
+  const dir = process.env.SLUICE_BUNDLE;
+  if (!dir) return undefined;
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as { pipeline: string };
+  return manifest.pipeline === url ? pathToFileURL(path.join(dir, "pipeline.mjs")).href : undefined;
+}
+
+/**
+ * Imports a module by URL: the program bundle's copy when the process runs from one, else the module itself,
+ * registering tsx first when it is TypeScript.
  * @example
  * await importModule(pathToFileURL("pipelines/wordcount.ts").href);
  */
 export async function importModule(url: string): Promise<unknown> {
+  const bundled = bundledModule(url);
+  if (bundled) return import(bundled);
   const file = url.startsWith("file:") ? fileURLToPath(url) : url;
   if (TYPESCRIPT.test(file)) await ensureTypeScriptLoader(file);
   return import(url);
