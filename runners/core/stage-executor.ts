@@ -10,6 +10,7 @@ import type { ExecutionPlan, ShuffleSpec, Stage } from "./execution-plan.js";
 import { BundleBuffer, PCollectionOutput, type Receiver, type WindowedValue } from "./receiver.js";
 import type { Operator } from "./operators/operator.js";
 import { ParDoOperator, type SideInputReader } from "./operators/par-do-operator.js";
+import { elementWiseOperator } from "./operators/element-wise-operator.js";
 import { AssignWindowsOperator } from "./operators/assign-windows-operator.js";
 import { ShuffleWriteOperator } from "./operators/shuffle-write-operator.js";
 import { PartialCombineOperator } from "./operators/partial-combine-operator.js";
@@ -88,7 +89,9 @@ export class StageExecutor {
       let receiver: Receiver;
       if (t.kind === "ParDo") {
         const outs = Object.fromEntries(Object.entries(t.outputs).map(([tag, pc]) => [tag, this.outputs.get(pc)!]));
-        const op = new ParDoOperator(t, outs, env.metrics.forStep(t.fullName), env.sideInputs, env.taskTimeoutMs);
+        const metrics = env.metrics.forStep(t.fullName);
+        const op =
+          elementWiseOperator(t, outs[t.mainTag]!, metrics) ?? new ParDoOperator(t, outs, metrics, env.sideInputs, env.taskTimeoutMs);
         this.operators.push(op);
         receiver = op;
       } else if (t.kind === "AssignWindows") {

@@ -35,6 +35,11 @@ export function mapFn<I, O>(fn: (element: I) => O): DoFn<I, O> {
   });
 }
 
+/** The error for a flatMap function that returned something other than an iterable. */
+export function flatMapNotIterable(returned: unknown): string {
+  return `flatMap function must return an iterable, got ${returned === null ? "null" : typeof returned}`;
+}
+
 /** A DoFn emitting every item of `fn(element)`. */
 export function flatMapFn<I, O>(fn: (element: I) => Iterable<O>): DoFn<I, O> {
   checkFunction("flatMap", fn);
@@ -45,7 +50,7 @@ export function flatMapFn<I, O>(fn: (element: I) => Iterable<O>): DoFn<I, O> {
         for (let i = 0; i < items.length; i++) ctx.output(items[i]);
       } else {
         if (items == null || typeof (items as Iterable<O>)[Symbol.iterator] !== "function") {
-          throw new TypeError(`flatMap function must return an iterable, got ${items === null ? "null" : typeof items}`);
+          throw new TypeError(flatMapNotIterable(items));
         }
         for (const item of items) ctx.output(item);
       }

@@ -33,6 +33,15 @@ describe("Metrics", () => {
       ]);
     });
 
+    it(`metrics in a flatMap generator, a filter and a map each count for their own step [${runner}]`, async () => {
+      const { metrics } = await run(cases.metricsAcrossElementWiseSteps);
+      expect(metrics.counters.map((m) => [m.step, m.name, m.value])).to.have.deep.members([
+        ["Expand", "made", 5],
+        ["Positive", "kept", 5],
+        ["Double", "mapped", 3],
+      ]);
+    });
+
     it(`a metric is named by the full name of its step [${runner}]`, async () => {
       const { metrics } = await run(cases.metricsInNestedStep);
       expect(metrics.counters.map((m) => [m.step, m.name, m.value])).to.deep.equal([["Outer/Inner", "hits", 2]]);

@@ -73,3 +73,31 @@ export const metricsOutsideDoFn = definePipeline(import.meta, {
     counter("tooEarly").inc();
   },
 });
+
+/**
+ * Metrics updated while a generator given to flatMap runs (between its items, as downstream steps run) and in
+ * the filter and map it feeds: each update counts for the step whose function made it.
+ */
+export const metricsAcrossElementWiseSteps = definePipeline(import.meta, {
+  name: "metricsAcrossElementWiseSteps",
+  build(p) {
+    const made = counter("made");
+    const kept = counter("kept");
+    const mapped = counter("mapped");
+    p.apply(create([2, 3]))
+      .flatMap(function* (n: number) {
+        for (let i = 0; i < n; i++) {
+          made.inc();
+          yield i;
+        }
+      }, "Expand")
+      .filter((i) => {
+        kept.inc();
+        return i > 0;
+      }, "Positive")
+      .map((i) => {
+        mapped.inc();
+        return i * 2;
+      }, "Double");
+  },
+});
