@@ -30,6 +30,9 @@ export class PartialCombineOperator implements Operator {
   /** Per window id: the bundle's entries by key. Cleared at every flush. */
   private readonly tables = new Map<string, KeyedMap<Entry>>();
   private size = 0;
+  /** The table of the last element's window: most bundles hold one window, and a lookup by id per element shows. */
+  private lastWindow: BoundedWindow | undefined;
+  private lastTable: KeyedMap<Entry> | undefined;
 
   constructor(
     /** The combine step (named in errors and metrics). */
@@ -42,8 +45,10 @@ export class PartialCombineOperator implements Operator {
   receive(value: unknown, timestamp: Instant, window: BoundedWindow, _pane: PaneInfo): void {
     try {
       const key = keyOf(value);
-      let table = this.tables.get(window.id);
+      let table = window === this.lastWindow ? this.lastTable : this.tables.get(window.id);
       if (!table) this.tables.set(window.id, (table = new KeyedMap()));
+      this.lastWindow = window;
+      this.lastTable = table;
       let entry = table.get(key);
       if (!entry) {
         entry = { key, window, timestamp, accumulator: this.combineFn.createAccumulator() };
@@ -80,5 +85,6 @@ export class PartialCombineOperator implements Operator {
     }
     this.tables.clear();
     this.size = 0;
+    this.lastWindow = this.lastTable = undefined;
   }
 }
