@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
 /**
  * Benchmark helpers: best-of-N timing and a report of each contender as a ratio to a baseline measured in the
  * same run (ratios stay meaningful on a busy or different machine; absolute times don't).
@@ -41,4 +45,33 @@ export function reportRatios(title: string, baseline: Timing, results: readonly 
 export function keepFastest<T extends { readonly ms: number }>(best: Map<string, T>, name: string, run: T): void {
   const b = best.get(name);
   if (!b || run.ms < b.ms) best.set(name, run);
+}
+
+/** One whole process: its wall time and the peak RSS of it or of its largest child process. */
+export interface ProcessTiming {
+  readonly ms: number;
+  readonly rssMb: number;
+}
+
+/**
+ * Runs `argv` as a process of its own in `cwd` (stdout discarded) and measures it with GNU time; throws with its
+ * stderr when it fails.
+ */
+export function timeWholeProcess(argv: readonly string[], cwd: string): ProcessTiming {
+  const t0 = performance.now();
+  const run = spawnSync("/usr/bin/env", ["time", "-f", "%M", ...argv], { cwd, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 << 20 });
+  const ms = performance.now() - t0;
+  if (run.status !== 0) throw new Error(`${argv.join(" ")} failed (${run.status ?? run.signal}):\n${run.stderr}`);
+  return { ms, rssMb: Number(run.stderr.trim().split("\n").at(-1)) / 1024 };
+}
+
+/** The shard files `writeText(prefix)` wrote (`<prefix>-00000-of-0000N.txt`). */
+export function shardsOf(prefix: string): string[] {
+  const dir = path.dirname(prefix);
+  return fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(prefix)}-`)).map((f) => path.join(dir, f));
+}
+
+/** The lines of `files` together, sorted: outputs compared as sets of lines (shard and line order aside). */
+export function sortedLines(files: readonly string[]): string {
+  return files.flatMap((f) => fs.readFileSync(f, "utf8").split("\n").filter(Boolean)).sort().join("\n");
 }

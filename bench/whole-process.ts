@@ -13,13 +13,12 @@
  *
  *   npx tsx bench/whole-process.ts [--words 10000000] [--runners direct,threads,process] [--repeats 2]
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeCorpus } from "./corpus.js";
-import { keepFastest } from "./harness.js";
+import { keepFastest, shardsOf, sortedLines, timeWholeProcess, type ProcessTiming } from "./harness.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -52,16 +51,8 @@ fs.writeFileSync(process.argv[3], lines.join("\\n") + "\\n");
 `,
 );
 
-/** Wall time of one process, in ms, and the peak RSS of it or of its largest child process (MiB; GNU time). */
-function timeProcess(argv: readonly string[]): { ms: number; rssMb: number } {
-  const t0 = performance.now();
-  const run = spawnSync("/usr/bin/env", ["time", "-f", "%M", ...argv], { cwd: root, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
-  const ms = performance.now() - t0;
-  if (run.status !== 0) throw new Error(`${argv.join(" ")} failed (${run.status ?? run.signal}):\n${run.stderr}`);
-  return { ms, rssMb: Number(run.stderr.trim().split("\n").at(-1)) / 1024 };
-}
-
 const node = process.execPath;
+const timeProcess = (argv: readonly string[]): ProcessTiming => timeWholeProcess(argv, root);
 // As a user runs them: `sluice run`, which loads the pipeline from its program bundle (built by a first run
 // below, before any timing, as a user's first run builds it).
 const sluice = path.join(root, "bin", "sluice.js");
@@ -70,7 +61,7 @@ const minimal = (runner: string): string[] => [node, sluice, "run", "samples/min
 timeProcess(minimal("direct"));
 timeProcess([node, sluice, "run", "samples/wordcount.ts", "--input", input, "--output", path.join(dir, "warm", "counts"), "--quiet"]);
 
-const best = new Map<string, { ms: number; rssMb: number }>();
+const best = new Map<string, ProcessTiming>();
 for (let r = 0; r < REPEATS; r++) {
   keepFastest(best, "wc:loop", timeProcess([node, handLoop, input, path.join(dir, "hand.txt")]));
   for (const runner of RUNNERS) keepFastest(best, `wc:${runner}`, timeProcess(wordcount(runner)));
@@ -79,12 +70,9 @@ for (let r = 0; r < REPEATS; r++) {
 }
 
 // Every runner's counts are the loop's, as sets of lines (shard order and line order are not the point).
-const sortedLines = (text: string): string => text.split("\n").filter(Boolean).sort().join("\n");
-const expected = sortedLines(fs.readFileSync(path.join(dir, "hand.txt"), "utf8"));
+const expected = sortedLines([path.join(dir, "hand.txt")]);
 for (const runner of RUNNERS) {
-  const files = fs.readdirSync(path.join(dir, runner)).filter((f) => f.startsWith("counts-"));
-  const got = sortedLines(files.map((f) => fs.readFileSync(path.join(dir, runner, f), "utf8")).join("\n"));
-  if (got !== expected) throw new Error(`WordCount on ${runner} disagrees with the hand-written loop`);
+  if (sortedLines(shardsOf(path.join(dir, runner, "counts"))) !== expected) throw new Error(`WordCount on ${runner} disagrees with the hand-written loop`);
 }
 
 const table = (title: string, baseline: string, names: readonly string[]): Record<string, number> => {
