@@ -75,3 +75,16 @@ export function shardsOf(prefix: string): string[] {
 export function sortedLines(files: readonly string[]): string {
   return files.flatMap((f) => fs.readFileSync(f, "utf8").split("\n").filter(Boolean)).sort().join("\n");
 }
+
+/** One line of `npm run bench`'s table, which each bench also prints in its closing JSON line (`rows`). */
+export interface BenchRow {
+  readonly case: string;
+  readonly contender: string;
+  /** What `ratio` is measured against (a contender of the same case, or of the same run). */
+  readonly baseline: string;
+  /** Throughput over the baseline's (> 1: faster than it). */
+  readonly ratio: number;
+  readonly wallMs: number;
+  /** Peak RSS of the process, or of its largest worker, in MiB. */
+  readonly rssMb: number;
+}

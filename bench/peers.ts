@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeCorpus } from "./corpus.js";
-import { keepFastest, shardsOf, sortedLines, timeWholeProcess, type ProcessTiming } from "./harness.js";
+import { keepFastest, shardsOf, type BenchRow, sortedLines, timeWholeProcess, type ProcessTiming } from "./harness.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -72,5 +72,6 @@ const rows = ["beam", ...RUNNERS].map((name) => ({
 }));
 process.stdout.write(`WordCount, ${WORDS.toLocaleString("en")} words, whole process (outputs checked equal)\n`);
 console.table(rows);
-process.stdout.write(`${JSON.stringify({ bench: "peers", speedOverBeam: Object.fromEntries(RUNNERS.map((r) => [r, Number((base.ms / best.get(r)!.ms).toFixed(2))])) })}\n`);
+const summary: BenchRow[] = ["beam", ...RUNNERS].map((name) => ({ case: "WordCount vs Apache Beam", contender: name, baseline: "beam", ratio: Number((base.ms / best.get(name)!.ms).toFixed(2)), wallMs: Math.round(best.get(name)!.ms), rssMb: Math.round(best.get(name)!.rssMb) }));
+process.stdout.write(`${JSON.stringify({ bench: "peers", speedOverBeam: Object.fromEntries(RUNNERS.map((r) => [r, Number((base.ms / best.get(r)!.ms).toFixed(2))])), rows: summary })}\n`);
 fs.rmSync(dir, { recursive: true, force: true });

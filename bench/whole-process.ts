@@ -18,7 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeCorpus } from "./corpus.js";
-import { keepFastest, shardsOf, sortedLines, timeWholeProcess, type ProcessTiming } from "./harness.js";
+import { keepFastest, shardsOf, type BenchRow, sortedLines, timeWholeProcess, type ProcessTiming } from "./harness.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -75,14 +75,16 @@ for (const runner of RUNNERS) {
   if (sortedLines(shardsOf(path.join(dir, runner, "counts"))) !== expected) throw new Error(`WordCount on ${runner} disagrees with the hand-written loop`);
 }
 
-const table = (title: string, baseline: string, names: readonly string[]): Record<string, number> => {
+const summary: BenchRow[] = [];
+const table = (title: string, what: string, baseline: string, names: readonly string[]): Record<string, number> => {
   const base = best.get(baseline)!;
-  const rows = [baseline, ...names].map((n) => ({ contender: n.split(":")[1], "ratio to baseline": Number((base.ms / best.get(n)!.ms).toFixed(3)), "wall ms": Math.round(best.get(n)!.ms), "times baseline's wall": Number((best.get(n)!.ms / base.ms).toFixed(2)), "largest process RSS MiB": Math.round(best.get(n)!.rssMb) }));
+  const rows = [baseline, ...names].map((n) => ({ contender: n.split(":")[1]!, "ratio to baseline": Number((base.ms / best.get(n)!.ms).toFixed(3)), "wall ms": Math.round(best.get(n)!.ms), "times baseline's wall": Number((best.get(n)!.ms / base.ms).toFixed(2)), "largest process RSS MiB": Math.round(best.get(n)!.rssMb) }));
   process.stdout.write(`${title}\n`);
   console.table(rows);
+  for (const r of rows) summary.push({ case: what, contender: r.contender, baseline: baseline.split(":")[1]!, ratio: r["ratio to baseline"], wallMs: r["wall ms"], rssMb: r["largest process RSS MiB"] });
   return Object.fromEntries(rows.map((r) => [r.contender, r["ratio to baseline"]]));
 };
-const wc = table(`WordCount, ${WORDS.toLocaleString("en")} words, whole process (counts checked against the loop)`, "wc:loop", RUNNERS.map((r) => `wc:${r}`));
-const start = table("Start-up: samples/minimal.ts, whole process, against node -e 0", "start:node", RUNNERS.map((r) => `start:${r}`));
-process.stdout.write(`${JSON.stringify({ bench: "whole-process", wordcount: wc, startup: start })}\n`);
+const wc = table(`WordCount, ${WORDS.toLocaleString("en")} words, whole process (counts checked against the loop)`, "WordCount", "wc:loop", RUNNERS.map((r) => `wc:${r}`));
+const start = table("Start-up: samples/minimal.ts, whole process, against node -e 0", "start-up", "start:node", RUNNERS.map((r) => `start:${r}`));
+process.stdout.write(`${JSON.stringify({ bench: "whole-process", wordcount: wc, startup: start, rows: summary })}\n`);
 fs.rmSync(dir, { recursive: true, force: true });

@@ -16,6 +16,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseQueries } from "./queries/index.js";
+import type { BenchRow } from "../harness.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -66,6 +67,7 @@ function runPipeline(q: number, runner: string): Measure & { runMs: number } {
 
 const rows: Record<string, string | number>[] = [];
 const summary: Record<string, Record<string, number>> = {};
+const benchRows: BenchRow[] = [];
 for (const q of QUERIES) {
   // Streaming runs have no reference: how many events they read depends on the runner.
   const ref = STREAMING ? undefined : measure(["reference", String(q), String(EVENTS), String(EVENT_RATE)]);
@@ -91,6 +93,9 @@ for (const q of QUERIES) {
       "largest worker RSS MiB": Math.round(m.workerRssMb),
     });
     summary[`Q${q}`]![runner] = Math.round(rate(m));
+    // For `npm run bench`: each runner against direct, and direct against the reference.
+    const against = runner === "direct" ? (ref ? { name: "reference", m: ref } : undefined) : direct ? { name: "direct", m: direct } : undefined;
+    if (runner !== "reference" && against) benchRows.push({ case: `Nexmark Q${q}`, contender: runner, baseline: against.name, ratio: Number((rate(m) / rate(against.m)).toFixed(3)), wallMs: Math.round(m.ms), rssMb: Math.round(Math.max(m.rssMb, m.workerRssMb)) });
   }
 }
 const what = STREAMING
@@ -98,4 +103,4 @@ const what = STREAMING
   : `${EVENTS.toLocaleString("en")} events`;
 process.stdout.write(`Nexmark, ${what}, event rate ${EVENT_RATE}/s of event time (each run a whole process)\n`);
 console.table(rows);
-process.stdout.write(`${JSON.stringify({ bench: STREAMING ? "nexmark-streaming" : "nexmark", eventsPerSecond: summary })}\n`);
+process.stdout.write(`${JSON.stringify({ bench: STREAMING ? "nexmark-streaming" : "nexmark", eventsPerSecond: summary, rows: benchRows })}\n`);

@@ -1,0 +1,73 @@
+/**
+ * `npm run bench`: the benches that carry the performance targets, each in processes of its own, one after the
+ * other, then one table of every result with its target and whether it holds. Each bench's own table is printed
+ * as it finishes; the summary is built from the `rows` of their closing JSON lines.
+ *
+ * - `whole-process.ts`: WordCount (ratio to a hand-written loop) and start-up (ratio to `node -e 0`)
+ * - `nexmark/run.ts`: queries 0–9, 11, 12 at `--events` (threads and process against direct, direct against the
+ *   plain-TypeScript reference)
+ * - `peers.ts`: WordCount against Apache Beam's TypeScript SDK (installed on first use; `--no-peers` skips it)
+ *
+ *   npm run bench [-- --words 10000000 --events 1000000 --peerWords 2000000 --repeats 2 --no-peers]
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BenchRow } from "./harness.js";
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : dflt;
+};
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const REPEATS = arg("repeats", "2");
+
+/** Runs one bench with tsx, its output shown as it goes, and returns the rows of its closing JSON line. */
+function runBench(script: string, benchArgs: readonly string[]): BenchRow[] {
+  process.stdout.write(`\n$ tsx ${script} ${benchArgs.join(" ")}\n`);
+  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(root, script), ...benchArgs], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 256 << 20 });
+  process.stdout.write(run.stdout ?? "");
+  if (run.status !== 0) throw new Error(`${script} failed (${run.status ?? run.signal})`);
+  const last = run.stdout.trim().split("\n").at(-1)!;
+  return (JSON.parse(last) as { rows: BenchRow[] }).rows;
+}
+
+/** The issue's targets: a minimum ratio over the named baseline (start-up: a maximum of times its wall). */
+function target(row: BenchRow): string | undefined {
+  const runner = row.contender;
+  if (row.case === "WordCount") return { direct: "≥ 1.0", threads: "≥ 1.6", process: "≥ 1.4" }[runner];
+  if (row.case === "start-up") return runner === "direct" ? "≤ 3× wall" : runner === "threads" || runner === "process" ? "≤ 6× wall" : undefined;
+  if (row.case.startsWith("Nexmark")) return runner === "threads" ? "≥ 1.5" : runner === "direct" ? "≥ 0.667" : undefined;
+  return undefined;
+}
+
+function holds(row: BenchRow, t: string): boolean {
+  const bound = Number(/[\d.]+/.exec(t)![0]);
+  return t.includes("wall") ? 1 / row.ratio <= bound : row.ratio >= bound;
+}
+
+const rows = [
+  ...runBench("bench/whole-process.ts", ["--words", arg("words", "10000000"), "--repeats", REPEATS]),
+  ...runBench("bench/nexmark/run.ts", ["--events", arg("events", "1000000"), "--queries", "all"]),
+  ...(args.includes("--no-peers") ? [] : runBench("bench/peers.ts", ["--words", arg("peerWords", "2000000")])),
+];
+
+process.stdout.write("\nSummary (ratio: throughput over the baseline's, > 1 is faster; start-up: times the baseline's wall)\n");
+console.table(
+  rows
+    .filter((r) => r.contender !== r.baseline)
+    .map((r) => {
+      const t = target(r);
+      return {
+        case: r.case,
+        contender: r.contender,
+        "against": r.baseline,
+        ratio: r.case === "start-up" ? `${(1 / r.ratio).toFixed(2)}× wall` : r.ratio,
+        target: t ?? "",
+        holds: t === undefined ? "" : holds(r, t) ? "yes" : "NO",
+        "wall ms": r.wallMs,
+        "peak RSS MiB": r.rssMb,
+      };
+    }),
+);
