@@ -57,3 +57,8 @@ export const NUM_CATEGORIES = 5;
 export const HOT_ID_STRIDE = 100;
 /** Ids a bid or auction may refer to beyond the last one created (Beam's `PERSON_ID_LEAD`, `AUCTION_ID_LEAD`). */
 export const ID_LEAD = 10;
+
+/** The configuration a run's options give: Beam's defaults with the event rate of `--eventRate`. */
+export function configOf(eventRate: number): NexmarkConfig {
+  return { ...DEFAULT_CONFIG, eventRate };
+}

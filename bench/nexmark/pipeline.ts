@@ -6,17 +6,15 @@
  *
  *   npx tsx bench/nexmark/pipeline.ts --queries 0,5 --events 10000 --runner threads --output out/nexmark
  */
-import { counter, definePipeline } from "../../sdk/index.js";
+import fs from "node:fs";
+import { counter, definePipeline, queryMetrics, type PipelineResult } from "../../sdk/index.js";
 import { writeText } from "../../transforms/index.js";
-import { DEFAULT_CONFIG, type NexmarkConfig } from "./config.js";
+import { configOf, DEFAULT_CONFIG } from "./config.js";
 import { nexmarkEvents, NexmarkGenerator } from "./generator.js";
 import { parseQueries, QUERIES } from "./queries/index.js";
 import { stableJson } from "./stable-json.js";
 
-/** The configuration a run's options give: Beam's defaults with the event rate of `--eventRate`. */
-export function configOf(eventRate: number): NexmarkConfig {
-  return { ...DEFAULT_CONFIG, eventRate };
-}
+export { configOf } from "./config.js";
 
 export default definePipeline(import.meta, {
   name: "nexmark",
@@ -29,6 +27,7 @@ export default definePipeline(import.meta, {
     rate: { type: "number", default: 0, describe: "Streaming: events per second of processing time (0: as fast as read)" },
     maxSplitEvents: { type: "number", default: 0, describe: "Bounded: at most this many events per source split (0: the runner's split size)" },
     output: { type: "string", default: "", describe: "Directory for each query's results (bounded runs); none: count only" },
+    report: { type: "string", default: "", describe: "File to write a JSON summary of the run to (results, events read, run ms, largest worker's RSS), for the bench" },
   },
   build(p, { queries, events, eventRate, streaming, rate, maxSplitEvents, output }) {
     const config = configOf(eventRate);
@@ -50,4 +49,16 @@ export default definePipeline(import.meta, {
       }
     }
   },
+  afterRun(result, { report }) {
+    if (report) fs.writeFileSync(report, `${JSON.stringify(runSummary(result))}\n`);
+  },
 });
+
+/** What the bench reads of a run: results counted by the sinks, events generated, and the run's own cost. */
+export function runSummary(result: PipelineResult): { ms: number; results: number; eventsRead: number; workerRssMb: number } {
+  const results = queryMetrics(result.metrics.counters, { name: "results" }).reduce((n, m) => n + m.value, 0);
+  // Events read: the generator's output (the unbounded source's MakeEvent, or the bounded one's WithTimestamps).
+  let eventsRead = 0;
+  for (const [id, n] of result.elementCounts) if (/^Events\/(MakeEvent|WithTimestamps\/AddTimestamps)\./.test(id)) eventsRead = Math.max(eventsRead, n);
+  return { ms: result.durationMs, results, eventsRead, workerRssMb: (result.stats?.workerMaxRssBytes ?? 0) / 2 ** 20 };
+}

@@ -1,6 +1,7 @@
 /**
- * The Nexmark bench: each query as a whole process per runner (start-up included), and the plain-TypeScript
- * reference as the baseline, reporting wall time (of the whole process; `run ms` is the run alone), events/s
+ * The Nexmark bench: each query as a whole process per runner (start-up included), run as a user runs it
+ * (`sluice run pipeline.ts`, from the program bundle), and the plain-TypeScript reference (compiled by esbuild) as
+ * the baseline, reporting wall time (of the whole process; `run ms` is the run alone), events/s
  * (over the whole process's time), the ratio of each runner's throughput to direct's and
  * to the reference's, CPU (the run's process and its workers) and peak RSS (the run's process, and its largest
  * worker on the parallel runners).
@@ -13,10 +14,15 @@
  * events read per second. Other options: `--eventRate` (events per second of event time, default Beam's 10,000),
  * `--rate` (streaming: cap on events per second of processing time), `--parallelism`, `--memoryMb` (process).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import esbuild from "esbuild";
 import { fileURLToPath } from "node:url";
 import { parseQueries } from "./queries/index.js";
 import type { BenchRow } from "../harness.js";
+import { trackTreeCpu } from "../pipelines/child-cpu.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -35,6 +41,7 @@ const RATE = Number(arg("rate", "0"));
 const PARALLELISM = arg("parallelism", "");
 const MEMORY_MB = arg("memoryMb", "");
 const script = fileURLToPath(new URL("./run-one.ts", import.meta.url));
+const pipelineFile = fileURLToPath(new URL("./pipeline.ts", import.meta.url));
 
 if (!STREAMING && !(EVENTS > 0)) throw new Error("--events must be positive for a bounded run");
 if (STREAMING && EVENTS === 0 && !(MAX_DURATION_MS > 0)) throw new Error("an endless streaming run needs --maxDuration (ms)");
@@ -48,21 +55,59 @@ interface Measure {
   readonly workerRssMb: number;
 }
 
-/** Runs one measurement as a process of its own; `ms` becomes the whole process's wall time, start-up included. */
-function measure(argv: readonly string[]): Measure & { runMs: number } {
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-nexmark-"));
+process.on("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));
+
+/**
+ * The reference, compiled once by esbuild into a plain script (npm packages external, so it stays in the
+ * checkout's cache to find them): its runs, like the pipeline's under `sluice run`, load no TypeScript loader.
+ */
+function referenceScript(): string {
+  const out = path.join(root, "node_modules", ".cache", "sluice", "bench", `nexmark-reference-${process.pid}.mjs`);
+  esbuild.buildSync({ entryPoints: [script], outfile: out, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error" });
+  process.on("exit", () => fs.rmSync(out, { force: true }));
+  return out;
+}
+const reference = STREAMING ? "" : referenceScript();
+
+/**
+ * A whole process: its wall time, the CPU time of it and every process it starts (polled from /proc, so the
+ * last ~0.2 s of each is not seen), and its peak RSS (GNU time).
+ */
+async function timed(argv: readonly string[]): Promise<{ ms: number; cpuMs: number; rssMb: number }> {
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, ["--import", "tsx", script, ...argv], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn("/usr/bin/env", ["time", "-f", "%M", ...argv], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  const cpu = trackTreeCpu(child.pid!, false, 200);
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  const ms = performance.now() - t0;
+  const cpuMs = cpu.stop();
+  if (code !== 0) throw new Error(`${argv.join(" ")} failed (${code}):\n${stderr}`);
+  return { ms, cpuMs, rssMb: Number(stderr.trim().split("\n").at(-1)) / 1024 };
+}
+
+/** The reference as a process of its own; `ms` is its whole wall time, start-up included. */
+function runReference(q: number): Measure & { runMs: number } {
+  const t0 = performance.now();
+  const out = execFileSync(process.execPath, [reference, "reference", String(q), String(EVENTS), String(EVENT_RATE)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   const wall = performance.now() - t0;
   const m = JSON.parse(out.trim().split("\n").at(-1)!) as Measure;
   return { ...m, ms: wall, runMs: m.ms };
 }
 
-function runPipeline(q: number, runner: string): Measure & { runMs: number } {
-  const options: Record<string, unknown> = { runner, queries: String(q), events: EVENTS, eventRate: EVENT_RATE };
-  if (STREAMING) Object.assign(options, { streaming: true, ...(RATE > 0 ? { rate: RATE } : {}), ...(EVENTS === 0 ? { maxDuration: MAX_DURATION_MS / 1000, drain: true } : {}) });
-  if (runner !== "direct" && PARALLELISM) options.parallelism = Number(PARALLELISM);
-  if (runner === "process" && MEMORY_MB) options.memoryMb = Number(MEMORY_MB);
-  return measure(["pipeline", JSON.stringify(options)]);
+/** One query on one runner as a user runs it, `sluice run` (the program bundle), measured as a whole process. */
+async function runPipeline(q: number, runner: string): Promise<Measure & { runMs: number }> {
+  const report = path.join(scratch, `q${q}-${runner}.json`);
+  const flags = [`--runner=${runner}`, `--queries=${q}`, `--events=${EVENTS}`, `--eventRate=${EVENT_RATE}`, "--quiet", `--report=${report}`];
+  if (runner === "direct") flags.push("--enforceImmutability=false"); // the parallel runners do not freeze elements
+  if (STREAMING) flags.push("--streaming", ...(RATE > 0 ? [`--rate=${RATE}`] : []), ...(EVENTS === 0 ? [`--maxDuration=${MAX_DURATION_MS / 1000}`, "--drain"] : []));
+  if (runner !== "direct" && PARALLELISM) flags.push(`--parallelism=${PARALLELISM}`);
+  if (runner === "process" && MEMORY_MB) flags.push(`--memoryMb=${MEMORY_MB}`);
+  const whole = await timed([process.execPath, path.join(root, "bin", "sluice.js"), "run", pipelineFile, ...flags]);
+  const r = JSON.parse(fs.readFileSync(report, "utf8")) as { ms: number; results: number; eventsRead: number; workerRssMb: number };
+  return { ms: whole.ms, runMs: r.ms, cpuMs: whole.cpuMs, rssMb: whole.rssMb, results: r.results, eventsRead: r.eventsRead, workerRssMb: r.workerRssMb };
 }
 
 const rows: Record<string, string | number>[] = [];
@@ -70,8 +115,9 @@ const summary: Record<string, Record<string, number>> = {};
 const benchRows: BenchRow[] = [];
 for (const q of QUERIES) {
   // Streaming runs have no reference: how many events they read depends on the runner.
-  const ref = STREAMING ? undefined : measure(["reference", String(q), String(EVENTS), String(EVENT_RATE)]);
-  const perRunner = RUNNERS.map((runner) => ({ runner, m: runPipeline(q, runner) }));
+  const ref = STREAMING ? undefined : runReference(q);
+  const perRunner: { runner: string; m: Measure & { runMs: number } }[] = [];
+  for (const runner of RUNNERS) perRunner.push({ runner, m: await runPipeline(q, runner) });
   const rate = (m: Measure) => (m.eventsRead / m.ms) * 1000;
   const direct = perRunner.find((r) => r.runner === "direct")?.m;
   summary[`Q${q}`] = {};
