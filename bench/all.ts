@@ -6,9 +6,11 @@
  * - `whole-process.ts`: WordCount (ratio to a hand-written loop) and start-up (ratio to `node -e 0`)
  * - `nexmark/run.ts`: queries 0–9, 11, 12 at `--events` (threads and process against direct, direct against the
  *   plain-TypeScript reference)
+ * - `scale.ts`: GroupByKey of 10M, 50M and 100M records on the process runner at `--memoryMb 256` (throughput
+ *   against the smallest size's: 1 is linear; RSS is the largest worker's; `--no-scale` skips it)
  * - `peers.ts`: WordCount against Apache Beam's TypeScript SDK (installed on first use; `--no-peers` skips it)
  *
- *   npm run bench [-- --words 10000000 --events 1000000 --peerWords 2000000 --repeats 2 --no-peers]
+ *   npm run bench [-- --words 10000000 --events 1000000 --peerWords 2000000 --scaleSizes 10000000,50000000 --repeats 2 --no-scale --no-peers]
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -38,6 +40,7 @@ function target(row: BenchRow): string | undefined {
   const runner = row.contender;
   if (row.case === "WordCount") return { direct: "≥ 1.0", threads: "≥ 1.6", process: "≥ 1.4" }[runner];
   if (row.case === "start-up") return runner === "direct" ? "≤ 3× wall" : runner === "threads" || runner === "process" ? "≤ 6× wall" : undefined;
+  if (row.case.startsWith("GroupByKey scale")) return row.contender !== row.baseline && row.baseline !== row.case.replace("GroupByKey scale ", "") ? "≥ 0.8" : undefined;
   if (row.case.startsWith("Nexmark")) return runner === "threads" ? "≥ 1.5" : runner === "direct" ? "≥ 0.667" : undefined;
   return undefined;
 }
@@ -50,6 +53,7 @@ function holds(row: BenchRow, t: string): boolean {
 const rows = [
   ...runBench("bench/whole-process.ts", ["--words", arg("words", "10000000"), "--repeats", REPEATS]),
   ...runBench("bench/nexmark/run.ts", ["--events", arg("events", "1000000"), "--queries", "all"]),
+  ...(args.includes("--no-scale") ? [] : runBench("bench/scale.ts", ["--sizes", arg("scaleSizes", "10000000,50000000,100000000")])),
   ...(args.includes("--no-peers") ? [] : runBench("bench/peers.ts", ["--words", arg("peerWords", "2000000")])),
 ];
 
