@@ -464,7 +464,11 @@ class BagHandle<T> extends Handle implements BagState<T> {
     for (const v of data as unknown[]) this.add(coder ? coder.decode(v) : (v as T));
   }
   mergeFrom(data: unknown): void {
-    for (const v of data as T[]) this.add(v);
+    // The source cell is cleared right after (`merge`): an empty target takes its array over instead of copying
+    // it, so that a session growing by one element a merge costs O(1) a merge, not O(its size).
+    const values = this.contents() as T[] | undefined;
+    if (values === undefined) this.setContents(data);
+    else for (const v of data as T[]) values.push(v);
   }
 }
 

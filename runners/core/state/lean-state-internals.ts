@@ -418,7 +418,10 @@ class LeanBagHandle extends LeanHandle implements BagState<unknown> {
     for (const v of data as unknown[]) this.add(this.coder ? this.coder.decode(v) : v);
   }
   mergeFrom(data: unknown): void {
-    for (const v of data as unknown[]) this.add(v);
+    // As the in-memory store's bag: an empty target takes the (then cleared) source's array over.
+    const values = this.contents() as unknown[] | undefined;
+    if (values === undefined) this.setContents(data);
+    else for (const v of data as unknown[]) values.push(v);
   }
 }
 
