@@ -2,7 +2,8 @@
  * Beam's `ActiveWindowSet`: which windows of a key are open, and merging a new window into them.
  * @module
  */
-import type { BoundedWindow } from "../../../sdk/model/window.js";
+import type { BoundedWindow, IntervalWindow } from "../../../sdk/model/window.js";
+import { Sessions } from "../../../sdk/model/window-fns.js";
 import type { WindowFn } from "../../../sdk/model/window-fn.js";
 import type { StateInternals } from "../state/state-internals.js";
 import { KEY_NAMESPACE } from "../state/state-namespace.js";
@@ -25,12 +26,16 @@ import { decodeWindowData, encodeWindowData, type WindowData } from "../../../sd
  */
 export class MergingActiveWindowSet {
   readonly tag: ValueTag<BoundedWindow[]>;
+  /** Whether the WindowFn merges as Sessions do: windows sharing an instant (`mergeOverlappingIntervals`). */
+  private readonly mergesByOverlap: boolean;
 
   constructor(
     private readonly state: StateInternals,
     private readonly windowFn: WindowFn,
     private readonly step: string,
   ) {
+    // The built-in rule exactly (a subclass that merges otherwise keeps the general path).
+    this.mergesByOverlap = windowFn.mergeWindows === Sessions.prototype.mergeWindows;
     this.tag = StateTags.value<BoundedWindow[]>("activeWindows", {
       encode: (ws) => ws.map((w) => encodeWindowData(w, windowFn)),
       decode: (d) => (d as WindowData[]).map((w) => decodeWindowData(w, windowFn)),
@@ -69,9 +74,13 @@ export class MergingActiveWindowSet {
     const open = this.windows(key);
     if (open.some((w) => w.id === window.id)) return window; // already open: nothing new to merge
     if (open.length === 0) return window;
+    // Sessions' open windows never overlap one another (every overlap was merged when it arose), so only those
+    // the new window overlaps can merge with it: the rest need not be sorted and regrouped for every element.
+    const candidates = this.mergesByOverlap ? open.filter((w) => (w as IntervalWindow).intersects(window as IntervalWindow)) : open;
+    if (candidates.length === 0) return window;
     let merges;
     try {
-      merges = this.windowFn.mergeWindows!([...open, window]);
+      merges = this.windowFn.mergeWindows!([...candidates, window]);
     } catch (e) {
       throw userCodeError(this.step, e);
     }
@@ -97,3 +106,4 @@ export class MergingActiveWindowSet {
     return target;
   }
 }
+
