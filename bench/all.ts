@@ -15,15 +15,11 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BenchRow } from "./harness.js";
+import { benchArg, type BenchRow } from "./harness.js";
 
 const args = process.argv.slice(2);
-const arg = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const REPEATS = arg("repeats", "2");
+const REPEATS = benchArg("repeats", "2");
 
 /** Runs one bench with tsx, its output shown as it goes, and returns the rows of its closing JSON line. */
 function runBench(script: string, benchArgs: readonly string[]): BenchRow[] {
@@ -51,10 +47,10 @@ function holds(row: BenchRow, t: string): boolean {
 }
 
 const rows = [
-  ...runBench("bench/whole-process.ts", ["--words", arg("words", "10000000"), "--repeats", REPEATS]),
-  ...runBench("bench/nexmark/run.ts", ["--events", arg("events", "1000000"), "--queries", "all"]),
-  ...(args.includes("--no-scale") ? [] : runBench("bench/scale.ts", ["--sizes", arg("scaleSizes", "10000000,50000000,100000000")])),
-  ...(args.includes("--no-peers") ? [] : runBench("bench/peers.ts", ["--words", arg("peerWords", "2000000")])),
+  ...runBench("bench/whole-process.ts", ["--words", benchArg("words", "10000000"), "--repeats", REPEATS]),
+  ...runBench("bench/nexmark/run.ts", ["--events", benchArg("events", "1000000"), "--queries", "all"]),
+  ...(args.includes("--no-scale") ? [] : runBench("bench/scale.ts", ["--sizes", benchArg("scaleSizes", "10000000,50000000,100000000")])),
+  ...(args.includes("--no-peers") ? [] : runBench("bench/peers.ts", ["--words", benchArg("peerWords", "2000000")])),
 ];
 
 process.stdout.write("\nSummary (ratio: throughput over the baseline's, > 1 is faster; start-up: times the baseline's wall)\n");

@@ -1,6 +1,7 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { trackTreeCpu } from "./pipelines/child-cpu.js";
 
 /**
  * Benchmark helpers: best-of-N timing and a report of each contender as a ratio to a baseline measured in the
@@ -54,15 +55,28 @@ export interface ProcessTiming {
 }
 
 /**
- * Runs `argv` as a process of its own in `cwd` (stdout discarded) and measures it with GNU time; throws with its
- * stderr when it fails.
+ * Runs `argv` as a process of its own in `cwd` (stdout discarded) and measures it with GNU time; with `cpu`, also
+ * the CPU time of it and every process it starts (polled from /proc, so the last ~0.2 s of each is not seen; off
+ * by default, so that polling does not compete with short runs). Throws with its stderr when it fails.
  */
-export function timeWholeProcess(argv: readonly string[], cwd: string): ProcessTiming {
+export async function timeWholeProcess(argv: readonly string[], cwd: string, options: { cpu?: boolean } = {}): Promise<ProcessTiming & { readonly cpuMs?: number }> {
   const t0 = performance.now();
-  const run = spawnSync("/usr/bin/env", ["time", "-f", "%M", ...argv], { cwd, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 << 20 });
+  const child = spawn("/usr/bin/env", ["time", "-f", "%M", ...argv], { cwd, stdio: ["ignore", "ignore", "pipe"] });
+  const cpu = options.cpu ? trackTreeCpu(child.pid!, false, 200) : undefined;
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   const ms = performance.now() - t0;
-  if (run.status !== 0) throw new Error(`${argv.join(" ")} failed (${run.status ?? run.signal}):\n${run.stderr}`);
-  return { ms, rssMb: Number(run.stderr.trim().split("\n").at(-1)) / 1024 };
+  const cpuMs = cpu?.stop();
+  if (code !== 0) throw new Error(`${argv.join(" ")} failed (${code}):\n${stderr}`);
+  return { ms, rssMb: Number(stderr.trim().split("\n").at(-1)) / 1024, ...(cpuMs === undefined ? {} : { cpuMs }) };
+}
+
+/** The value of `--name` on this process's command line, else `dflt`. */
+export function benchArg(name: string, dflt: string): string {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : dflt;
 }
 
 /** The shard files `writeText(prefix)` wrote (`<prefix>-00000-of-0000N.txt`). */

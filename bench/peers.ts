@@ -14,16 +14,11 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeCorpus } from "./corpus.js";
-import { keepFastest, shardsOf, type BenchRow, sortedLines, timeWholeProcess, type ProcessTiming } from "./harness.js";
+import { keepFastest, shardsOf, type BenchRow, sortedLines, timeWholeProcess, type ProcessTiming, benchArg } from "./harness.js";
 
-const args = process.argv.slice(2);
-const arg = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
-const WORDS = Number(arg("words", "10000000"));
-const RUNNERS = arg("runners", "direct,threads,process").split(",");
-const REPEATS = Number(arg("repeats", "1"));
+const WORDS = Number(benchArg("words", "10000000"));
+const RUNNERS = benchArg("runners", "direct,threads,process").split(",");
+const REPEATS = Number(benchArg("repeats", "1"));
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const beamDir = path.join(root, "bench", "peers", "beam");
 
@@ -50,12 +45,12 @@ writeCorpus(input, WORDS);
 const node = process.execPath;
 const sluice = path.join(root, "bin", "sluice.js");
 const sluiceRun = (runner: string, output: string): string[] => [node, sluice, "run", "samples/wordcount.ts", "--runner", runner, "--input", input, "--output", output, "--quiet"];
-timeWholeProcess(sluiceRun("direct", path.join(dir, "warm", "counts")), root); // builds the program bundle
+await timeWholeProcess(sluiceRun("direct", path.join(dir, "warm", "counts")), root); // builds the program bundle
 
 const best = new Map<string, ProcessTiming>();
 for (let r = 0; r < REPEATS; r++) {
-  keepFastest(best, "beam", timeWholeProcess([node, beam, input, path.join(dir, "beam.txt")], root));
-  for (const runner of RUNNERS) keepFastest(best, runner, timeWholeProcess(sluiceRun(runner, path.join(dir, runner, "counts")), root));
+  keepFastest(best, "beam", await timeWholeProcess([node, beam, input, path.join(dir, "beam.txt")], root));
+  for (const runner of RUNNERS) keepFastest(best, runner, await timeWholeProcess(sluiceRun(runner, path.join(dir, runner, "counts")), root));
 }
 
 const expected = sortedLines([path.join(dir, "beam.txt")]);

@@ -12,17 +12,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import bigGroup from "../test/runners/process/fixtures/big-group.js";
-import type { BenchRow } from "./harness.js";
+import { benchArg, type BenchRow } from "./harness.js";
 
-const args = process.argv.slice(2);
-const arg = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
-const SIZES = arg("sizes", "10000000,50000000,100000000").split(",").map(Number);
-const KEYS_PER = Number(arg("keysPer", "10")); // values per key: keys = records / keysPer
-const MEMORY_MB = Number(arg("memoryMb", "256"));
-const PAYLOAD = Number(arg("payload", "16"));
+const SIZES = benchArg("sizes", "10000000,50000000,100000000").split(",").map(Number);
+const KEYS_PER = Number(benchArg("keysPer", "10")); // values per key: keys = records / keysPer
+const MEMORY_MB = Number(benchArg("memoryMb", "256"));
+const PAYLOAD = Number(benchArg("payload", "16"));
 const MiB = 2 ** 20;
 
 let firstPerRecord = 0;

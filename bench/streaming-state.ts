@@ -11,19 +11,14 @@
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { keepFastest } from "./harness.js";
+import { keepFastest, benchArg } from "./harness.js";
 
-const args = process.argv.slice(2);
-const arg = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
-const EVENTS = Number(arg("events", "5000000"));
-const KEYS = Number(arg("keys", "1000000"));
-const RUNNERS = arg("runners", "direct,threads,process").split(",");
+const EVENTS = Number(benchArg("events", "5000000"));
+const KEYS = Number(benchArg("keys", "1000000"));
+const RUNNERS = benchArg("runners", "direct,threads,process").split(",");
 /** The process runner's memory budget per worker: resident streaming state does not spill yet, so it must fit. */
-const MEMORY_MB = arg("memoryMb", "");
-const REPEATS = Number(arg("repeats", "1"));
+const MEMORY_MB = benchArg("memoryMb", "");
+const REPEATS = Number(benchArg("repeats", "1"));
 const script = fileURLToPath(new URL("./pipelines/run-session-state.ts", import.meta.url));
 
 interface Row {

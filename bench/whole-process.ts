@@ -18,16 +18,11 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeCorpus } from "./corpus.js";
-import { keepFastest, shardsOf, type BenchRow, sortedLines, timeWholeProcess, type ProcessTiming } from "./harness.js";
+import { keepFastest, shardsOf, type BenchRow, sortedLines, timeWholeProcess, type ProcessTiming, benchArg } from "./harness.js";
 
-const args = process.argv.slice(2);
-const arg = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
-const WORDS = Number(arg("words", "10000000"));
-const RUNNERS = arg("runners", "direct,threads,process").split(",");
-const REPEATS = Number(arg("repeats", "2"));
+const WORDS = Number(benchArg("words", "10000000"));
+const RUNNERS = benchArg("runners", "direct,threads,process").split(",");
+const REPEATS = Number(benchArg("repeats", "2"));
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-bench-whole-"));
@@ -52,24 +47,24 @@ fs.writeFileSync(process.argv[3], lines.join("\\n") + "\\n");
 );
 
 const node = process.execPath;
-const timeProcess = (argv: readonly string[]): ProcessTiming => timeWholeProcess(argv, root);
+const timeProcess = (argv: readonly string[]): Promise<ProcessTiming> => timeWholeProcess(argv, root);
 // As a user runs them: `sluice run`, which loads the pipeline from its program bundle (built by a first run
 // below, before any timing, as a user's first run builds it).
 const sluice = path.join(root, "bin", "sluice.js");
 const wordcount = (runner: string): string[] => [node, sluice, "run", "samples/wordcount.ts", "--runner", runner, "--input", input, "--output", path.join(dir, runner, "counts"), "--quiet"];
 const minimal = (runner: string): string[] => [node, sluice, "run", "samples/minimal.ts", "--runner", runner, "--quiet"];
-timeProcess(minimal("direct"));
-timeProcess([node, sluice, "run", "samples/wordcount.ts", "--input", input, "--output", path.join(dir, "warm", "counts"), "--quiet"]);
+await timeProcess(minimal("direct"));
+await timeProcess([node, sluice, "run", "samples/wordcount.ts", "--input", input, "--output", path.join(dir, "warm", "counts"), "--quiet"]);
 
 const best = new Map<string, ProcessTiming>();
 // Start-ups are short and vary by tens of ms between runs here: they take their turns ten times as often.
 for (let r = 0; r < REPEATS * 10; r++) {
   if (r % 10 === 0) {
-    keepFastest(best, "wc:loop", timeProcess([node, handLoop, input, path.join(dir, "hand.txt")]));
-    for (const runner of RUNNERS) keepFastest(best, `wc:${runner}`, timeProcess(wordcount(runner)));
+    keepFastest(best, "wc:loop", await timeProcess([node, handLoop, input, path.join(dir, "hand.txt")]));
+    for (const runner of RUNNERS) keepFastest(best, `wc:${runner}`, await timeProcess(wordcount(runner)));
   }
-  keepFastest(best, "start:node", timeProcess([node, "-e", "0"]));
-  for (const runner of RUNNERS) keepFastest(best, `start:${runner}`, timeProcess(minimal(runner)));
+  keepFastest(best, "start:node", await timeProcess([node, "-e", "0"]));
+  for (const runner of RUNNERS) keepFastest(best, `start:${runner}`, await timeProcess(minimal(runner)));
 }
 
 // Every runner's counts are the loop's, as sets of lines (shard order and line order are not the point).

@@ -6,17 +6,12 @@
  *   npx tsx bench/windowed.ts [--events 5000000] [--repeats 3] [--runner direct]
  */
 import { queryMetrics } from "../sdk/index.js";
-import { reportRatios, timeBest } from "./harness.js";
+import { reportRatios, timeBest, benchArg } from "./harness.js";
 import windowedCount from "./pipelines/windowed-count.js";
 
-const args = process.argv.slice(2);
-const arg = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
-const EVENTS = Number(arg("events", "5000000"));
-const REPEATS = Number(arg("repeats", "3"));
-const RUNNER = arg("runner", "direct");
+const EVENTS = Number(benchArg("events", "5000000"));
+const REPEATS = Number(benchArg("repeats", "3"));
+const RUNNER = benchArg("runner", "direct");
 
 const outputs: Record<string, number> = {};
 const run = (windowed: boolean) => async (): Promise<void> => {

@@ -14,15 +14,14 @@
  * events read per second. Other options: `--eventRate` (events per second of event time, default Beam's 10,000),
  * `--rate` (streaming: cap on events per second of processing time), `--parallelism`, `--memoryMb` (process).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import esbuild from "esbuild";
 import { fileURLToPath } from "node:url";
 import { parseQueries } from "./queries/index.js";
-import type { BenchRow } from "../harness.js";
-import { trackTreeCpu } from "../pipelines/child-cpu.js";
+import { timeWholeProcess, type BenchRow } from "../harness.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -71,23 +70,6 @@ function referenceScript(): string {
 }
 const reference = STREAMING ? "" : referenceScript();
 
-/**
- * A whole process: its wall time, the CPU time of it and every process it starts (polled from /proc, so the
- * last ~0.2 s of each is not seen), and its peak RSS (GNU time).
- */
-async function timed(argv: readonly string[]): Promise<{ ms: number; cpuMs: number; rssMb: number }> {
-  const t0 = performance.now();
-  const child = spawn("/usr/bin/env", ["time", "-f", "%M", ...argv], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
-  const cpu = trackTreeCpu(child.pid!, false, 200);
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  const ms = performance.now() - t0;
-  const cpuMs = cpu.stop();
-  if (code !== 0) throw new Error(`${argv.join(" ")} failed (${code}):\n${stderr}`);
-  return { ms, cpuMs, rssMb: Number(stderr.trim().split("\n").at(-1)) / 1024 };
-}
-
 /** The reference as a process of its own; `ms` is its whole wall time, start-up included. */
 function runReference(q: number): Measure & { runMs: number } {
   const t0 = performance.now();
@@ -105,9 +87,9 @@ async function runPipeline(q: number, runner: string): Promise<Measure & { runMs
   if (STREAMING) flags.push("--streaming", ...(RATE > 0 ? [`--rate=${RATE}`] : []), ...(EVENTS === 0 ? [`--maxDuration=${MAX_DURATION_MS / 1000}`, "--drain"] : []));
   if (runner !== "direct" && PARALLELISM) flags.push(`--parallelism=${PARALLELISM}`);
   if (runner === "process" && MEMORY_MB) flags.push(`--memoryMb=${MEMORY_MB}`);
-  const whole = await timed([process.execPath, path.join(root, "bin", "sluice.js"), "run", pipelineFile, ...flags]);
+  const whole = await timeWholeProcess([process.execPath, path.join(root, "bin", "sluice.js"), "run", pipelineFile, ...flags], root, { cpu: true });
   const r = JSON.parse(fs.readFileSync(report, "utf8")) as { ms: number; results: number; eventsRead: number; workerRssMb: number };
-  return { ms: whole.ms, runMs: r.ms, cpuMs: whole.cpuMs, rssMb: whole.rssMb, results: r.results, eventsRead: r.eventsRead, workerRssMb: r.workerRssMb };
+  return { ms: whole.ms, runMs: r.ms, cpuMs: whole.cpuMs!, rssMb: whole.rssMb, results: r.results, eventsRead: r.eventsRead, workerRssMb: r.workerRssMb };
 }
 
 const rows: Record<string, string | number>[] = [];
