@@ -43,9 +43,16 @@ export async function ensureTypeScriptLoader(forModule: string): Promise<void> {
 function bundledModule(url: string): string | undefined {
   const dir = process.env.SLUICE_BUNDLE;
   if (!dir) return undefined;
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as { pipeline: string };
-  return manifest.pipeline === url ? pathToFileURL(path.join(dir, "pipeline.mjs")).href : undefined;
+  // Read once per bundle: a worker rebuilds the graph, and so imports the pipeline, for every job it serves.
+  if (bundleManifest?.dir !== dir) {
+    const { pipeline } = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as { pipeline: string };
+    bundleManifest = { dir, pipeline };
+  }
+  return bundleManifest.pipeline === url ? pathToFileURL(path.join(dir, "pipeline.mjs")).href : undefined;
 }
+
+/** The manifest of the bundle last read (`SLUICE_BUNDLE` is set once, by `sluice run`, before any import). */
+let bundleManifest: { readonly dir: string; readonly pipeline: string } | undefined;
 
 /**
  * Imports a module by URL: the program bundle's copy when the process runs from one, else the module itself,
