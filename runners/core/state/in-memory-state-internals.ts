@@ -5,7 +5,7 @@
  * ```
  *   byKey: KeyedMap<KeyEntry[]>      (a key's entries: one per namespace with state, a short list)
  *            └── KeyEntry { namespace, slots[slot of tag]: the cell's contents (undefined: empty), holdMin }
- *   holds: EntryHolds                 (a heap of (hold, entry), outdated pairs skipped lazily)
+ *   holds: IndexedMinHeap<KeyEntry>   (the entries holding anything, by holdMin)
  * ```
  * Keyed first, because every hot access names its key and a key has a handful of windows: the state of one key
  * in one window is one entry object and its slot array, about what a hand-rolled map of window states keeps (a
@@ -19,15 +19,16 @@
  * namespace) looked up is remembered, so a second tag of the same key and window costs no lookup.
  *
  * Watermark holds: each entry keeps the minimum of its hold cells, recomputed when one of them changes (an entry
- * has one or two), and {@link StateInternals.minimumHold} is the top of a heap of those minimums.
+ * has one or two), and {@link StateInternals.minimumHold} is the top of a heap of the holding entries, each at
+ * its place (so a hold that moves, or an entry that goes, leaves nothing stale behind).
  * @module
  */
 import type { WindowFn } from "../../../sdk/model/window-fn.js";
 import type { BoundedWindow } from "../../../sdk/model/window.js";
 import { TIMESTAMP_MAX_VALUE, type Instant } from "../../../sdk/model/time.js";
 import { KeyedMap, keyHash } from "../key-encoding.js";
-import { MinHeap } from "./min-heap.js";
-import { removeItem } from "./remove-item.js";
+import { IndexedMinHeap } from "./min-heap.js";
+import { removeItem, withItem } from "./remove-item.js";
 import { isWindowNamespace, type StateNamespace } from "./state-namespace.js";
 import { CellColumns, forEachCell, SnapshotTables } from "./snapshot-tables.js";
 import type {
@@ -55,6 +56,8 @@ interface KeyEntry {
   dead: boolean;
   /** The minimum over its hold cells (+∞ when none). */
   holdMin: Instant;
+  /** Its place in the holds heap (-1: it holds nothing). */
+  heapIndex: number;
 }
 
 /** Options of {@link InMemoryStateInternals}. */
@@ -83,7 +86,7 @@ export class InMemoryStateInternals implements StateInternals {
   /** Slots of watermark-hold tags. */
   private readonly holdSlots: number[] = [];
   /** The entries' minimum holds. */
-  private readonly holds = new EntryHolds(() => this.allEntries());
+  private readonly holds = new IndexedMinHeap<KeyEntry>((a, b) => a.holdMin < b.holdMin);
   /** The last key entry looked up (a one-entry cache; reset when that entry goes). */
   private lastKey: unknown = NO_KEY;
   private lastNs: StateNamespace | undefined;
@@ -160,7 +163,7 @@ export class InMemoryStateInternals implements StateInternals {
   }
 
   minimumHold(): Instant {
-    return this.holds.min();
+    return this.holds.peek()?.holdMin ?? TIMESTAMP_MAX_VALUE;
   }
 
   get isEmpty(): boolean {
@@ -239,10 +242,9 @@ export class InMemoryStateInternals implements StateInternals {
 
   /** @internal The key entry of an address, created if it has none. */
   createEntry(key: unknown, namespace: StateNamespace): KeyEntry {
-    const e: KeyEntry = { key, namespace, slots: this.emptySlots.slice(), set: 0, dead: false, holdMin: TIMESTAMP_MAX_VALUE };
+    const e: KeyEntry = { key, namespace, slots: this.emptySlots.slice(), set: 0, dead: false, holdMin: TIMESTAMP_MAX_VALUE, heapIndex: -1 };
     const list = key === this.listKey ? this.lastList : this.byKey.get(key);
-    // Lists are made at their size (`push` would reserve room for 16 more entries).
-    this.byKey.set(key, (this.lastList = list === undefined ? [e] : list.concat(e)));
+    this.byKey.set(key, (this.lastList = list === undefined ? [e] : withItem(list, e)));
     this.listKey = key;
     this.entries++;
     this.remember(key, namespace, e);
@@ -261,7 +263,14 @@ export class InMemoryStateInternals implements StateInternals {
       const h = e.slots[slot] as Instant | undefined;
       if (h !== undefined && h < min) min = h;
     }
-    if (min !== e.holdMin) this.holds.set(e, min);
+    if (min !== e.holdMin) this.setHold(e, min);
+  }
+
+  private setHold(e: KeyEntry, hold: Instant): void {
+    e.holdMin = hold;
+    if (hold === TIMESTAMP_MAX_VALUE) this.holds.remove(e);
+    else if (e.heapIndex < 0) this.holds.push(e);
+    else this.holds.update(e);
   }
 
   private remember(key: unknown, namespace: StateNamespace, e: KeyEntry): void {
@@ -273,7 +282,7 @@ export class InMemoryStateInternals implements StateInternals {
   private dropEntry(e: KeyEntry): void {
     if (e.dead) return;
     e.dead = true;
-    if (e.holdMin !== TIMESTAMP_MAX_VALUE) this.holds.set(e, TIMESTAMP_MAX_VALUE);
+    if (e.holdMin !== TIMESTAMP_MAX_VALUE) this.setHold(e, TIMESTAMP_MAX_VALUE);
     const list = this.byKey.get(e.key)!;
     if (list.length === 1) {
       this.byKey.delete(e.key);
@@ -292,40 +301,6 @@ export class InMemoryStateInternals implements StateInternals {
     this.lastKey = NO_KEY;
     this.lastNs = undefined;
     this.lastEntry = undefined;
-  }
-}
-
-/**
- * The entries' minimum holds: each entry's own on the entry, and a heap of (hold, entry) whose outdated pairs are
- * skipped lazily (no map from entry to hold: a window's state is its entry, and most entries hold).
- */
-class EntryHolds {
-  private readonly heap = new MinHeap<{ readonly hold: Instant; readonly entry: KeyEntry }>((a, b) => a.hold < b.hold);
-  /** Entries holding anything. */
-  private live = 0;
-
-  constructor(private readonly all: () => Iterable<KeyEntry>) {}
-
-  set(e: KeyEntry, hold: Instant): void {
-    if (e.holdMin === TIMESTAMP_MAX_VALUE) this.live++;
-    if (hold === TIMESTAMP_MAX_VALUE) this.live--;
-    e.holdMin = hold;
-    if (hold === TIMESTAMP_MAX_VALUE) return;
-    this.heap.push({ hold, entry: e });
-    // Holds that keep moving (LATEST) and entries that go leave outdated pairs behind: rebuild before they
-    // outnumber the live ones.
-    if (this.heap.size > 2 * this.live + 64) {
-      this.heap.clear();
-      for (const entry of this.all()) if (entry.holdMin !== TIMESTAMP_MAX_VALUE) this.heap.push({ hold: entry.holdMin, entry });
-    }
-  }
-
-  min(): Instant {
-    for (let top = this.heap.peek(); top !== undefined; top = this.heap.peek()) {
-      if (top.entry.holdMin === top.hold && !top.entry.dead) return top.hold;
-      this.heap.pop();
-    }
-    return TIMESTAMP_MAX_VALUE;
   }
 }
 

@@ -15,8 +15,8 @@ import { TIMESTAMP_MIN_VALUE, type Instant } from "../../../sdk/model/time.js";
 import type { WindowFn } from "../../../sdk/model/window-fn.js";
 import { KeyedMap, keyHash } from "../key-encoding.js";
 import { InMemoryHolds } from "./holds.js";
-import { MinHeap } from "./min-heap.js";
-import { removeItem } from "./remove-item.js";
+import { IndexedMinHeap, type HeapSlot } from "./min-heap.js";
+import { removeItem, withItem } from "./remove-item.js";
 import type { NamespaceData, StateNamespace } from "./state-namespace.js";
 import { decodeNamespaces, SnapshotTables } from "./snapshot-tables.js";
 import type { KeyGroupSelector } from "./state-internals.js";
@@ -91,8 +91,8 @@ export interface TimerSnapshot {
   readonly output: Float64Array;
 }
 
-class Entry implements TimerData {
-  live = true;
+class Entry implements TimerData, HeapSlot {
+  heapIndex = -1;
   constructor(
     readonly key: unknown,
     readonly namespace: StateNamespace,
@@ -136,13 +136,13 @@ const NO_KEY = Symbol("none");
 const earlier = (a: Entry, b: Entry): boolean => a.firingTime < b.firingTime || (a.firingTime === b.firingTime && a.seq < b.seq);
 
 /**
- * {@link TimerInternals} in memory: an index of live timers by key and namespace, and a heap per domain whose
- * entries of deleted or replaced timers are skipped lazily.
+ * {@link TimerInternals} in memory: an index of live timers by key and namespace, and a heap per domain that a
+ * deleted or replaced timer leaves at once (a session window's timers move with each element it gets).
  */
 export class InMemoryTimerInternals implements TimerInternals {
-  /** Invariant: an entry is `live` exactly when it is in `byKey`; every live entry is in its domain's heap. */
+  /** Invariant: an entry is in `byKey` exactly when it is in its domain's heap. */
   private readonly byKey = new KeyedMap<KeyTimers>();
-  private readonly heaps = { EVENT_TIME: new MinHeap<Entry>(earlier), PROCESSING_TIME: new MinHeap<Entry>(earlier) };
+  private readonly heaps = { EVENT_TIME: new IndexedMinHeap<Entry>(earlier), PROCESSING_TIME: new IndexedMinHeap<Entry>(earlier) };
   private readonly outputHolds = new InMemoryHolds<Entry>();
   private seq = 0;
   private live = 0;
@@ -150,6 +150,9 @@ export class InMemoryTimerInternals implements TimerInternals {
   private lastKey: unknown = NO_KEY;
   private lastNs: StateNamespace | undefined;
   private lastTimers: NamespaceTimers | undefined;
+  /** The last key whose timers were looked up, and its timers (`undefined`: none). */
+  private ktKey: unknown = NO_KEY;
+  private kt: KeyTimers | undefined;
   inputWatermark: Instant = TIMESTAMP_MIN_VALUE;
   outputWatermark: Instant = TIMESTAMP_MIN_VALUE;
   processingTime: Instant = TIMESTAMP_MIN_VALUE;
@@ -175,7 +178,7 @@ export class InMemoryTimerInternals implements TimerInternals {
     if (key === this.lastKey && namespace === this.lastNs) {
       nt = this.lastTimers;
     } else {
-      kt = this.byKey.get(key);
+      kt = this.keyTimers(key);
       nt = kt && timersIn(kt, namespace);
     }
     const i = nt ? find(nt, family, id, domain) : -1;
@@ -185,11 +188,10 @@ export class InMemoryTimerInternals implements TimerInternals {
       this.kill(nt![i]!);
       nt![i] = e;
     } else {
-      // Lists are made at their size (`push` would reserve room for 16 more: most of a window's timer memory).
-      const grown = nt ? nt.concat(e) : [e];
-      kt ??= this.byKey.get(key);
-      if (kt === undefined) this.byKey.set(key, [grown]);
-      else if (nt === undefined) this.byKey.set(key, kt.concat([grown]));
+      const grown = nt ? withItem(nt, e) : [e];
+      kt ??= this.keyTimers(key);
+      if (kt === undefined) this.setKeyTimers(key, [grown]);
+      else if (nt === undefined) this.setKeyTimers(key, withItem(kt, grown));
       else kt[kt.indexOf(nt)] = grown;
       nt = grown;
     }
@@ -201,19 +203,22 @@ export class InMemoryTimerInternals implements TimerInternals {
     if (outputTimestamp !== undefined) this.outputHolds.set(e, outputTimestamp);
   }
 
-
   deleteTimer(key: unknown, namespace: StateNamespace, family: string, id: string, domain: TimeDomain): void {
-    const kt = this.byKey.get(key);
+    const kt = this.keyTimers(key);
     const nt = kt && timersIn(kt, namespace);
     const i = nt ? find(nt, family, id, domain) : -1;
     if (i >= 0) this.remove(nt![i]!);
   }
 
   deleteTimers(key: unknown, namespace: StateNamespace, domain?: TimeDomain): void {
-    const kt = this.byKey.get(key);
+    const kt = this.keyTimers(key);
     const nt = kt && timersIn(kt, namespace);
     if (!nt) return;
-    for (const e of nt.filter((t) => domain === undefined || t.domain === domain)) this.remove(e);
+    // Backwards: `remove` fills a hole with the list's last item, which was already looked at.
+    for (let i = nt.length - 1; i >= 0; i--) {
+      const e = nt[i]!;
+      if (domain === undefined || e.domain === domain) this.remove(e);
+    }
   }
 
   nextFiringTime(domain: TimeDomain): Instant | undefined {
@@ -276,19 +281,13 @@ export class InMemoryTimerInternals implements TimerInternals {
     return { v: 2, clocks: [this.inputWatermark, this.outputWatermark, this.processingTime], keys: tables.keys, namespaces: tables.namespaces, families, key, namespace, family, id, domain, firing, output };
   }
 
-  /** The earliest live entry of a domain (dropping stale ones). */
   private top(domain: TimeDomain): Entry | undefined {
-    const heap = this.heaps[domain];
-    for (let top = heap.peek(); top !== undefined; top = heap.peek()) {
-      if (top.live) return top;
-      heap.pop();
-    }
-    return undefined;
+    return this.heaps[domain].peek();
   }
 
-  /** Removes a live entry from the index (its heap entry goes stale). */
+  /** Removes a live entry from the index and its heap. */
   private remove(e: Entry): void {
-    const kt = this.byKey.get(e.key)!;
+    const kt = this.keyTimers(e.key)!;
     const nt = timersIn(kt, e.namespace)!;
     removeItem(nt, e);
     if (nt.length === 0) {
@@ -298,14 +297,28 @@ export class InMemoryTimerInternals implements TimerInternals {
         this.lastNs = undefined;
         this.lastTimers = undefined;
       }
-      if (kt.length === 0) this.byKey.delete(e.key);
+      if (kt.length === 0) this.setKeyTimers(e.key, undefined);
     }
     this.kill(e);
   }
 
-  /** Marks an entry dead (it was removed from the index, or is being replaced there). */
+  /** A key's timers (the last key asked for is remembered: a window's timers are set and deleted together). */
+  private keyTimers(key: unknown): KeyTimers | undefined {
+    if (key === this.ktKey) return this.kt;
+    this.ktKey = key;
+    return (this.kt = this.byKey.get(key));
+  }
+
+  private setKeyTimers(key: unknown, kt: KeyTimers | undefined): void {
+    if (kt === undefined) this.byKey.delete(key);
+    else this.byKey.set(key, kt);
+    this.ktKey = key;
+    this.kt = kt;
+  }
+
+  /** Takes an entry out of its heap (it was removed from the index, or is being replaced there). */
   private kill(e: Entry): void {
-    e.live = false;
+    this.heaps[e.domain].remove(e);
     this.live--;
     if (e.outputTimestamp !== undefined) this.outputHolds.set(e, undefined);
   }
