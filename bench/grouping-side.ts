@@ -1,5 +1,5 @@
 /**
- * Grouping-side micro-benchmark: 2M unlifted adds over 5000 keys straight into `createGroupingSide` (no runner),
+ * Grouping-side micro-benchmark: 2M adds over 5000 keys straight into `createGroupingSide` (no runner),
  * the watermark advanced every 4096 records, best of 3, per driver case. Pass other checkouts of the repo with
  * `--against` to compare them on the same machine in one run (each checkout runs in a process of its own, so the
  * JIT of one cannot help or hurt another):
@@ -25,7 +25,7 @@ async function runCases(repo: string): Promise<void> {
   const { createGroupingSide } = await import(path.join(repo, "runners/core/grouping-side.ts"));
   const sdk = await import(path.join(repo, "sdk/index.ts"));
   const { GLOBAL_WINDOWING } = await import(path.join(repo, "sdk/model/windowing-strategy.ts"));
-  const { FixedWindows, GlobalWindows, AfterCount, Repeatedly, TIMESTAMP_MAX_VALUE } = sdk;
+  const { FixedWindows, GlobalWindows, Sessions, AfterCount, Repeatedly, TIMESTAMP_MAX_VALUE } = sdk;
   const sum = {
     createAccumulator: () => 0,
     addInput: (a: number, x: number) => a + x,
@@ -40,6 +40,9 @@ async function runCases(repo: string): Promise<void> {
     ["lean fixed LATEST bag", { ...fixed, timestampCombiner: "LATEST" }, false],
     ["general fixed count(100) bag", { ...fixed, trigger: Repeatedly(AfterCount(100)), accumulationMode: "DISCARDING" }, false],
     ["general fixed lateness combine", { ...fixed, allowedLateness: 1000, accumulationMode: "DISCARDING" }, true],
+    // A key recurs every ~312 ms, within the gap: each element extends its key's session (Nexmark Q11's shape).
+    ["general sessions combine", { ...GLOBAL_WINDOWING, windowFn: new Sessions(1000) }, true],
+    ["general sessions bag", { ...GLOBAL_WINDOWING, windowFn: new Sessions(1000) }, false],
   ];
   let groups = 0;
   const sink = { receive: () => void groups++ };
