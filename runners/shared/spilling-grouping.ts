@@ -6,6 +6,11 @@
  *
  * It is used only where that is exactly what the in-memory grouping side would do: a batch firing (input
  * watermark at +∞, no earlier state) with the default trigger, no allowed lateness and non-merging windows.
+ *
+ * A hot key — one group whose values outgrow a sixteenth of the budget — is not loaded: its values go to a file
+ * of their own as the merge reaches them, and the element's `values` array reads them from there as it is
+ * indexed or iterated (`spill/value-spool.ts`). Those files stay until the bundle has finished (a DoFn may keep
+ * the array until `finishBundle`, and an output buffered for another stage is encoded at the end of the bundle).
  * @module
  */
 import { kv } from "../../sdk/model/kv.js";
@@ -34,7 +39,10 @@ export function canGroupWithSpill(shuffle: ShuffleSpec, task: { watermark: numbe
   );
 }
 
-/** Groups the records of `blobs` within `memoryBytes` and emits every group to `out`. */
+/**
+ * Groups the records of `blobs` within `memoryBytes` and emits every group to `out`, inside `runBundle` (the
+ * stage's bundle, which the spilled values of hot keys outlive).
+ */
 export async function groupWithSpill(options: {
   readonly shuffle: ShuffleSpec;
   readonly blobs: readonly (() => Uint8Array | Promise<Uint8Array>)[];
@@ -43,6 +51,8 @@ export async function groupWithSpill(options: {
   readonly out: Receiver;
   /** How the records were encoded; with the input's own coder, the store keeps whole elements encoded by it. */
   readonly codec: ShuffleCodec;
+  /** Runs the stage's bundle around the feeding of its elements. */
+  readonly runBundle: (feed: () => Promise<void>) => Promise<void>;
 }): Promise<SpillStats> {
   const { shuffle, out, codec } = options;
   const wholeElements = codec.wholeElements;
@@ -69,6 +79,8 @@ export async function groupWithSpill(options: {
         }
       : {}),
   });
+  const spoolBytes = Math.max(options.memoryBytes / 16, 64 * 1024);
+  const valueOf = wholeElements ? (element: unknown) => (element as { value: unknown }).value : undefined;
   try {
     for (const blob of options.blobs) {
       forEachShuffleRecord(
@@ -77,25 +89,33 @@ export async function groupWithSpill(options: {
         codec,
       );
     }
-    for await (const group of grouper.groups()) {
-      const records = group.records;
-      let value: unknown;
-      if (combineFn) {
-        try {
-          value = combineFn.extractOutput(records[0]!.value);
-        } catch (e) {
-          throw userCodeError(shuffle.step, e, { value: kv(group.key, records[0]!.value) });
+    await options.runBundle(async () => {
+      for await (const group of grouper.groups({ spoolBytes })) {
+        const records = group.records;
+        const spooled = group.spooled;
+        let value: unknown;
+        let timestamp = group.window.maxTimestamp();
+        if (spooled) {
+          value = spooled.values(shuffle.step, valueOf);
+          if (combiner !== "END_OF_WINDOW") timestamp = combiner === "EARLIEST" ? spooled.minTimestamp : spooled.maxTimestamp;
+        } else {
+          if (combineFn) {
+            try {
+              value = combineFn.extractOutput(records[0]!.value);
+            } catch (e) {
+              throw userCodeError(shuffle.step, e, { value: kv(group.key, records[0]!.value) });
+            }
+          } else {
+            value = wholeElements ? records.map((r) => (r.value as { value: unknown }).value) : records.map((r) => r.value);
+          }
+          if (combiner !== "END_OF_WINDOW") {
+            timestamp = records[0]!.timestamp;
+            for (const r of records) if (combiner === "EARLIEST" ? r.timestamp < timestamp : r.timestamp > timestamp) timestamp = r.timestamp;
+          }
         }
-      } else {
-        value = wholeElements ? records.map((r) => (r.value as { value: unknown }).value) : records.map((r) => r.value);
+        out.receive(kv(group.key, value), timestamp, group.window, ON_TIME_AND_ONLY_FIRING);
       }
-      let timestamp = group.window.maxTimestamp();
-      if (combiner !== "END_OF_WINDOW") {
-        timestamp = records[0]!.timestamp;
-        for (const r of records) if (combiner === "EARLIEST" ? r.timestamp < timestamp : r.timestamp > timestamp) timestamp = r.timestamp;
-      }
-      out.receive(kv(group.key, value), timestamp, group.window, ON_TIME_AND_ONLY_FIRING);
-    }
+    });
     return grouper.stats;
   } finally {
     await grouper.close();

@@ -286,18 +286,17 @@ export class WorkerRuntime {
         const memoryBytes = Number(job.spec.options.memoryMb) * 2 ** 20;
         if (spillDir !== undefined && !job.sides.has(key) && canGroupWithSpill(shuffle, task) && mayOutgrowMemory(task.records, memoryBytes)) {
           // Batch grouping within the memory budget: records may exceed memory, so they go through sorted runs.
-          await ex.runBundle(async () => {
-            const stats = await groupWithSpill({
-              shuffle,
-              blobs: task.records.map((ref) => () => this.io.read(ref)),
-              dir: spillDir,
-              memoryBytes,
-              out: ex.rootOutput,
-              codec: shuffleCodec(shuffle, job.codecs),
-            });
-            job.spilledBytes += stats.spilledBytes;
-            job.spillRuns += stats.spills;
+          const stats = await groupWithSpill({
+            shuffle,
+            blobs: task.records.map((ref) => () => this.io.read(ref)),
+            dir: spillDir,
+            memoryBytes,
+            out: ex.rootOutput,
+            codec: shuffleCodec(shuffle, job.codecs),
+            runBundle: (feed) => ex.runBundle(feed),
           });
+          job.spilledBytes += stats.spilledBytes;
+          job.spillRuns += stats.spills;
           return { hasState: false, hold: TIMESTAMP_MAX_VALUE };
         }
         const grouping = job.sides.get(key) ?? createGroupingSide(spec);

@@ -37,6 +37,7 @@ import { BufferPool, MemoryRunBuilder, MemoryRunCursor, type MemoryRun } from ".
 import { FrameMerger, MergeWriter } from "./merge.js";
 import { RunReader, RunWriter, type FrameCursor, type FrameSink } from "./run-file.js";
 import { MAX_BUFFERED_RECORDS, SortBuffer, type Combiner } from "./sort-buffer.js";
+import { ValueSpool } from "./value-spool.js";
 
 /** How a combining store merges the values (accumulators of a lifted combine) of one key in one window. */
 export interface GroupCombining {
@@ -91,20 +92,20 @@ export interface Group {
    * timestamp (a combining store). Accumulators merge in the order records were added.
    */
   readonly records: GroupedRecord[];
+  /**
+   * Only from `groups({ spoolBytes })`: the group's values went to a file of their own because they outgrew
+   * `spoolBytes` (then `records` is empty). Readable until the store is closed.
+   */
+  readonly spooled?: ValueSpool;
 }
 
-/**
- * A group whose records are read as they are iterated ({@link ExternalGrouper.streamingGroups}), so that one key
- * with more values than memory can hold still goes through.
- */
-export interface StreamingGroup {
-  readonly key: unknown;
-  readonly window: BoundedWindow;
+/** Options of {@link ExternalGrouper.groups}. */
+export interface GroupsOptions {
   /**
-   * The records in the order they were added, read from the runs as they are iterated. Valid until the next group
-   * is asked for; what was not iterated by then is skipped.
+   * A plain store's group whose encoded values pass this many bytes is not held in memory: its values are
+   * written to a file as they come out of the merge and the group comes with {@link Group.spooled}.
    */
-  readonly records: AsyncIterable<GroupedRecord>;
+  readonly spoolBytes?: number;
 }
 
 /** What a store did, for `--stats`. */
@@ -129,6 +130,8 @@ export interface SpillStats {
   readonly combinedInMemory: number;
   /** Times the memory runs were merged into one in memory instead of spilled (combining stores). */
   readonly compactions: number;
+  /** Groups whose values went to a file of their own (`groups({ spoolBytes })`). */
+  readonly spooledGroups: number;
 }
 
 const DEFAULT_MERGE_WIDTH = 64;
@@ -148,8 +151,8 @@ type State = "adding" | "reading" | "failed" | "closed";
 /**
  * Groups shuffle records by (key, window) within a memory budget, spilling sorted runs to disk and merging them.
  *
- * Memory stays within the budget plus one group: a single key's group is materialised whole (its records in an
- * array), so one huge key needs memory for its values; every other group is held only while it is yielded.
+ * Memory stays within the budget plus one group, held only while it is yielded; with `groups({ spoolBytes })` a
+ * group past that size is not held at all: its values go to a file of their own, read back as they are used.
  * Adding is synchronous (a spill sorts and writes synchronously); reading is asynchronous (one read per buffer).
  * Call {@link close} in a `finally`: it deletes every run file, whether the store was read to the end or not.
  *
@@ -198,6 +201,8 @@ export class ExternalGrouper {
   /** The merge of the running {@link groups} iteration, closed by {@link close} if the iteration was abandoned. */
   private merger: FrameMerger | undefined;
   private closing: Promise<void> | undefined;
+  /** The value spools of hot groups, readable until {@link close}. */
+  private spools: ValueSpool[] = [];
   /**
    * The current group's first frame up to its key (hash, sort key, key), copied: the cursor's buffer changes under
    * it. {@link groupFrame} locates its fields.
@@ -221,6 +226,7 @@ export class ExternalGrouper {
   private peakBufferedBytes = 0;
   private combinedInMemory = 0;
   private compactions = 0;
+  private spooledGroups = 0;
   /** Whether the last compaction halved the memory runs (so compacting is worth trying again). */
   private compactionPays = true;
 
@@ -265,6 +271,7 @@ export class ExternalGrouper {
       peakBufferedBytes: this.peakBufferedBytes,
       combinedInMemory: this.combinedInMemory,
       compactions: this.compactions,
+      spooledGroups: this.spooledGroups,
     };
   }
 
@@ -305,25 +312,10 @@ export class ExternalGrouper {
    * The groups in frame order, one at a time. A store is read once; adding after reading has begun is an error.
    * Leaving the loop early is fine: {@link close} still cleans up.
    */
-  async *groups(): AsyncGenerator<Group, void, undefined> {
+  async *groups(options: GroupsOptions = {}): AsyncGenerator<Group, void, undefined> {
     const merger = await this.startReading();
     try {
-      yield* this.mergeGroups(merger);
-    } finally {
-      await this.stopReading(merger);
-    }
-  }
-
-  /**
-   * Like {@link groups}, but each group's records are read lazily, as they are iterated: memory stays within the
-   * budget even for a key with more values than fit in it. A plain store only (a combining store's groups hold one
-   * accumulator). Costs a Promise per record, where {@link groups} costs one per group.
-   */
-  async *streamingGroups(): AsyncGenerator<StreamingGroup, void, undefined> {
-    if (this.combiner) throw new Error("streamingGroups() is for plain stores: a combining store's groups are one accumulator each");
-    const merger = await this.startReading();
-    try {
-      yield* this.streamGroups(merger);
+      yield* this.mergeGroups(merger, options.spoolBytes ?? Infinity);
     } finally {
       await this.stopReading(merger);
     }
@@ -369,6 +361,14 @@ export class ExternalGrouper {
     this.memoryRunBytes = 0;
     const errors: unknown[] = [];
     await this.merger?.close().catch((e: unknown) => errors.push(e));
+    for (const spool of this.spools) {
+      try {
+        spool.close();
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    this.spools = [];
     for (const file of this.files) {
       await fs.promises.rm(file, { force: true }).catch((e: unknown) => errors.push(e));
     }
@@ -456,10 +456,32 @@ export class ExternalGrouper {
 
   /** A writer for a new run file (created on its first flush; listed for {@link close} from now on). */
   private createRun(): RunWriter {
+    return new RunWriter(this.newFile("run"), this.writeBuffer);
+  }
+
+  /** The path of a new file of this store, listed for {@link close}. */
+  private newFile(extension: string): string {
     if (this.fileSeq === 0) fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const file = path.join(this.dir, `${this.filePrefix}-${this.fileSeq++}.run`);
+    const file = path.join(this.dir, `${this.filePrefix}-${this.fileSeq++}.${extension}`);
     this.files.add(file);
-    return new RunWriter(file, this.writeBuffer);
+    return file;
+  }
+
+  /**
+   * Moves a group's records so far into a new value spool (emptying `records`), for the rest of the group to
+   * follow. Reading has begun, so no run is being written: the write buffer is free.
+   */
+  private spoolRecords(records: GroupedRecord[]): ValueSpool {
+    const coder = this.valueCoder;
+    const spool = new ValueSpool(this.newFile("values"), this.writeBuffer, (buf, start, end) => coder.decode(buf, start, end));
+    this.spools.push(spool);
+    for (const r of records) {
+      const bytes = this.valueCoder.encode(r.value);
+      spool.add(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.byteLength, r.timestamp);
+    }
+    records.length = 0;
+    this.spooledGroups++;
+    return spool;
   }
 
   /**
@@ -531,7 +553,7 @@ export class ExternalGrouper {
   }
 
   /** Groups consecutive equal sort keys of a merge (merging values, for a combining store). */
-  private async *mergeGroups(merger: FrameMerger): AsyncGenerator<Group, void, undefined> {
+  private async *mergeGroups(merger: FrameMerger, spoolBytes: number): AsyncGenerator<Group, void, undefined> {
     const valueCoder = this.valueCoder;
     const merge = this.combiner?.merge;
     const earliest = this.combiner?.earliest ?? false;
@@ -548,16 +570,21 @@ export class ExternalGrouper {
       let accumulator: unknown;
       let timestamp = 0;
       let first = true;
+      let groupBytes = 0;
+      let spool: ValueSpool | undefined;
       for (;;) {
-        const value = valueCoder.decode(buf, f.valueStart, f.valueEnd);
-        if (merge === undefined) {
-          records.push({ timestamp: f.timestamp, value });
+        if (spool !== undefined) {
+          spool.add(buf, f.valueStart, f.valueEnd, f.timestamp);
+        } else if (merge === undefined) {
+          records.push({ timestamp: f.timestamp, value: valueCoder.decode(buf, f.valueStart, f.valueEnd) });
+          groupBytes += f.valueEnd - f.valueStart;
+          if (groupBytes > spoolBytes) spool = this.spoolRecords(records);
         } else if (first) {
-          accumulator = value;
+          accumulator = valueCoder.decode(buf, f.valueStart, f.valueEnd);
           timestamp = f.timestamp;
           first = false;
         } else {
-          accumulator = merge(accumulator, value);
+          accumulator = merge(accumulator, valueCoder.decode(buf, f.valueStart, f.valueEnd));
           if (earliest ? f.timestamp < timestamp : f.timestamp > timestamp) timestamp = f.timestamp;
         }
         const pending = merger.next();
@@ -570,45 +597,12 @@ export class ExternalGrouper {
       }
       if (merge !== undefined) records.push({ timestamp, value: accumulator });
       this.groupCount++;
-      yield { key, window, records };
-    }
-  }
-
-  /** Yields each group with a lazy iterator over its records; skips what the consumer did not read. */
-  private async *streamGroups(merger: FrameMerger): AsyncGenerator<StreamingGroup, void, undefined> {
-    const valueCoder = this.valueCoder;
-    const g = this.groupFrame;
-    const scratch = () => this.scratch;
-    // The merge is at a frame of the current group while `inGroup`; `advance` moves it on and ends the group at a
-    // new sort key.
-    let inGroup = false;
-    let current = 0;
-    const advance = async (): Promise<void> => {
-      const pending = merger.next();
-      if (pending) await pending;
-      const top = merger.top;
-      inGroup = top !== undefined && top.frame.hash === g.hash && compareBytes(top.buf, top.frame.skStart, top.frame.skEnd, scratch(), g.skStart, g.skEnd) === 0;
-    };
-    for (let top = merger.top; top !== undefined; top = merger.top) {
-      this.startGroup(top.buf, top.frame);
-      inGroup = true;
-      const group = ++current;
-      let iterated = false;
-      const records = async function* (): AsyncGenerator<GroupedRecord, void, undefined> {
-        if (iterated) throw new Error("a streaming group's records can be iterated once");
-        iterated = true;
-        while (inGroup && current === group) {
-          const { buf, frame: f } = merger.top!;
-          const record = { timestamp: f.timestamp, value: valueCoder.decode(buf, f.valueStart, f.valueEnd) };
-          await advance();
-          yield record;
-        }
-      };
-      const key = this.keyOf(this.scratch, g);
-      const window = this.windowOf(this.scratch, g);
-      this.groupCount++;
-      yield { key, window, records: { [Symbol.asyncIterator]: records } };
-      while (inGroup) await advance(); // what the consumer left
+      if (spool === undefined) {
+        yield { key, window, records };
+      } else {
+        spool.finish();
+        yield { key, window, records, spooled: spool };
+      }
     }
   }
 

@@ -10,6 +10,7 @@ export {
   type Group,
   type GroupedRecord,
   type SpillStats,
-  type StreamingGroup,
+  type GroupsOptions,
 } from "./external-grouper.js";
+export { ValueSpool } from "./value-spool.js";
 export { windowFromText, windowText } from "./codecs.js";

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import bigGroup from "./fixtures/big-group.js";
+import hotKey from "./fixtures/hot-key.js";
 import { closeIdlePools } from "../../../runners/process/process-runner.js";
 
 const MiB = 2 ** 20;
@@ -40,6 +41,24 @@ describe("process runner: GroupByKey larger than the memory budget", function ()
     // being emitted and the bundle of outputs. (Each worker's heap is also capped at budget + 128 MiB.)
     const overheadMb = 128;
     expect(stats.workerMaxRssBytes / MiB, `peak worker RSS (idle worker: ${(baseline / MiB).toFixed(0)} MiB)`).to.be.lessThan(baseline / MiB + memoryMb + overheadMb);
+    expect(fs.readdirSync(tempDir), "temp directory after the run").to.deep.equal([]);
+    await closeIdlePools();
+  });
+
+  it("streams a hot key's 2M values from disk instead of holding them, matching the direct runner", async () => {
+    const tempDir = path.join(dir, "tmp-hot");
+    // Held whole, the hot group would not fit in a worker's heap at this budget (capped at 64 + 128 MiB; checked
+    // by hand: the group task runs out of memory three times): the run succeeds only by spooling its values.
+    const data = { records: 2_000_000 };
+    await hotKey.run({ ...data, runner: "direct", output: path.join(dir, "hot-direct", "g"), quiet: true, enforceImmutability: false });
+    await closeIdlePools();
+    const memoryMb = 64;
+    const result = await hotKey.run({ ...data, runner: "process", memoryMb, output: path.join(dir, "hot-process", "g"), tempDir, quiet: true });
+    const name = "g-00000-of-00001.txt";
+    const output = fs.readFileSync(path.join(dir, "hot-process", name), "utf8");
+    expect(output).to.equal(fs.readFileSync(path.join(dir, "hot-direct", name), "utf8"));
+    expect(output).to.contain("hot 1998000 1998000 1998000000000 16 16\n");
+    expect(result.stats!.workerMaxRssBytes / MiB, "peak worker RSS").to.be.lessThan(memoryMb + 192);
     expect(fs.readdirSync(tempDir), "temp directory after the run").to.deep.equal([]);
     await closeIdlePools();
   });

@@ -249,42 +249,51 @@ describe("ExternalGrouper", () => {
     expect(fs.readdirSync(dir)).to.deep.equal([]);
   });
 
-  it("streams a group's records lazily, skipping what the consumer leaves", async () => {
+  it("spools a group past spoolBytes to a file of its own, read back through a read-only values array", async () => {
     const s = store({ memoryBytes: 64 * 1024 });
     const n = 50_000;
     for (let i = 0; i < n; i++) {
-      s.write("big", GLOBAL_WINDOW, i, i);
+      s.write("big", GLOBAL_WINDOW, 10 + (i % 7), { i, text: `v${i}` });
       if (i % 100 === 0) s.write(`small${i}`, GLOBAL_WINDOW, i, -i);
     }
     expect(s.stats.spills).to.be.greaterThan(4);
-    const seen = new Map<unknown, unknown[]>();
-    let stale: AsyncIterable<unknown> | undefined;
+    const expected = Array.from({ length: n }, (_, i) => ({ i, text: `v${i}` }));
+    let kept: readonly unknown[] | undefined;
+    let smallGroups = 0;
     try {
-      for await (const g of s.streamingGroups()) {
-        const values: unknown[] = [];
-        if (g.key === "small500") continue; // left unread: skipped
-        if (g.key === "small600") {
-          stale = g.records;
+      for await (const g of s.groups({ spoolBytes: 16 * 1024 })) {
+        if (g.key !== "big") {
+          expect(g.spooled, `${String(g.key)} is small`).to.equal(undefined);
+          expect(g.records).to.have.length(1);
+          smallGroups++;
           continue;
         }
-        for await (const r of g.records) {
-          values.push(r.value);
-          if (g.key === "small700") break; // left half-read
-        }
-        seen.set(g.key, values);
+        expect(g.records).to.deep.equal([]);
+        const spool = g.spooled!;
+        expect([spool.count, spool.minTimestamp, spool.maxTimestamp]).to.deep.equal([n, 10, 16]);
+        const values = spool.values("Step");
+        kept = values;
+        expect(values.length).to.equal(n);
+        expect(Array.isArray(values)).to.equal(true);
+        expect([...values]).to.deep.equal(expected); // iteration, in arrival order
+        expect(values.map((v) => (v as { i: number }).i).reduce((a, b) => a + b, 0)).to.equal((n * (n - 1)) / 2);
+        expect([values[0], values[n - 1], values[n], values.at(-2)]).to.deep.equal([expected[0], expected[n - 1], undefined, expected[n - 2]]);
+        expect(values[31_337]).to.deep.equal(expected[31_337]); // random access, across blocks
+        expect(values[5]).to.deep.equal(expected[5]);
+        expect(n - 1 in values && !(n in values)).to.equal(true);
+        expect(JSON.parse(JSON.stringify(values.slice(0, 3)))).to.deep.equal(expected.slice(0, 3));
+        expect(() => ((values as unknown[])[0] = 1)).to.throw(TypeError, /read-only/);
+        expect(() => (values as unknown[]).push(1)).to.throw(TypeError, /read-only/);
+        const mapped = spool.values("Step", (v) => (v as { text: string }).text);
+        expect(mapped[49_999]).to.equal("v49999");
       }
     } finally {
       await s.close();
     }
-    expect(seen.get("big")).to.deep.equal(Array.from({ length: n }, (_, i) => i));
-    expect(seen.size).to.equal(n / 100 - 1);
-    expect(seen.get("small800")).to.deep.equal([-800]);
-    const late: unknown[] = [];
-    for await (const r of stale!) late.push(r);
-    expect(late).to.deep.equal([]); // a group's records are valid until the next group
+    expect(smallGroups).to.equal(n / 100);
+    expect(s.stats.spooledGroups).to.equal(1);
+    expect(() => kept![0]).to.throw(/read from disk while its element was processed, and are gone now/);
     expect(fs.readdirSync(dir)).to.deep.equal([]);
-    const error = await store({ combine: { merge: (a) => a } }).streamingGroups().next().catch((e: unknown) => e);
-    expect((error as Error).message).to.match(/for plain stores/);
   });
 
   it("keeps values' types and handles values larger than the read buffers", async () => {
