@@ -7,7 +7,8 @@
  * - `nexmark/run.ts`: queries 0–9, 11, 12 at `--events` (threads and process against direct, direct against the
  *   plain-TypeScript reference)
  * - `scale.ts`: GroupByKey of 10M, 50M and 100M records on the process runner at `--memoryMb 256` (throughput
- *   against the smallest size's: 1 is linear; RSS is the largest worker's; `--no-scale` skips it)
+ *   against the smallest size's: 1 is linear; RSS is the largest worker's; `--no-scale` skips it), and a hot key
+ *   of 2M values at `--memoryMb 64` (ratio: the budget over the memory it added to a worker)
  * - `peers.ts`: WordCount against Apache Beam's TypeScript SDK (installed on first use; `--no-peers` skips it)
  *
  *   npm run bench [-- --words 10000000 --events 1000000 --peerWords 2000000 --scaleSizes 10000000,50000000 --repeats 2 --no-scale --no-peers]
