@@ -1,9 +1,10 @@
 /**
  * A worker process: runs tasks sent by the coordinator over the IPC channel, with blobs in files. It exits when
  * the coordinator goes away, so no worker outlives its job's process: on 'disconnect' when idle, and through a
- * watching thread (`parent-watch.mjs`) when busy.
+ * watcher outside its main thread when busy (see {@link watchParent}).
  * @module
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -57,7 +58,28 @@ process.on("message", (message: TaskRequest) => {
   });
 });
 process.on("disconnect", () => process.exit(0));
-// How often the watching thread checks that the coordinator is alive: a busy orphan dies within this.
+// How often the watcher checks that the coordinator is alive: a busy orphan dies within this.
 const PARENT_POLL_MS = 250;
-new Worker(new URL("./parent-watch.mjs", import.meta.url), { workerData: { parentPid: process.ppid, intervalMs: PARENT_POLL_MS } }).unref();
+
+/**
+ * Kills this process once its coordinator is gone, even while the main thread is busy in user code. On POSIX a
+ * shell loop does it (a few milliseconds to start, where a watching thread costs a Node environment, ~80 ms of CPU
+ * per worker, at the moment every worker and the coordinator start at once); it exits with the worker, and only
+ * kills the worker while the worker is still there. Elsewhere, or without `sh`, a thread (`parent-watch.mjs`)
+ * polls the parent pid.
+ */
+function watchParent(): void {
+  const parentPid = process.ppid;
+  const startThread = () => {
+    new Worker(new URL("./parent-watch.mjs", import.meta.url), { workerData: { parentPid, intervalMs: PARENT_POLL_MS } }).unref();
+  };
+  if (process.platform === "win32") return startThread();
+  const self = process.pid;
+  const script = `while kill -0 ${self} 2>/dev/null; do kill -0 ${parentPid} 2>/dev/null || { kill -9 ${self}; exit 0; }; sleep ${PARENT_POLL_MS / 1000}; done`;
+  const watcher = spawn("sh", ["-c", script], { stdio: "ignore" });
+  watcher.once("error", startThread);
+  watcher.unref();
+}
+
+watchParent();
 process.send!({ ready: true });
