@@ -17,7 +17,8 @@ const MiB = 2 ** 20;
  * of grows it by about 110 MiB. Asserted: under the budget plus 56 MiB. Takes 2–4 s.
  *
  * A hot key: the same 2M records under one key, read through `groups({ spoolBytes })`. Measured: growth 52 MiB
- * when its values are spooled and read through the values array, 202 MiB when the group is held whole.
+ * when its values are spooled and read through the values array (64 MiB with the rest of the suite running
+ * beside it), 202 MiB when the group is held whole. Asserted: under the budget plus 88 MiB.
  */
 describe("ExternalGrouper memory", function () {
   this.timeout(60_000);
@@ -38,7 +39,7 @@ describe("ExternalGrouper memory", function () {
     }
   });
 
-  it("groups one key of 2M values with an 8 MiB budget by spooling them, the resident set growing by less than the budget plus 56 MiB", async () => {
+  it("groups one key of 2M values with an 8 MiB budget by spooling them, the resident set growing by less than the budget plus 88 MiB", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-spill-memory-"));
     try {
       const budget = 8 * MiB;
@@ -46,7 +47,7 @@ describe("ExternalGrouper memory", function () {
       const result = JSON.parse(stdout) as { ok: boolean; spooled: number; growthBytes: number };
       expect(result.ok, "every record grouped once").to.equal(true);
       expect(result.spooled).to.equal(1);
-      expect(result.growthBytes / MiB).to.be.lessThan((budget + 56 * MiB) / MiB);
+      expect(result.growthBytes / MiB).to.be.lessThan((budget + 88 * MiB) / MiB);
       expect(fs.readdirSync(dir)).to.deep.equal([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
