@@ -106,7 +106,7 @@ export async function groupWithSpill(options: {
               throw userCodeError(shuffle.step, e, { value: kv(group.key, records[0]!.value) });
             }
           } else {
-            value = wholeElements ? records.map((r) => (r.value as { value: unknown }).value) : records.map((r) => r.value);
+            value = valueOf ? records.map((r) => valueOf(r.value)) : records.map((r) => r.value);
           }
           if (combiner !== "END_OF_WINDOW") {
             timestamp = records[0]!.timestamp;

@@ -476,7 +476,7 @@ export class ExternalGrouper {
     const spool = new ValueSpool(this.newFile("values"), this.writeBuffer, (buf, start, end) => coder.decode(buf, start, end));
     this.spools.push(spool);
     for (const r of records) {
-      const bytes = this.valueCoder.encode(r.value);
+      const bytes = coder.encode(r.value);
       spool.add(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.byteLength, r.timestamp);
     }
     records.length = 0;
