@@ -9,6 +9,7 @@ import { UsageError } from "../sdk/parse-options.js";
 import { DIRECT_OPTIONS } from "./direct/direct-options.js";
 import { PARALLEL_OPTIONS, validateParallelOptions } from "./shared/parallel-options.js";
 import { PROCESS_OPTIONS, validateProcessOptions } from "./process/process-options.js";
+import { NATS_OPTIONS, validateNatsOptions } from "./nats/nats-options.js";
 
 /** A registered runner: its declaration and how to load it. */
 interface RunnerEntry extends RunnerDeclaration {
@@ -35,6 +36,13 @@ const RUNNERS: readonly RunnerEntry[] = [
     options: PROCESS_OPTIONS,
     validateOptions: validateProcessOptions,
     load: async () => new (await import("./process/process-runner.js")).ProcessRunner(),
+  },
+  {
+    name: "nats",
+    description: "workers on any machines over NATS JetStream (sluice worker, or --localWorkers N); survives lost workers and servers",
+    options: NATS_OPTIONS,
+    validateOptions: validateNatsOptions,
+    load: async () => new (await import("./nats/nats-runner.js")).NatsRunner(),
   },
 ];
 

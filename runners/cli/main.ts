@@ -1,5 +1,5 @@
 /**
- * The `sluice` command line: `run`, `graph` and `runners`. `bin/sluice.js` loads this module through tsx and
+ * The `sluice` command line: `run`, `graph`, `runners` and `worker`. `bin/sluice.js` loads this module through tsx and
  * calls {@link main}.
  *
  * yargs declares the commands (so `sluice --help`, `sluice run --help` and `--version` come from it), but once a
@@ -17,9 +17,10 @@ import { RUN_OPTIONS, runCommand } from "./run-command.js";
 import { runnersCommand } from "./runners-command.js";
 import { findFileArg, splitCommandArgs } from "./split-args.js";
 import { sluiceVersion } from "./version.js";
+import { WORKER_OPTIONS, workerCommand, type WorkerCommandOptions } from "./worker-command.js";
 
 /** The commands, for the unknown-command message. */
-export const COMMANDS = ["run", "graph", "runners"] as const;
+export const COMMANDS = ["run", "graph", "runners", "worker"] as const;
 
 /**
  * Runs the CLI on `argv` (without `node` and the script) and returns the exit code: 0 done, 1 the pipeline
@@ -94,6 +95,18 @@ function parseCommandLine(argv: readonly string[]): () => Promise<void> {
     .command("runners", "List the runners --runner can name", (y) => y, () => {
       action = async () => runnersCommand();
     })
+    .command(
+      "worker",
+      "Serve jobs of the NATS runner (--runner=nats) from a NATS JetStream cluster",
+      (y) =>
+        y
+          .usage("sluice worker --servers nats://h1:4222,nats://h2:4222 [auth options] [--concurrency N]\n\nServes any number of jobs until SIGINT or SIGTERM.")
+          .options(WORKER_OPTIONS)
+          .example("sluice worker --servers nats://10.0.0.5:4222 --user sluice --password ...", "serve jobs on this machine"),
+      (argv) => {
+        action = () => workerCommand(argv as unknown as WorkerCommandOptions);
+      },
+    )
     .demandCommand(1, "no command given")
     .strict()
     .help(!fileGiven)

@@ -153,6 +153,62 @@ async function bundle(/** @type {string} */ outdir, /** @type {string} */ pipeli
   });
 }
 
+/**
+ * The job bundle of the NATS runner: the pipeline module and its local imports in one ES module, without Sluice
+ * (imports of Sluice's own modules become `sluice-self:<path without extension>`, which the worker points at its
+ * own copy) and without npm packages (bare imports, resolved on the worker). Source maps inline, for stack traces.
+ * @param {string} pipelineFile absolute path of the pipeline module
+ * @returns {Promise<Uint8Array>} the bundle's code
+ */
+export async function jobBundle(pipelineFile) {
+  const esbuild = await import("esbuild");
+  const result = await esbuild.build({
+    entryPoints: [pipelineFile],
+    absWorkingDir: ROOT,
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "node",
+    target: `node${process.versions.node.split(".")[0]}`,
+    conditions: ["node"],
+    sourcemap: "inline",
+    sourcesContent: false,
+    logLevel: "silent",
+    outfile: "job.mjs",
+    define: { "import.meta": "__sluiceImportMeta" },
+    plugins: [ownImportMeta, sluiceAndPackagesExternal],
+  });
+  return result.outputFiles[0].contents;
+}
+
+/** Sluice's own code in the package: what a worker has installed, so never in a job bundle. */
+function isSluiceModule(/** @type {string} */ file) {
+  const rel = path.relative(ROOT, file).split(path.sep);
+  return ["sdk", "transforms", "runners", "dist"].includes(rel[0] ?? "") && !rel.includes("node_modules");
+}
+
+/** @type {import("esbuild").Plugin} */
+const sluiceAndPackagesExternal = {
+  name: "sluice-job-externals",
+  setup(build) {
+    const builtins = new Set(builtinModules);
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.inner || args.kind === "entry-point") return undefined;
+      if (args.path.startsWith("node:") || builtins.has(args.path)) return { path: args.path, external: true };
+      const specifier = args.path.startsWith("file:") ? fileURLToPath(args.path) : args.path;
+      const resolved = await build.resolve(specifier, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { inner: true } });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      if (isSluiceModule(resolved.path)) {
+        const own = path.relative(ROOT, sourceOf(resolved.path)).split(path.sep).join("/").replace(/\.[cm]?[jt]s$/, "");
+        return { path: `sluice-self:${own.replace(/^dist\//, "")}`, external: true };
+      }
+      const bare = /^[^./]/.test(args.path) && !args.path.startsWith("file:") && !path.isAbsolute(args.path);
+      if (resolved.path.includes(`${path.sep}node_modules${path.sep}`)) return { path: bare ? args.path : resolved.path, external: true };
+      return { path: resolved.path };
+    });
+  },
+};
+
 /** A build older than this that is not current is deleted (a long job may still be loading its chunks). */
 const STALE_MS = 24 * 3600 * 1000;
 

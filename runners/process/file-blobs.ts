@@ -41,6 +41,7 @@ export class FileBlobs implements BlobIo {
 
   read(ref: BlobRef): Uint8Array {
     if (ref instanceof Uint8Array) return ref;
+    if (!("file" in ref)) throw new Error("internal: the process runner got a blob that is not in a file");
     const fd = fs.openSync(ref.file, "r");
     try {
       const bytes = Buffer.allocUnsafe(ref.length);
@@ -122,7 +123,7 @@ export class FileBlobReleaser {
   private readonly released = new Map<string, number>();
 
   readonly release = (ref: BlobRef): void => {
-    if (ref instanceof Uint8Array) return;
+    if (ref instanceof Uint8Array || !("file" in ref)) return;
     const shares = (ref as FileBlobRef).shares ?? 1;
     const n = (this.released.get(ref.file) ?? 0) + 1;
     if (n < shares) {

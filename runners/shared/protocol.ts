@@ -12,8 +12,8 @@ import type { PipelineSource } from "../../sdk/runner-api.js";
 import type { MetricResults } from "../../sdk/metrics.js";
 import type { GraphSummary } from "../core/rebuild.js";
 
-/** Encoded bytes, in memory or in a file. */
-export type BlobRef = Uint8Array | FileBlobRef;
+/** Encoded bytes, in memory, in a file or in a stream. */
+export type BlobRef = Uint8Array | FileBlobRef | StreamBlobRef;
 
 /**
  * Bytes in a file: `length` bytes at `offset`. A worker writes all of one task's blobs into one file, so a file
@@ -24,6 +24,16 @@ export interface FileBlobRef {
   readonly offset: number;
   readonly length: number;
   readonly shares?: number;
+}
+
+/**
+ * Bytes in a JetStream stream (NATS runner): `chunks` messages on `<subject>.0`, `<subject>.1`, ..., each within
+ * the server's maximum payload, `length` bytes in all.
+ */
+export interface StreamBlobRef {
+  readonly subject: string;
+  readonly length: number;
+  readonly chunks: number;
 }
 
 /** What a worker needs to rebuild and run the job's graph. */

@@ -40,7 +40,7 @@ export interface BlobIo {
   /** Stores bytes; the reference is good once the task's {@link BlobIo.commit} returned. */
   write(bytes: Uint8Array): BlobRef;
   /** Makes the current task's writes durable (files: one per task), before its result goes back. */
-  commit?(): void;
+  commit?(): void | Promise<void>;
   /** Forgets the current task's writes (the task failed: nothing refers to them). */
   abandon?(): void;
 }
@@ -186,7 +186,7 @@ export class WorkerRuntime {
       job.spillRuns = 0;
       await job.loadSideInputs(envelope);
       const group = await this.runTask(job, envelope.task);
-      this.io.commit?.();
+      await this.io.commit?.();
       const { shuffle, bundles } = job.outputs;
       return {
         shuffle,

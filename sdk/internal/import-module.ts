@@ -54,13 +54,26 @@ function bundledModule(url: string): string | undefined {
 /** The manifest of the bundle last read (`SLUICE_BUNDLE` is set once, by `sluice run`, before any import). */
 let bundleManifest: { readonly dir: string; readonly pipeline: string } | undefined;
 
+/** Modules that stand for others (see {@link aliasModule}). */
+const aliases = new Map<string, string>();
+
 /**
- * Imports a module by URL: the program bundle's copy when the process runs from one, else the module itself,
+ * Makes {@link importModule} import `replacement` for `url`: a NATS worker's copy of a pipeline module, which came
+ * from the cluster as a bundle while `url` names the file on the coordinator's machine.
+ */
+export function aliasModule(url: string, replacement: string): void {
+  aliases.set(url, replacement);
+}
+
+/**
+ * Imports a module by URL: an alias set with {@link aliasModule}, the program bundle's copy when the process runs from one, else the module itself,
  * registering tsx first when it is TypeScript.
  * @example
  * await importModule(pathToFileURL("pipelines/wordcount.ts").href);
  */
 export async function importModule(url: string): Promise<unknown> {
+  const alias = aliases.get(url);
+  if (alias) return import(alias);
   const bundled = bundledModule(url);
   if (bundled) return import(bundled);
   const file = url.startsWith("file:") ? fileURLToPath(url) : url;

@@ -51,11 +51,11 @@ describe("sluice CLI", function () {
   });
 
   it("rejects an unknown command", async () => {
-    expectUsageError(await sluice(["frob"]), "unknown command 'frob'; commands: run, graph, runners (see sluice --help)");
+    expectUsageError(await sluice(["frob"]), "unknown command 'frob'; commands: run, graph, runners, worker (see sluice --help)");
   });
 
   it("suggests the closest command for a mistyped one", async () => {
-    expectUsageError(await sluice(["rnu"]), "unknown command 'rnu' (did you mean 'run'?); commands: run, graph, runners (see sluice --help)");
+    expectUsageError(await sluice(["rnu"]), "unknown command 'rnu' (did you mean 'run'?); commands: run, graph, runners, worker (see sluice --help)");
   });
 
   it("runners lists the registered runners", async () => {
@@ -87,8 +87,9 @@ describe("sluice CLI", function () {
       expect(stdout).to.include("Counts letters").and.include("--minCount");
       expect(group(stdout, "Pipeline options:")).to.deep.equal(["--runner", "--quiet", "--maxDuration", "--drain", "--taskTimeout", "--stats", "--ui", "--uiPort", "--allowUnsafeTriggers"]);
       expect(group(stdout, "Direct runner options:")).to.deep.equal(["--enforceImmutability", "--orderSeed"]);
-      expect(group(stdout, "Threads and process runner options:")).to.deep.equal(["--parallelism", "--maxAttempts", "--tempDir"]);
-      expect(group(stdout, "Process runner options:")).to.deep.equal(["--memoryMb"]);
+      expect(group(stdout, "Threads, process and nats runner options:")).to.deep.equal(["--parallelism", "--maxAttempts", "--tempDir"]);
+      expect(group(stdout, "Process and nats runner options:")).to.deep.equal(["--memoryMb"]);
+      expect(group(stdout, "Nats runner options:")).to.include.members(["--servers", "--user", "--password", "--localWorkers", "--workerWait"]);
     });
 
     it("--help with --runner shows that runner's options only", async () => {

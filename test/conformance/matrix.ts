@@ -10,6 +10,7 @@ import { expect } from "chai";
 import { runnerNames } from "../../runners/registry.js";
 import type { PipelineDefinition, PipelineOptions } from "../../sdk/index.js";
 import { PipelineError } from "../../sdk/index.js";
+import { natsRunOptions, natsUnavailable } from "../runners/nats/shared-cluster.js";
 
 /** What a runner is known not to support: the case is skipped there, with the reason in its title. */
 export type Unsupported = Readonly<Record<string, string>>;
@@ -50,8 +51,12 @@ export function conformanceCase(definition: PipelineDefinition, caseOptions: Cas
       it.skip(`${title} — unsupported on ${runner}: ${reason}`);
       continue;
     }
-    it(title, async () => {
-      const options = { runner, orderSeed: ORDER_SEED, quiet: true, ...caseOptions.options };
+    it(title, async function () {
+      // The NATS runner runs on a cluster of nats-server processes with three workers, started once for the run.
+      const unavailable = runner === "nats" ? natsUnavailable() : undefined;
+      if (unavailable) this.skip();
+      const runnerOptions = runner === "nats" ? await natsRunOptions() : {};
+      const options = { runner, orderSeed: ORDER_SEED, quiet: true, ...runnerOptions, ...caseOptions.options };
       if (caseOptions.expectError) {
         const error = await definition.run(options).then(
           () => undefined,

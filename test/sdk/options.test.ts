@@ -42,10 +42,10 @@ describe("pipeline options", () => {
     expect(await usageError(["--runner=threads", "--orderSeed", "1"])).to.equal(
       "--orderSeed is an option of the direct runner, not of the threads runner (--runner=threads; see --runner=threads --help)",
     );
-    expect(await usageError(["--parallelism", "2"])).to.match(/^--parallelism is an option of the threads and process runners, not of the direct runner \(--runner=direct, the default/);
-    expect(await usageError(["--runner=threads", "--memoryMb", "64"])).to.match(/^--memoryMb is an option of the process runner, not of the threads runner/);
+    expect(await usageError(["--parallelism", "2"])).to.match(/^--parallelism is an option of the threads, process and nats runners, not of the direct runner \(--runner=direct, the default/);
+    expect(await usageError(["--runner=threads", "--memoryMb", "64"])).to.match(/^--memoryMb is an option of the process and nats runners, not of the threads runner/);
     expect(await usageError(["--bogus", "1"])).to.match(/^Unknown argument: bogus/);
-    expect(await usageError(["--runner=nope"])).to.match(/^unknown runner 'nope'; registered runners: direct, threads, process/);
+    expect(await usageError(["--runner=nope"])).to.match(/^unknown runner 'nope'; registered runners: direct, threads, process, nats/);
   });
 
   it("a programmatic run gets the chosen runner's defaults and checks", async () => {

@@ -1,0 +1,262 @@
+/**
+ * The NATS runner's transport on the coordinator's side: a {@link WorkerPool} whose slots are bound to workers in
+ * the cluster's worker registry. A group task (and teardown) goes to the subject of the worker its slot is bound
+ * to, where its key group's state lives; any other task goes to the shared subject, taken by whichever worker is
+ * free (so a worker that joins mid-run takes work at once). Results come back on the job's result subject.
+ *
+ * A worker is lost when its registry entry goes stale: its slots are bound to live workers, its pending tasks
+ * fail with {@link WorkerLostError} (the coordinator retries them, restoring key groups from their checkpoints),
+ * and its subject is purged. A shared task whose worker dies is also redelivered by JetStream after the ack wait;
+ * whichever attempt answers first is taken, later answers are ignored.
+ * @module
+ */
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import type { KV } from "@nats-io/kv";
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import type { TaskEnvelope, TaskResult, BlobRef } from "../shared/protocol.js";
+import { WorkerLostError, type WorkerPool } from "../shared/worker-pool.js";
+import { ANY_CONSUMER, HEARTBEAT_MS, WORKER_LOST_MS, workerConsumer, type JobNames } from "./job-resources.js";
+import { packMessage, publishDurably, StreamBlobs, unpackMessage } from "./stream-blobs.js";
+import { takenSubject, type ResultMessage, type TakenMessage, type TaskMessage } from "./task-messages.js";
+
+interface Pending {
+  resolve(result: TaskResult): void;
+  reject(error: Error): void;
+  /** The worker running it: the bound worker, or the one that said it took a shared task. */
+  worker?: string;
+  readonly bound: boolean;
+}
+
+/** How a pool starts. */
+export interface PoolStart {
+  /** Slots (default: one per live worker). */
+  readonly parallelism: number | undefined;
+  /** How long to wait for workers at the start, and for any live worker later, in ms. */
+  readonly waitMs: number;
+  readonly minWorkers: number;
+  readonly log: (line: string) => void;
+}
+
+/** What the pool works with. */
+export interface NatsPoolContext {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly names: JobNames;
+  readonly workers: KV;
+}
+
+export class NatsWorkerPool implements WorkerPool {
+  readonly size: number;
+  /** Coordinator-side blobs (task envelopes too large for a message), and releasing workers' blobs. */
+  readonly blobs: StreamBlobs;
+  private readonly slots: string[];
+  private readonly pending = new Map<string, Pending>();
+  private readonly bySeq = new Map<number, string>();
+  /** Every worker that ran a task of this job (they all get the teardown task). */
+  private readonly used = new Set<string>();
+  private nextTask = 0;
+  private noWorkersSince: number | undefined;
+  private closed = false;
+  private readonly subscriptions: Subscription[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private resultsDone: Promise<void> | undefined;
+  private stopResults: (() => void) | undefined;
+
+  private constructor(
+    private readonly ctx: NatsPoolContext,
+    /** Each worker's last registry put (server time), kept up to date by the registry's watcher. */
+    private readonly live: Map<string, number>,
+    parallelism: number | undefined,
+    private readonly waitMs: number,
+    private readonly stopWatch: () => void,
+  ) {
+    this.blobs = new StreamBlobs(ctx.js, ctx.jsm, ctx.names.dataStream, ctx.names.dataPrefix("coordinator"), ctx.nc.info?.max_payload ?? 1024 * 1024);
+    const workers = this.liveWorkers();
+    const size = parallelism ?? workers.length;
+    this.size = size;
+    this.slots = Array.from({ length: size }, (_, i) => workers[i % workers.length]!);
+    this.timer = setInterval(() => this.checkWorkers(), HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  /**
+   * Watches the worker registry, waits up to `waitMs` for `minWorkers` live workers and binds `parallelism` slots
+   * (default: one per live worker) to the live workers.
+   */
+  static async start(ctx: NatsPoolContext, how: PoolStart): Promise<NatsWorkerPool> {
+    const { parallelism, waitMs, minWorkers, log } = how;
+    // Each worker's last registry put, by server time (workers put theirs every second).
+    const live = new Map<string, number>();
+    const watch = await ctx.workers.watch();
+    void (async () => {
+      for await (const e of watch) live.set(e.key, e.operation === "PUT" ? e.created.getTime() : 0);
+    })();
+    const enoughLive = () => [...live.values()].filter((t) => Date.now() - t < WORKER_LOST_MS).length >= minWorkers;
+    const deadline = Date.now() + waitMs;
+    const hint = setTimeout(() => log("waiting for workers (start some with: sluice worker --servers ...)"), Math.min(2000, waitMs));
+    try {
+      while (!enoughLive()) {
+        if (Date.now() >= deadline) {
+          throw new Error(
+            `${minWorkers > 1 ? `fewer than ${minWorkers} Sluice workers` : "no Sluice worker"} connected to the cluster within ${Math.round(waitMs / 1000)} s ` +
+              "(see --workerWait; start workers with `sluice worker --servers ...` or run with --localWorkers N)",
+          );
+        }
+        await sleep(50);
+      }
+    } catch (e) {
+      watch.stop();
+      throw e;
+    } finally {
+      clearTimeout(hint);
+    }
+    const pool = new NatsWorkerPool(ctx, live, parallelism, waitMs, () => watch.stop());
+    await pool.listen();
+    return pool;
+  }
+
+  private isLive(worker: string): boolean {
+    const at = this.live.get(worker);
+    return at !== undefined && Date.now() - at < WORKER_LOST_MS;
+  }
+
+  private liveWorkers(): string[] {
+    return [...this.live.keys()].filter((w) => this.isLive(w)).sort();
+  }
+
+  private async listen(): Promise<void> {
+    const { nc, js, names } = this.ctx;
+    this.subscriptions.push(
+      nc.subscribe(takenSubject(names.id), {
+        callback: (err, msg) => {
+          if (err) return;
+          const taken = unpackMessage<TakenMessage>(msg.data);
+          this.used.add(taken.worker);
+          const p = this.pending.get(taken.taskId);
+          if (p && !p.bound) p.worker = taken.worker;
+        },
+      }),
+      nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${names.workStream}.${ANY_CONSUMER}`, {
+        callback: (err, msg) => {
+          if (err) return;
+          const advisory = msg.json<{ stream_seq: number; deliveries: number }>();
+          const taskId = this.bySeq.get(advisory.stream_seq);
+          if (taskId === undefined) return;
+          this.settle(taskId)?.reject(new Error(`JetStream delivered it ${advisory.deliveries} times and its worker was lost each time`));
+        },
+      }),
+    );
+    const consumer = await js.consumers.get(names.dataStream, { filter_subjects: names.results });
+    const messages = await consumer.consume();
+    this.stopResults = () => void messages.stop();
+    this.resultsDone = (async () => {
+      for await (const m of messages) {
+        const message = unpackMessage<ResultMessage>(m.data);
+        if (!this.pending.has(message.taskId)) continue; // a late answer of a task already answered or given up
+        try {
+          const result = message.result ?? unpackMessage<TaskResult>(await this.blobs.read(message.resultBlob!));
+          this.settle(message.taskId)?.resolve(result);
+        } catch (e) {
+          this.settle(message.taskId)?.reject(new WorkerLostError(`cannot read the result of a task: ${(e as Error).message}`));
+        }
+      }
+    })();
+  }
+
+  private settle(taskId: string): Pending | undefined {
+    const p = this.pending.get(taskId);
+    this.pending.delete(taskId);
+    return p;
+  }
+
+  async run(envelope: TaskEnvelope, slot: number): Promise<TaskResult> {
+    const bound = envelope.task.kind === "group" || envelope.task.kind === "teardown";
+    return this.send(envelope, bound ? this.slots[slot]! : undefined);
+  }
+
+  /** Sends a task to `worker`'s subject, or to the shared one. */
+  private async send(envelope: TaskEnvelope, worker: string | undefined): Promise<TaskResult> {
+    if (this.closed) throw new WorkerLostError("the pool is closed");
+    const { js, names } = this.ctx;
+    const taskId = `t${this.nextTask++}`;
+    if (worker !== undefined) this.used.add(worker);
+    let body = packMessage({ job: names.id, taskId, envelope } satisfies TaskMessage);
+    if (body.byteLength > (this.ctx.nc.info?.max_payload ?? 1024 * 1024) - 16 * 1024) {
+      const envelopeBlob: BlobRef = this.blobs.put(packMessage(envelope));
+      await this.blobs.commit();
+      body = packMessage({ job: names.id, taskId, envelopeBlob } satisfies TaskMessage);
+    }
+    const result = new Promise<TaskResult>((resolve, reject) => {
+      this.pending.set(taskId, { resolve, reject, bound: worker !== undefined, ...(worker !== undefined ? { worker } : {}) });
+    });
+    try {
+      const ack = await publishDurably(js, worker !== undefined ? names.tasksFor(worker) : names.anyTasks, body, `${names.id}/${taskId}`);
+      this.bySeq.set(ack.seq, taskId);
+      void result.finally(() => this.bySeq.delete(ack.seq)).catch(() => undefined);
+    } catch (e) {
+      this.settle(taskId);
+      throw new WorkerLostError(`cannot publish a task: ${(e as Error).message}`);
+    }
+    return result;
+  }
+
+  /** Rebinds the slots of lost workers and fails the tasks they were running. */
+  private checkWorkers(): void {
+    const live = this.liveWorkers();
+    if (live.length === 0) {
+      // Nothing to move to: tasks wait for a worker, as long as at the start.
+      this.noWorkersSince ??= Date.now();
+      if (Date.now() - this.noWorkersSince > this.waitMs) {
+        for (const [taskId] of [...this.pending]) this.settle(taskId)?.reject(new Error(`no live Sluice worker for ${Math.round(this.waitMs / 1000)} s (see --workerWait)`));
+      }
+      return;
+    }
+    this.noWorkersSince = undefined;
+    const lost = new Set<string>();
+    for (const w of new Set(this.slots)) if (!this.isLive(w)) lost.add(w);
+    for (const p of this.pending.values()) if (p.worker !== undefined && !this.isLive(p.worker)) lost.add(p.worker);
+    for (const w of lost) {
+      for (let i = 0; i < this.slots.length; i++) {
+        if (this.slots[i] !== w) continue;
+        // The live worker with the fewest slots (a worker that joined has none).
+        const load = new Map(live.map((l) => [l, 0]));
+        for (const s of this.slots) if (load.has(s)) load.set(s, load.get(s)! + 1);
+        this.slots[i] = [...load].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0]![0];
+      }
+      for (const [taskId, p] of [...this.pending]) {
+        if (p.worker === w) this.settle(taskId)?.reject(new WorkerLostError(`worker ${w} was lost`));
+      }
+      this.used.delete(w);
+      const { jsm, names } = this.ctx;
+      void jsm.streams.purge(names.workStream, { filter: names.tasksFor(w) }).catch(() => undefined);
+      void jsm.consumers.delete(names.workStream, workerConsumer(w)).catch(() => undefined);
+    }
+  }
+
+  async runOnEach(envelope: TaskEnvelope): Promise<void> {
+    const workers = [...new Set([...this.slots, ...this.used])].filter((w) => this.isLive(w));
+    await Promise.all(workers.map((w) => withTimeout(this.send(envelope, w), 15_000).catch(() => undefined)));
+  }
+
+  release = (blob: BlobRef): void => this.blobs.release(blob);
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    for (const s of this.subscriptions) s.unsubscribe();
+    this.stopWatch();
+    this.stopResults?.();
+    await this.resultsDone?.catch(() => undefined);
+    for (const [taskId] of [...this.pending]) this.settle(taskId)?.reject(new WorkerLostError("the pool closed"));
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error("timed out")), ms).unref())]);
+}
