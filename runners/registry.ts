@@ -39,7 +39,7 @@ const RUNNERS: readonly RunnerEntry[] = [
   },
   {
     name: "nats",
-    description: "workers on any machines over NATS JetStream (sluice worker, or --localWorkers N); survives lost workers and servers",
+    description: "workers on any machines over NATS JetStream (sluice worker, or --localWorkers N); survives lost workers",
     options: NATS_OPTIONS,
     validateOptions: validateNatsOptions,
     load: async () => new (await import("./nats/nats-runner.js")).NatsRunner(),

@@ -2,9 +2,10 @@
  * Mocha root hooks: a test whose title names the NATS runner (`[nats]`, as the conformance matrix names its
  * runs) gets the shared test cluster and its workers (started on first use) through the environment the NATS
  * runner reads its defaults from, so test files that run a pipeline with just `{ runner }` run it there too.
+ * The cluster stops when the run ends.
  */
 import type { Context } from "mocha";
-import { natsUnavailable, sharedNats } from "./runners/nats/shared-cluster.js";
+import { natsUnavailable, sharedNats, stopSharedNats } from "./runners/nats/shared-cluster.js";
 
 export const mochaHooks = {
   async beforeEach(this: Context) {
@@ -15,5 +16,9 @@ export const mochaHooks = {
     process.env.SLUICE_NATS_SERVERS = options.servers;
     process.env.SLUICE_NATS_USER = options.user;
     process.env.SLUICE_NATS_PASSWORD = options.password;
+  },
+  // The cluster's servers are child processes: left running, they would keep mocha from exiting.
+  async afterAll() {
+    await stopSharedNats();
   },
 };

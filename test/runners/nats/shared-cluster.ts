@@ -58,6 +58,14 @@ export function sharedNats(): Promise<{ cluster: NatsCluster; options: NatsTestO
   return shared;
 }
 
+/** Stops the shared cluster and every worker, if they were started (the test run's end: nothing may keep it alive). */
+export async function stopSharedNats(): Promise<void> {
+  for (const w of started) w.kill("SIGKILL");
+  const running = shared;
+  shared = undefined;
+  if (running) await (await running.catch(() => undefined))?.cluster.stop();
+}
+
 /** Options for a conformance run on `nats`: the shared cluster and its workers. */
 export async function natsRunOptions(): Promise<NatsTestOptions & { workerWait: number; parallelism: number }> {
   const { options } = await sharedNats();
