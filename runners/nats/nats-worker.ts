@@ -19,7 +19,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { cleanUpRunDir, makePrivateDir, removeStaleDirs, setRunDir } from "../../sdk/files/private-dir.js";
 import { rollBackCommit } from "../../sdk/files/file-commit.js";
 import { sluiceVersion } from "../cli/version.js";
-import { WorkerRuntime } from "../shared/worker-runtime.js";
+import { emptyResult, WorkerRuntime } from "../shared/worker-runtime.js";
 import { parallelOptions } from "../shared/parallel-options.js";
 import type { TaskEnvelope, TaskResult } from "../shared/protocol.js";
 import { connectNats, serversOf } from "./connect.js";
@@ -56,7 +56,7 @@ const TRACE = process.env.SLUICE_NATS_TRACE !== undefined;
 const RUN_DIR_PREFIX = "sluice-natsjob-";
 
 function errorResult(message: string): TaskResult {
-  return { shuffle: [], bundles: [], metrics: { counters: [], distributions: [], gauges: [] }, counts: [], error: { message } };
+  return { ...emptyResult(), error: { message } };
 }
 
 /** One job as this worker serves it. */

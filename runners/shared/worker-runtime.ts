@@ -381,6 +381,7 @@ function peakRssBytes(): number {
   return peakRss;
 }
 
-function emptyResult(): TaskResult {
+/** A result with no outputs (teardown, or a task that failed: with `error` added). */
+export function emptyResult(): TaskResult {
   return { shuffle: [], bundles: [], metrics: { counters: [], distributions: [], gauges: [] }, counts: [] };
 }
