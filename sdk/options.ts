@@ -90,7 +90,7 @@ export const STANDARD_OPTIONS: Readonly<Record<keyof StandardOptions, YargsOptio
     default: 600,
     describe:
       "seconds a DoFn's async setup/startBundle/finishBundle/teardown or a source's split/read may take to settle, " +
-      "and (threads and process runners) a task may run before its worker is presumed hung and replaced; 0 = no limit",
+      "and (parallel runners) a task may run before its worker is presumed hung and replaced; 0 = no limit",
     group: "Pipeline options:",
   },
   stats: {

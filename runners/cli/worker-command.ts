@@ -1,13 +1,15 @@
 /**
- * `sluice worker`: serve NATS jobs. `--concurrency N` starts N worker processes (each runs one task at a time, so
- * N uses N cores); the first is this process.
+ * `sluice worker`: serve NATS jobs. This process supervises `--concurrency N` serving processes (each runs one
+ * task at a time, so N uses N cores; `worker-supervisor.ts`); a serving process runs this command too, told so by
+ * its environment.
  * @module
  */
-import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import type { Options as YargsOption } from "yargs";
 import { UsageError } from "../../sdk/usage-error.js";
 import { NATS_CONNECTION_OPTIONS, type NatsConnectionOptions } from "../nats/nats-options.js";
+import type { WorkerOptions } from "../nats/nats-worker.js";
+import { SERVING_PROCESS_ENV } from "../nats/worker-supervisor.js";
 
 /** What `sluice worker` reads. */
 export interface WorkerCommandOptions extends NatsConnectionOptions {
@@ -24,21 +26,19 @@ export const WORKER_OPTIONS: Readonly<Record<keyof WorkerCommandOptions, YargsOp
 };
 
 export async function workerCommand(options: WorkerCommandOptions): Promise<void> {
-  const n = options.concurrency;
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a positive integer, got ${String(n)}`);
-  const children: ChildProcess[] = [];
-  if (n > 1) {
-    const args = process.argv.slice(2).filter((a, i, all) => a !== "--concurrency" && all[i - 1] !== "--concurrency" && !a.startsWith("--concurrency="));
-    for (let i = 1; i < n; i++) children.push(fork(process.argv[1]!, args, { stdio: "inherit" }));
-    const stop = () => {
-      for (const c of children) c.kill("SIGTERM");
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+  const serving = process.env[SERVING_PROCESS_ENV];
+  if (serving !== undefined) {
+    // A serving process, started by the supervisor below with its options.
+    delete process.env[SERVING_PROCESS_ENV];
+    const { runWorker } = await import("../nats/nats-worker.js");
+    await runWorker(JSON.parse(serving) as WorkerOptions);
+  } else {
+    const n = options.concurrency;
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a positive integer, got ${String(n)}`);
+    const { concurrency: _, ...workerOptions } = options;
+    const { superviseWorkers } = await import("../nats/worker-supervisor.js");
+    await superviseWorkers(workerOptions, n);
   }
-  const { runWorker } = await import("../nats/nats-worker.js");
-  await runWorker(options);
-  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(undefined) : c.once("exit", r)))));
   // Whatever the client left behind (a reconnect timer to servers that are gone) must not keep a stopped worker.
   process.exit(0);
 }

@@ -1,7 +1,8 @@
 /**
- * `--localWorkers N`: `sluice worker` processes on this machine for one run, so that a single command runs a job
- * on the NATS runner. They are ordinary workers (they serve any job on the cluster while they live) and exit with
- * the run: on `disconnect` of their IPC channel, which also happens when the coordinator dies.
+ * `--localWorkers N`: a `sluice worker --concurrency N` on this machine for one run, so that a single command runs
+ * a job on the NATS runner. Its N serving processes are ordinary workers (they serve any job on the cluster while
+ * they live) and exit with the run: on `disconnect` of the supervisor's IPC channel, which also happens when the
+ * coordinator dies.
  * @module
  */
 import { fork, type ChildProcess } from "node:child_process";
@@ -36,7 +37,7 @@ function connectionArgs(options: NatsOptions): string[] {
   return args;
 }
 
-/** Starts `count` workers with the run's connection options. */
+/** Starts a supervisor of `count` workers with the run's connection options. */
 export function startLocalWorkers(count: number, options: NatsOptions): LocalWorkers {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The coordinator's program bundle and ownership are its own; a worker loads its Sluice and owns its files.
@@ -45,13 +46,10 @@ export function startLocalWorkers(count: number, options: NatsOptions): LocalWor
   delete env.SLUICE_RUN_DIR;
   if (options.password !== undefined) env.SLUICE_NATS_PASSWORD = options.password;
   if (options.token !== undefined) env.SLUICE_NATS_TOKEN = options.token;
-  const children: ChildProcess[] = [];
-  const bin = sluiceBin();
-  for (let i = 0; i < count; i++) {
-    const child = fork(bin, ["worker", ...connectionArgs(options)], { env, stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: [] });
-    // Kept referenced: the run waits for them (to start, and to exit at its end).
-    children.push(child);
-  }
+  // Kept referenced: the run waits for it (to start, and to exit at its end).
+  const children: ChildProcess[] = [
+    fork(sluiceBin(), ["worker", "--concurrency", String(count), ...connectionArgs(options)], { env, stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: [] }),
+  ];
   return {
     async stop() {
       await Promise.all(

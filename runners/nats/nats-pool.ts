@@ -15,16 +15,21 @@ import type { KV } from "@nats-io/kv";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import type { TaskEnvelope, TaskResult, BlobRef } from "../shared/protocol.js";
 import { WorkerLostError, type WorkerPool } from "../shared/worker-pool.js";
+import { hungTaskResult, taskDeadlineMs } from "../shared/hung-tasks.js";
 import { ANY_CONSUMER, HEARTBEAT_MS, WORKER_LOST_MS, workerConsumer, type JobNames } from "./job-resources.js";
 import { packMessage, publishDurably, StreamBlobs, unpackMessage } from "./stream-blobs.js";
 import { takenSubject, type ResultMessage, type TakenMessage, type TaskMessage } from "./task-messages.js";
 
 interface Pending {
+  readonly envelope: TaskEnvelope;
   resolve(result: TaskResult): void;
   reject(error: Error): void;
   /** The worker running it: the bound worker, or the one that said it took a shared task. */
   worker?: string;
   readonly bound: boolean;
+  /** When a worker said it took the task; past its deadline from then the task is presumed hung. */
+  takenAt?: number;
+  hungTimer?: NodeJS.Timeout;
 }
 
 /** How a pool starts. */
@@ -45,6 +50,9 @@ export interface NatsPoolContext {
   readonly names: JobNames;
   readonly workers: KV;
 }
+
+/** A lost worker's task this close to its deadline was stopped as hung by the worker's supervisor (its clock is a tick behind). */
+const HUNG_SLACK_MS = 2000;
 
 export class NatsWorkerPool implements WorkerPool {
   readonly size: number;
@@ -134,7 +142,9 @@ export class NatsWorkerPool implements WorkerPool {
           const taken = unpackMessage<TakenMessage>(msg.data);
           this.used.add(taken.worker);
           const p = this.pending.get(taken.taskId);
-          if (p && !p.bound) p.worker = taken.worker;
+          if (!p) return;
+          if (!p.bound) p.worker = taken.worker;
+          this.watchHung(taken.taskId, p);
         },
       }),
       nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${names.workStream}.${ANY_CONSUMER}`, {
@@ -167,7 +177,25 @@ export class NatsWorkerPool implements WorkerPool {
   private settle(taskId: string): Pending | undefined {
     const p = this.pending.get(taskId);
     this.pending.delete(taskId);
+    clearTimeout(p?.hungTimer);
     return p;
+  }
+
+  /**
+   * Times a task from when its worker took it: past its deadline it fails as hung, naming its step (the worker's
+   * supervisor stops the task and replaces the process running it, as the other parallel runners' pools do).
+   */
+  private watchHung(taskId: string, p: Pending): void {
+    p.takenAt = Date.now();
+    clearTimeout(p.hungTimer);
+    const deadline = taskDeadlineMs(p.envelope);
+    if (deadline > 0) p.hungTimer = setTimeout(() => this.settle(taskId)?.resolve(hungTaskResult(p.envelope)), deadline).unref();
+  }
+
+  /** Whether `p` has run (nearly) as long as its deadline: its worker, now gone, was stopped for it. */
+  private ranPastDeadline(p: Pending): boolean {
+    const deadline = taskDeadlineMs(p.envelope);
+    return deadline > 0 && p.takenAt !== undefined && Date.now() - p.takenAt >= deadline - HUNG_SLACK_MS;
   }
 
   async run(envelope: TaskEnvelope, slot: number): Promise<TaskResult> {
@@ -188,7 +216,7 @@ export class NatsWorkerPool implements WorkerPool {
       body = packMessage({ job: names.id, taskId, envelopeBlob } satisfies TaskMessage);
     }
     const result = new Promise<TaskResult>((resolve, reject) => {
-      this.pending.set(taskId, { resolve, reject, bound: worker !== undefined, ...(worker !== undefined ? { worker } : {}) });
+      this.pending.set(taskId, { envelope, resolve, reject, bound: worker !== undefined, ...(worker !== undefined ? { worker } : {}) });
     });
     try {
       const ack = await publishDurably(js, worker !== undefined ? names.tasksFor(worker) : names.anyTasks, body, `${names.id}/${taskId}`);
@@ -225,7 +253,9 @@ export class NatsWorkerPool implements WorkerPool {
         this.slots[i] = [...load].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0]![0];
       }
       for (const [taskId, p] of [...this.pending]) {
-        if (p.worker === w) this.settle(taskId)?.reject(new WorkerLostError(`worker ${w} was lost`));
+        if (p.worker !== w) continue;
+        if (this.ranPastDeadline(p)) this.settle(taskId)?.resolve(hungTaskResult(p.envelope));
+        else this.settle(taskId)?.reject(new WorkerLostError(`worker ${w} was lost`));
       }
       this.used.delete(w);
       const { jsm, names } = this.ctx;

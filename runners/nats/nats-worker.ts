@@ -1,12 +1,14 @@
 /**
- * `sluice worker`: a process that serves NATS jobs. It registers in the worker registry (putting its entry every
- * second: that is its liveness) and takes tasks from two consumers of the shared work stream: "any" (reads,
+ * A serving process of `sluice worker`: it takes tasks from two consumers of the shared work stream: "any" (reads,
  * bundles: whichever worker is free, of any job) and its own (the key groups coordinators gave it). The first
  * task of a job makes the worker fetch the job's code (`code-bundle.ts`) and set up a runtime for it. A task's
- * message is acknowledged once its result is in the data stream; while it runs, progress heartbeats keep
- * JetStream from handing it to another worker, and a worker that dies mid-task has it redelivered elsewhere,
- * at most the job's `--maxAttempts` times. Tasks run one at a time, in the runtime the other parallel runners'
- * workers use (`worker-runtime.ts`), with blobs in the data stream (`stream-blobs.ts`).
+ * message is acknowledged once its result is in the data stream; a worker that dies mid-task has it redelivered
+ * elsewhere, at most the job's `--maxAttempts` times. Tasks run one at a time, in the runtime the other parallel
+ * runners' workers use (`worker-runtime.ts`), with blobs in the data stream (`stream-blobs.ts`).
+ *
+ * What a process blocked by user code cannot do for itself, its supervisor (`worker-supervisor.ts`) does from
+ * what this process reports over IPC: the registry entry (liveness), progress heartbeats, and stopping a task
+ * that runs past its deadline.
  * @module
  */
 import os from "node:os";
@@ -21,13 +23,13 @@ import { rollBackCommit } from "../../sdk/files/file-commit.js";
 import { sluiceVersion } from "../cli/version.js";
 import { emptyResult, WorkerRuntime } from "../shared/worker-runtime.js";
 import { parallelOptions } from "../shared/parallel-options.js";
+import { taskDeadlineMs } from "../shared/hung-tasks.js";
 import type { TaskEnvelope, TaskResult } from "../shared/protocol.js";
-import { connectNats, serversOf } from "./connect.js";
+import { connectNats } from "./connect.js";
 import { installCodeBundle } from "./code-bundle.js";
 import {
   ANY_CONSUMER,
   ensureStreams,
-  HEARTBEAT_MS,
   JobNames,
   newWorkerId,
   registries,
@@ -36,11 +38,11 @@ import {
   WORK_STREAM,
   workerConsumer,
   type JobEntry,
-  type WorkerEntry,
 } from "./job-resources.js";
 import type { NatsConnectionOptions } from "./nats-options.js";
 import { packMessage, publishDurably, StreamBlobs, unpackMessage } from "./stream-blobs.js";
 import { takenSubject, type ResultMessage, type TaskMessage } from "./task-messages.js";
+import type { ServingReport } from "./worker-supervisor.js";
 
 /** What `sluice worker` is started with. */
 export interface WorkerOptions extends NatsConnectionOptions {
@@ -57,6 +59,16 @@ const RUN_DIR_PREFIX = "sluice-natsjob-";
 
 function errorResult(message: string): TaskResult {
   return { ...emptyResult(), error: { message } };
+}
+
+/**
+ * Where a delivery's acknowledgements go (its reply subject), for the supervisor's progress heartbeats. The
+ * client's message class has it; its type does not declare it.
+ */
+function ackSubjectOf(msg: JsMsg): string {
+  const reply = (msg as JsMsg & { readonly reply?: unknown }).reply;
+  if (typeof reply !== "string" || reply === "") throw new Error("a JetStream delivery without its reply subject (an incompatible @nats-io/jetstream?)");
+  return reply;
 }
 
 /** One job as this worker serves it. */
@@ -138,7 +150,6 @@ class Worker {
   /** Jobs that ended (their late tasks are dropped). */
   private readonly ended = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
-  private heartbeat: NodeJS.Timeout | undefined;
   private loops: Promise<void>[] = [];
 
   constructor(
@@ -148,6 +159,7 @@ class Worker {
     private readonly registry: { jobs: KV; workers: KV },
     readonly tempDir: string,
     readonly log: (line: string) => void,
+    private readonly report: (r: ServingReport) => void,
   ) {
     this.id = newWorkerId(os.hostname());
     this.maxPayload = nc.info?.max_payload ?? 1024 * 1024;
@@ -162,10 +174,7 @@ class Worker {
       // Forgotten by the server when this worker is gone (a coordinator that sees it lost deletes it sooner).
       inactive_threshold: 10 * 60 * 1e9,
     });
-    const entry: WorkerEntry = { id: this.id, host: os.hostname(), pid: process.pid, sluiceVersion: this.version };
-    const put = () => this.registry.workers.put(this.id, JSON.stringify(entry)).catch(() => undefined);
-    await put();
-    this.heartbeat = setInterval(() => void put(), HEARTBEAT_MS);
+    this.report({ kind: "ready", id: this.id });
     this.loops = [this.serve(ANY_CONSUMER), this.serve(workerConsumer(this.id))];
     void this.watchJobs();
   }
@@ -218,7 +227,6 @@ class Worker {
   }
 
   private async handle(msg: JsMsg): Promise<void> {
-    const heartbeat = setInterval(() => msg.working(), Math.min(2000, TASK_ACK_WAIT_MS / 4));
     let served: ServedJob | undefined;
     let taskId: string | undefined;
     try {
@@ -233,6 +241,7 @@ class Worker {
       this.nc.publish(takenSubject(served.names.id), packMessage({ taskId, worker: this.id }));
       const envelope = message.envelope ?? unpackMessage<TaskEnvelope>(await served.blobs.read(message.envelopeBlob!));
       if (TRACE) this.log(`${message.job}/${taskId} ${envelope.task.kind} delivery ${msg.info.deliveryCount}`);
+      this.report({ kind: "task", job: message.job, taskId, ackSubject: ackSubjectOf(msg), deadlineMs: taskDeadlineMs(envelope) });
       const maxAttempts = parallelOptions(envelope.job.options).maxAttempts;
       if (msg.info.deliveryCount > maxAttempts) {
         await served.reply(taskId, errorResult(`its worker was lost on each of ${maxAttempts} deliveries (--maxAttempts)`));
@@ -246,13 +255,12 @@ class Worker {
       if (served && taskId !== undefined) served.started.delete(taskId);
       msg.nak(1000);
     } finally {
-      clearInterval(heartbeat);
+      this.report({ kind: "idle" });
     }
   }
 
   async close(): Promise<void> {
     this.closing = true;
-    clearInterval(this.heartbeat);
     await this.registry.workers.delete(this.id).catch(() => undefined);
     await this.jsm.consumers.delete(WORK_STREAM, workerConsumer(this.id)).catch(() => false);
     for (const j of this.jobs.values()) j.stop();
@@ -263,10 +271,12 @@ class Worker {
 }
 
 /**
- * Runs a worker until SIGINT or SIGTERM (then it leaves the registry and drains its connection). Resolves when it
- * has stopped.
+ * Runs a serving process until SIGINT or SIGTERM, or until its supervisor goes (then it leaves the registry and
+ * drains its connection). Reports to the supervisor over IPC. Resolves when it has stopped.
  */
 export async function runWorker(options: WorkerOptions, log: (line: string) => void = (l) => console.error(`sluice worker: ${l}`)): Promise<void> {
+  if (!process.send) throw new Error("a serving process of `sluice worker` is started by its supervisor (run `sluice worker`)");
+  const report = (r: ServingReport) => void process.send?.(r, undefined, {}, () => undefined);
   fs.mkdirSync(options.tempDir, { recursive: true });
   removeStaleDirs(options.tempDir, RUN_DIR_PREFIX, (dir) => cleanUpRunDir(dir, (d) => void rollBackCommit(d)));
   const nc = await connectNats(options, `sluice-worker-${os.hostname()}-${process.pid}`);
@@ -275,14 +285,13 @@ export async function runWorker(options: WorkerOptions, log: (line: string) => v
   const replicas = replicasFor(nc, options.replicas);
   const registry = await registries(nc, replicas);
   await ensureStreams(jsm, replicas);
-  const worker = new Worker(nc, js, jsm, registry, options.tempDir, log);
+  const worker = new Worker(nc, js, jsm, registry, options.tempDir, log, report);
   await worker.start();
-  log(`${worker.id} serving jobs from ${serversOf(options)}`);
+  if (TRACE) log(`${worker.id} serving`);
   await new Promise<void>((resolve) => {
     const stop = () => void worker.close().then(resolve, resolve);
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
-    // A worker started by a coordinator for one run (--localWorkers) goes with it.
-    if (process.send) process.once("disconnect", stop);
+    process.once("disconnect", stop);
   });
 }

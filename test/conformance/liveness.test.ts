@@ -27,7 +27,6 @@ describe("Liveness (--taskTimeout, no async process)", function () {
       allOf(/task of step '[^']+' \(fused with .*'Spin'/, /did not finish within 1 s \(--taskTimeout\)/, /presumed hung/),
       {
         direct: "its watchdog kills the looping process itself, so test/runners/direct/watchdog.test.ts runs this in a process of its own",
-        nats: "a NATS worker has no --taskTimeout watchdog yet: a busy loop would hold its worker forever (the coordinator only sees the worker go silent)",
       },
     ),
     asyncProcess: { expectError: allOf(/^Fetch: DoFn\.process is an async function: /, SYNC_ONLY) },
