@@ -1,6 +1,8 @@
 /**
  * `sluice worker`'s supervisor: a serving process that dies leaves the worker registry at once (coordinators
- * retry its tasks without waiting for its entry to go stale) and is replaced by a new one under a new worker id.
+ * retry its tasks without waiting for its entry to go stale) and is replaced by a new one under a new worker id;
+ * a serving process blocked by a long computation stays live (its supervisor keeps its entry and its task's
+ * progress going), so its task is neither redelivered nor retried.
  * (Hung tasks, the supervisor's other job, are the conformance suite's liveness cases on `nats`.)
  */
 import fs from "node:fs";
@@ -9,6 +11,7 @@ import { Kvm } from "@nats-io/kv";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { natsUnavailable, sharedNats, startWorkers } from "./shared-cluster.js";
 import { WORKERS_BUCKET, type WorkerEntry } from "../../../runners/nats/job-resources.js";
+import longElement from "./fixtures/long-element.js";
 
 /** The registry's entries of workers whose serving process is a child of `supervisorPid`. */
 async function entriesOf(nc: NatsConnection, supervisorPid: number): Promise<WorkerEntry[]> {
@@ -70,5 +73,11 @@ describe("NATS runner: the worker supervisor [nats]", function () {
     } finally {
       supervisor!.kill("SIGTERM");
     }
+  });
+
+  it("keeps a serving process blocked longer than the liveness timeout and the ack wait live: its task is not retried", async () => {
+    const { options } = await sharedNats();
+    const result = await longElement.run({ runner: "nats", ...options, blockMs: 12_000, maxAttempts: 1, quiet: true });
+    expect(result.stats!.retries).to.equal(0);
   });
 });
