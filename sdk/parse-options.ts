@@ -160,16 +160,33 @@ function declareRunnerOptions(runners: readonly RunnerDeclaration[], shown: read
   for (const r of runners) {
     for (const [name, option] of Object.entries(r.options)) {
       if (Object.hasOwn(out, name) || Object.hasOwn(own, name)) continue;
-      const owners = runners.filter((o) => Object.hasOwn(o.options, name) && shown.includes(o.name)).map((o) => o.name);
-      const { default: value, ...rest } = option;
+      const owners = runners.filter((o) => Object.hasOwn(o.options, name) && shown.includes(o.name));
+      const { default: _, ...rest } = option;
+      // Runners that mean different things by one option (nats's --parallelism is not the threads runner's) each
+      // get their own words in the one entry --help can show.
+      const variants = new Map<string, string[]>();
+      for (const o of owners) {
+        const own = o.options[name]!;
+        const text = `${String(own.describe ?? "")}${defaultText(own) !== undefined ? ` [default: ${defaultText(own)}]` : ""}`;
+        variants.set(text, [...(variants.get(text) ?? []), o.name]);
+      }
+      const describe = variants.size > 1 ? [...variants].map(([text, names]) => `${listed(names)}: ${text}`).join("; ") : undefined;
+      const shownDefault = describe === undefined ? defaultText(option) : undefined;
       out[name] = {
         ...rest,
-        ...(value !== undefined && option.defaultDescription === undefined ? { defaultDescription: typeof value === "string" ? JSON.stringify(value) : String(value) } : {}),
-        ...(owners.length > 0 ? { group: `${capitalized(listed(owners))} runner options:` } : { hidden: true }),
+        ...(describe !== undefined ? { describe, defaultDescription: undefined } : shownDefault !== undefined ? { defaultDescription: shownDefault } : {}),
+        ...(owners.length > 0 ? { group: `${capitalized(listed(owners.map((o) => o.name)))} runner options:` } : { hidden: true }),
       };
     }
   }
   return out;
+}
+
+/** What `--help` shows as an option's default, if it has one. */
+function defaultText(option: YargsOption): string | undefined {
+  if (option.defaultDescription !== undefined) return option.defaultDescription;
+  const value: unknown = option.default;
+  return value === undefined ? undefined : typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
 /** `a`, `a and b`, `a, b and c`. */

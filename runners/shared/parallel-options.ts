@@ -36,7 +36,7 @@ export const PARALLEL_OPTIONS: Readonly<Record<keyof ParallelOptions, YargsOptio
   maxAttempts: {
     type: "number",
     default: 3,
-    describe: "attempts per bundle when its worker dies (process runner: or its DoFn throws)",
+    describe: "attempts per bundle when its worker dies (process and nats runners: or its DoFn throws)",
   },
   tempDir: {
     type: "string",
