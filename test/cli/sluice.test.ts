@@ -90,6 +90,9 @@ describe("sluice CLI", function () {
       expect(group(stdout, "Threads, process and nats runner options:")).to.deep.equal(["--parallelism", "--maxAttempts", "--tempDir"]);
       expect(group(stdout, "Process and nats runner options:")).to.deep.equal(["--memoryMb"]);
       expect(group(stdout, "Nats runner options:")).to.include.members(["--servers", "--user", "--password", "--localWorkers", "--workerWait"]);
+      // One option, two meanings: each runner's own words and default.
+      const parallelism = stdout.slice(stdout.indexOf("  --parallelism"), stdout.indexOf("  --maxAttempts")).replace(/\s+/g, " ");
+      expect(parallelism).to.include("threads and process: workers [default: number of cores]").and.include("nats: worker slots (default: the workers connected");
     });
 
     it("--help with --runner shows that runner's options only", async () => {
