@@ -30,6 +30,38 @@ export interface CommitPlan {
   readonly finalMode?: number;
 }
 
+/**
+ * A file as it was when the journal was written: a rename keeps it (same inode, size and modification time), so a
+ * rollback can tell the file it published from another one put under the same name since (a retry of the same
+ * commit by another process, with a journal of its own, on a runner whose workers share no run directory).
+ */
+interface FileIdentity {
+  readonly ino: string;
+  readonly size: string;
+  readonly mtimeNs: string;
+}
+
+/** The journal: the plan, and the identity of each file it deletes and each temporary file it renames (null: absent). */
+interface Journal extends CommitPlan {
+  readonly identities?: { readonly deletes: readonly (FileIdentity | null)[]; readonly moves: readonly (FileIdentity | null)[] };
+}
+
+function identityOf(file: string): FileIdentity | null {
+  try {
+    const st = fs.statSync(file, { bigint: true });
+    return { ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs) };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `file` is (still) the file of `identity`; a journal without identities (older) cannot tell, and says yes. */
+function isSameFile(file: string, identity: FileIdentity | null | undefined): boolean {
+  if (identity === undefined) return true;
+  const now = identityOf(file);
+  return now !== null && identity !== null && now.ino === identity.ino && now.size === identity.size && now.mtimeNs === identity.mtimeNs;
+}
+
 const JOURNAL = "commit.json";
 const DELETED = "commit.deleted";
 const DONE = "commit.done";
@@ -64,7 +96,8 @@ export function commitFiles(dir: string, plan: CommitPlan): string[] {
     // Written whole under another name and renamed, so a journal is never half there.
     const staged = path.join(dir, `${JOURNAL}.new`);
     fs.rmSync(staged, { force: true });
-    writePrivateFile(staged, JSON.stringify(plan));
+    const journal: Journal = { ...plan, identities: { deletes: plan.deletes.map(identityOf), moves: plan.moves.map(([temp]) => identityOf(temp)) } };
+    writePrivateFile(staged, JSON.stringify(journal));
     const fd = fs.openSync(staged, "r+");
     try {
       fs.fsyncSync(fd);
@@ -115,18 +148,20 @@ export function resumeCommit(dir: string): string[] | undefined {
 /**
  * Rolls back an unfinished commit whose journal is in `dir`: deletes every file it published and every file of
  * the earlier set it replaces (some may be gone already), so that none of the output is left rather than part of
- * it; then removes the journal. Temporary files not yet renamed stay (a retry may plan the commit again; their
- * private directories are removed with the run). A finished commit (or none) is left alone.
+ * it; then removes the journal. A file under one of those names that is not the one the journal saw (put there
+ * since by another attempt of the commit, with a journal of its own) is left alone. Temporary files not yet
+ * renamed stay (a retry may plan the commit again; their private directories are removed with the run). A
+ * finished commit (or none) is left alone.
  * @returns whether there was an unfinished commit to roll back
  * @example
  * rollBackCommit(tempDir); // a job that failed mid-commit leaves no partial output
  */
 export function rollBackCommit(dir: string): boolean {
   checkPrivateDir(dir);
-  const plan = readCommit(dir);
+  const plan = readCommit(dir) as Journal | undefined;
   if (plan === undefined || fs.existsSync(path.join(dir, DONE))) return false;
-  for (const f of plan.deletes) fs.rmSync(f, { force: true });
-  for (const [, final] of plan.moves) fs.rmSync(final, { force: true });
+  plan.deletes.forEach((f, i) => isSameFile(f, plan.identities?.deletes[i]) && fs.rmSync(f, { force: true }));
+  plan.moves.forEach(([, final], i) => isSameFile(final, plan.identities?.moves[i]) && fs.rmSync(final, { force: true }));
   for (const f of [DELETED, JOURNAL]) fs.rmSync(path.join(dir, f), { force: true });
   return true;
 }

@@ -174,6 +174,23 @@ describe("sdk files: commit journal", () => {
     expect(fs.existsSync(plan.moves[3]![0]), "temporary files stay for a retry").to.equal(true);
   });
 
+  it("rolling back a dead attempt leaves the set another attempt published since under the same names", () => {
+    // Worker A died among its renames; worker B (a journal of its own, no shared run directory) published the
+    // whole set; then A's directory is swept. B's files must stay.
+    const plan = setUp(3);
+    fs.rmSync(plan.moves[2]![0]);
+    expect(() => commitFiles(journalDir, plan)).to.throw(/missing/);
+    const otherJournal = makePrivateDir(out, ".t-");
+    const retry = finals(3).map((f, i): [string, string] => {
+      const temp = path.join(otherJournal, `t-${i}`);
+      writePrivateFile(temp, `retry ${i}`);
+      return [temp, f];
+    });
+    commitFiles(otherJournal, { deletes: finals(3), moves: retry });
+    expect(rollBackCommit(journalDir)).to.equal(true);
+    expect(outputFiles()).to.deep.equal(["f-0=retry 0", "f-1=retry 1", "f-2=retry 2"]);
+  });
+
   it("refuses to commit from a directory that is not ours", () => {
     const plan = setUp(1);
     const link = path.join(out, ".t-link");
