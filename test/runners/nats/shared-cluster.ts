@@ -3,8 +3,12 @@
  * files that never run on `nats` pay nothing) and stopped when the test process exits. The conformance matrix
  * and the NATS runner's tests run their jobs on it.
  */
-import { fork, type ChildProcess } from "node:child_process";
+import { execFileSync, fork, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import { fileURLToPath } from "node:url";
+import { Kvm } from "@nats-io/kv";
+import { connect } from "@nats-io/transport-node";
+import { WORKER_LOST_MS, WORKERS_BUCKET, type WorkerEntry } from "../../../runners/nats/job-resources.js";
 import { natsServerAvailable, startNatsCluster, type NatsCluster } from "./nats-cluster.js";
 
 /** The options a job needs to run on the shared cluster. */
@@ -21,29 +25,193 @@ export function natsUnavailable(): string | undefined {
 
 const BIN = fileURLToPath(new URL("../../../bin/sluice.js", import.meta.url));
 
-/** Every worker started, killed when this process exits. */
+/** Every worker started, killed (with its serving processes) when this process exits. */
 const started = new Set<ChildProcess>();
 process.once("exit", () => {
-  for (const w of started) w.kill("SIGKILL");
+  for (const w of started) killTree(w.pid);
 });
 
 let shared: Promise<{ cluster: NatsCluster; options: NatsTestOptions; workers: ChildProcess[] }> | undefined;
 
-/** Starts `count` worker processes on the cluster (they exit with this process). */
-export function startWorkers(options: NatsTestOptions, count: number): ChildProcess[] {
-  const env: NodeJS.ProcessEnv = { ...process.env, SLUICE_NATS_PASSWORD: options.password };
+/** How {@link startWorkers} starts workers, beyond the cluster's options. */
+export interface WorkerStart {
+  /** Variables added to the workers' environment (e.g. `SLUICE_NATS_TRACE: "1"`). */
+  readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Called with each line a worker (its supervisor and serving processes, which share its stderr) writes to stderr,
+   * instead of passing it on to this process's stderr.
+   */
+  readonly onStderr?: (line: string, worker: ChildProcess) => void;
+}
+
+/**
+ * Starts `count` `sluice worker` processes on the cluster (they exit with this process). Each is a process tree:
+ * the supervisor returned here and the serving process(es) it forks.
+ */
+export function startWorkers(options: NatsTestOptions, count: number, how: WorkerStart = {}): ChildProcess[] {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...how.env, SLUICE_NATS_PASSWORD: options.password };
   delete env.SLUICE_BUNDLE;
   const workers: ChildProcess[] = [];
   for (let i = 0; i < count; i++) {
-    workers.push(fork(BIN, ["worker", "--servers", options.servers, "--user", options.user], { env, stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: [] }));
+    const stderr = how.onStderr ? "pipe" : "inherit";
+    workers.push(fork(BIN, ["worker", "--servers", options.servers, "--user", options.user], { env, stdio: ["ignore", "ignore", stderr, "ipc"], execArgv: [] }));
   }
   for (const w of workers) {
     w.unref();
     w.channel?.unref();
     started.add(w);
     w.once("exit", () => started.delete(w));
+    const onStderr = how.onStderr;
+    if (onStderr && w.stderr) {
+      let partial = "";
+      w.stderr.setEncoding("utf8");
+      w.stderr.on("data", (chunk: string) => {
+        const lines = (partial + chunk).split("\n");
+        partial = lines.pop()!;
+        for (const line of lines) onStderr(line, w);
+      });
+      w.stderr.on("end", () => partial && onStderr(partial, w));
+      (w.stderr as unknown as { unref?(): void }).unref?.();
+    }
   }
   return workers;
+}
+
+/** The parent pid of each process, from /proc (Linux), else from `ps`. */
+function parentPids(): Map<number, number> {
+  const parents = new Map<number, number>();
+  if (fs.existsSync("/proc/self/stat")) {
+    for (const name of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        // pid (comm) state ppid ...: comm may hold spaces and parentheses, so parse after its last ")".
+        const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+        parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return parents;
+  }
+  for (const line of execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" }).trim().split("\n")) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    parents.set(pid!, ppid!);
+  }
+  return parents;
+}
+
+/** The descendants of `pid` (children, their children, ...). */
+export function descendantsOf(pid: number): number[] {
+  const parents = parentPids();
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const p = queue.shift()!;
+    for (const [child, parent] of parents) {
+      if (parent === p && !found.includes(child)) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+/** Whether `pid` is a running process (not gone, not a zombie waiting to be reaped). */
+export function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return !fs.existsSync("/proc/self/stat");
+  }
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * SIGKILLs `pid` and all its descendants at once. The tree is frozen first (SIGSTOP, top down, until no new
+ * descendant shows up), so that a supervisor cannot fork a replacement, nor a serving process notice its
+ * supervisor's death, between the kills. Returns the pids killed.
+ */
+function killTree(pid: number | undefined): number[] {
+  if (pid === undefined || !processRunning(pid)) return [];
+  const tree = [pid];
+  signal(pid, "SIGSTOP");
+  for (;;) {
+    const more = descendantsOf(pid).filter((p) => !tree.includes(p));
+    if (more.length === 0) break;
+    for (const p of more) {
+      signal(p, "SIGSTOP");
+      tree.push(p);
+    }
+  }
+  for (const p of tree) signal(p, "SIGKILL");
+  return tree;
+}
+
+/**
+ * Kills a worker as a machine's crash would: the worker process and every process under it (a `sluice worker` is a
+ * supervisor with its serving processes) with SIGKILL, none of them getting to say goodbye to the cluster.
+ * Resolves once all of them are gone (a zombie counts as gone).
+ */
+export async function killWorker(worker: ChildProcess): Promise<void> {
+  const exited = worker.exitCode !== null || worker.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => worker.once("exit", () => r()));
+  const tree = killTree(worker.pid);
+  await exited;
+  const deadline = Date.now() + 10_000;
+  while (tree.some(processRunning)) {
+    if (Date.now() > deadline) throw new Error(`killWorker: processes ${tree.filter(processRunning).join(", ")} still run 10 s after SIGKILL`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Whether a worker started by {@link startWorkers} is still running (its supervisor). */
+export function workerRunning(worker: ChildProcess): boolean {
+  return worker.exitCode === null && worker.signalCode === null;
+}
+
+/**
+ * Waits until the cluster's worker registry holds exactly `count` live entries (put within the liveness timeout)
+ * and each of them is a serving process that still runs on this machine: workers just started have registered, and
+ * killed ones (whose entries nobody deleted) have gone stale, so that the next job's slots are bound to the
+ * workers that really serve it, and its retries come from what happens during its run.
+ */
+export async function waitForWorkers(options: NatsTestOptions, count: number, timeoutMs = 60_000): Promise<void> {
+  const nc = await connect({ servers: options.servers.split(","), user: options.user, pass: options.password });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    let seen = "no registry";
+    for (;;) {
+      try {
+        const kv = await new Kvm(nc).open(WORKERS_BUCKET);
+        const live: WorkerEntry[] = [];
+        for await (const key of await kv.keys()) {
+          const e = await kv.get(key);
+          if (e?.operation === "PUT" && Date.now() - e.created.getTime() < WORKER_LOST_MS) live.push(e.json<WorkerEntry>());
+        }
+        seen = live.map((w) => `${w.id}${processRunning(w.pid) ? "" : " (gone)"}`).join(", ") || "none";
+        if (live.length === count && live.every((w) => processRunning(w.pid))) return;
+      } catch (e) {
+        seen = (e as Error).message;
+      }
+      if (Date.now() > deadline) throw new Error(`waitForWorkers: not ${count} live workers after ${timeoutMs} ms (live: ${seen})`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await nc.close().catch(() => undefined);
+  }
 }
 
 /** The shared cluster with its three workers. */
@@ -60,7 +228,7 @@ export function sharedNats(): Promise<{ cluster: NatsCluster; options: NatsTestO
 
 /** Stops the shared cluster and every worker, if they were started (the test run's end: nothing may keep it alive). */
 export async function stopSharedNats(): Promise<void> {
-  for (const w of started) w.kill("SIGKILL");
+  for (const w of started) killTree(w.pid);
   const running = shared;
   shared = undefined;
   if (running) await (await running.catch(() => undefined))?.cluster.stop();
