@@ -30,6 +30,8 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
   if (serving !== undefined) {
     // A serving process, started by the supervisor below with its options.
     delete process.env[SERVING_PROCESS_ENV];
+    // Without its supervisor nobody keeps its registry entry: it leaves gracefully, or after 10 s at the latest.
+    process.once("disconnect", () => setTimeout(() => process.exit(0), 10_000).unref());
     const { runWorker } = await import("../nats/nats-worker.js");
     await runWorker(JSON.parse(serving) as WorkerOptions);
   } else {

@@ -276,6 +276,13 @@ class Worker {
  */
 export async function runWorker(options: WorkerOptions, log: (line: string) => void = (l) => console.error(`sluice worker: ${l}`)): Promise<void> {
   if (!process.send) throw new Error("a serving process of `sluice worker` is started by its supervisor (run `sluice worker`)");
+  // Listened for from the start: a supervisor killed while this process starts must not leave it serving alone.
+  const stopped = new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+    process.once("disconnect", () => resolve());
+  });
+  if (!process.connected) return;
   const report = (r: ServingReport) => void process.send?.(r, undefined, {}, () => undefined);
   fs.mkdirSync(options.tempDir, { recursive: true });
   removeStaleDirs(options.tempDir, RUN_DIR_PREFIX, (dir) => cleanUpRunDir(dir, (d) => void rollBackCommit(d)));
@@ -288,10 +295,6 @@ export async function runWorker(options: WorkerOptions, log: (line: string) => v
   const worker = new Worker(nc, js, jsm, registry, options.tempDir, log, report);
   await worker.start();
   if (TRACE) log(`${worker.id} serving`);
-  await new Promise<void>((resolve) => {
-    const stop = () => void worker.close().then(resolve, resolve);
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    process.once("disconnect", stop);
-  });
+  await stopped;
+  await worker.close();
 }
