@@ -10,8 +10,11 @@
  *   against the smallest size's: 1 is linear; RSS is the largest worker's; `--no-scale` skips it), and a hot key
  *   of 2M values at `--memoryMb 64` (ratio: the budget over the memory it added to a worker)
  * - `peers.ts`: WordCount against Apache Beam's TypeScript SDK (installed on first use; `--no-peers` skips it)
+ * - `nats.ts`: WordCount at `--words` and a GroupByKey of `--natsRecords` records on nats (`--localWorkers 2`, a
+ *   3-node JetStream cluster it starts on 127.0.0.1) against process (`--parallelism 2`), with the MiB/s through
+ *   JetStream (`--no-nats` skips it; without nats-server it says so and adds no rows)
  *
- *   npm run bench [-- --words 10000000 --events 1000000 --peerWords 2000000 --scaleSizes 10000000,50000000 --repeats 2 --no-scale --no-peers]
+ *   npm run bench [-- --words 10000000 --events 1000000 --peerWords 2000000 --scaleSizes 10000000,50000000 --natsRecords 10000000 --repeats 2 --no-scale --no-peers --no-nats]
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -52,6 +55,7 @@ const rows = [
   ...runBench("bench/nexmark/run.ts", ["--events", benchArg("events", "1000000"), "--queries", "all"]),
   ...(args.includes("--no-scale") ? [] : runBench("bench/scale.ts", ["--sizes", benchArg("scaleSizes", "10000000,50000000,100000000")])),
   ...(args.includes("--no-peers") ? [] : runBench("bench/peers.ts", ["--words", benchArg("peerWords", "2000000")])),
+  ...(args.includes("--no-nats") ? [] : runBench("bench/nats.ts", ["--words", benchArg("words", "10000000"), "--records", benchArg("natsRecords", "10000000"), "--repeats", REPEATS])),
 ];
 
 process.stdout.write("\nSummary (ratio: throughput over the baseline's, > 1 is faster; start-up: times the baseline's wall)\n");
