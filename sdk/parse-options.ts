@@ -167,7 +167,8 @@ function declareRunnerOptions(runners: readonly RunnerDeclaration[], shown: read
       const variants = new Map<string, string[]>();
       for (const o of owners) {
         const own = o.options[name]!;
-        const text = `${String(own.describe ?? "")}${defaultText(own) !== undefined ? ` [default: ${defaultText(own)}]` : ""}`;
+        const shown = defaultText(own);
+        const text = `${String(own.describe ?? "")}${shown !== undefined ? ` [default: ${shown}]` : ""}`;
         variants.set(text, [...(variants.get(text) ?? []), o.name]);
       }
       const describe = variants.size > 1 ? [...variants].map(([text, names]) => `${listed(names)}: ${text}`).join("; ") : undefined;

@@ -5,11 +5,12 @@
  * coordinator dies.
  * @module
  */
-import { fork, type ChildProcess } from "node:child_process";
+import { fork } from "node:child_process";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { NatsOptions } from "./nats-options.js";
 import { serversOf } from "./connect.js";
+import { stopChild } from "./stop-child.js";
 
 /** `bin/sluice.js`: two levels up in the sources, three when built (dist/runners/nats/). */
 function sluiceBin(): string {
@@ -47,22 +48,6 @@ export function startLocalWorkers(count: number, options: NatsOptions): LocalWor
   if (options.password !== undefined) env.SLUICE_NATS_PASSWORD = options.password;
   if (options.token !== undefined) env.SLUICE_NATS_TOKEN = options.token;
   // Kept referenced: the run waits for it (to start, and to exit at its end).
-  const children: ChildProcess[] = [
-    fork(sluiceBin(), ["worker", "--concurrency", String(count), ...connectionArgs(options)], { env, stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: [] }),
-  ];
-  return {
-    async stop() {
-      await Promise.all(
-        children.map(
-          (c) =>
-            new Promise<void>((resolve) => {
-              if (c.exitCode !== null || c.signalCode !== null) return resolve();
-              c.once("exit", () => resolve());
-              c.kill("SIGTERM");
-              setTimeout(() => c.kill("SIGKILL"), 5000).unref();
-            }),
-        ),
-      );
-    },
-  };
+  const supervisor = fork(sluiceBin(), ["worker", "--concurrency", String(count), ...connectionArgs(options)], { env, stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: [] });
+  return { stop: () => stopChild(supervisor, 5000) };
 }

@@ -28,6 +28,7 @@ import { sluiceVersion } from "../cli/version.js";
 import { connectNats, serversOf } from "./connect.js";
 import { HEARTBEAT_MS, registries, replicasFor, WORK_STREAM, workerConsumer, type WorkerEntry } from "./job-resources.js";
 import type { WorkerOptions } from "./nats-worker.js";
+import { stopChild } from "./stop-child.js";
 
 /** The environment variable that makes `sluice worker` a serving process: its options, as JSON. */
 export const SERVING_PROCESS_ENV = "SLUICE_WORKER_PROCESS";
@@ -118,8 +119,7 @@ export async function superviseWorkers(options: WorkerOptions, concurrency: numb
       log(`worker ${s.id} ran task ${task.taskId} of job ${task.job} past its deadline (--taskTimeout): stopped, starting another`);
       // Not handed to another worker, which would hang the same way: the job's coordinator fails it as hung.
       registry.nc.publish(task.ackSubject, "+TERM");
-      if (s.id !== undefined) forget(s.id);
-      s.process.kill("SIGKILL");
+      s.process.kill("SIGKILL"); // its exit takes it out of the registry
     }
   };
 
@@ -145,17 +145,7 @@ export async function superviseWorkers(options: WorkerOptions, concurrency: numb
   });
   stopping = true;
   clearInterval(timer);
-  await Promise.all(
-    [...serving].map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          if (s.process.exitCode !== null || s.process.signalCode !== null) return resolve();
-          s.process.once("exit", () => resolve());
-          s.process.kill("SIGTERM");
-          setTimeout(() => s.process.kill("SIGKILL"), STOP_GRACE_MS).unref();
-        }),
-    ),
-  );
+  await Promise.all([...serving].map((s) => stopChild(s.process, STOP_GRACE_MS)));
   const { nc } = registry;
   await Promise.race([nc.drain().catch(() => undefined), new Promise((r) => setTimeout(r, 3000).unref())]);
 }

@@ -5,11 +5,10 @@
  * progress going), so its task is neither redelivered nor retried.
  * (Hung tasks, the supervisor's other job, are the conformance suite's liveness cases on `nats`.)
  */
-import fs from "node:fs";
 import { expect } from "chai";
 import { Kvm } from "@nats-io/kv";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { natsUnavailable, sharedNats, startWorkers } from "./shared-cluster.js";
+import { descendantsOf, natsUnavailable, sharedNats, startWorkers } from "./shared-cluster.js";
 import { WORKERS_BUCKET, type WorkerEntry } from "../../../runners/nats/job-resources.js";
 import longElement from "./fixtures/long-element.js";
 
@@ -17,6 +16,7 @@ import longElement from "./fixtures/long-element.js";
 async function entriesOf(nc: NatsConnection, supervisorPid: number): Promise<WorkerEntry[]> {
   const kv = await new Kvm(nc).open(WORKERS_BUCKET);
   const out: WorkerEntry[] = [];
+  const children = descendantsOf(supervisorPid);
   // The bucket exists once the first worker made it.
   const keys = await kv.keys().catch(() => undefined);
   if (!keys) return out;
@@ -24,18 +24,9 @@ async function entriesOf(nc: NatsConnection, supervisorPid: number): Promise<Wor
     const e = await kv.get(key);
     if (e?.operation !== "PUT") continue;
     const entry = JSON.parse(e.string()) as WorkerEntry;
-    if (parentOf(entry.pid) === supervisorPid) out.push(entry);
+    if (children.includes(entry.pid)) out.push(entry);
   }
   return out;
-}
-
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } catch {
-    return undefined;
-  }
 }
 
 async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
