@@ -55,13 +55,35 @@ function codeDir(): string {
   return path.join(modules, ".cache", "sluice", "jobs");
 }
 
+/** How long a worker keeps trying to fetch a bundle while the cluster fails over (a server died). */
+const FETCH_RETRY_MS = 60_000;
+
 /**
- * Fetches a job's bundle, checks it and makes `moduleUrl` import it.
- * @throws Error when the object is missing or its hash differs
+ * Fetches a job's bundle from the object store, trying again while the store does not answer (its reads go
+ * through a consumer of one replica, which fails while that server is down).
+ * @throws Error when the object is missing, or the store did not answer for a minute
  */
-export async function installCodeBundle(store: ObjectStore, name: string, expectedSha256: string, moduleUrl: string): Promise<void> {
-  const code = await store.getBlob(name);
-  if (!code) throw new Error(`the job's code bundle ${name} is missing from the object store`);
+export async function fetchCodeBundle(openStore: () => Promise<ObjectStore>, name: string): Promise<Uint8Array> {
+  const deadline = Date.now() + FETCH_RETRY_MS;
+  for (;;) {
+    let code: Uint8Array | null;
+    try {
+      code = await (await openStore()).getBlob(name);
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    if (!code) throw new Error(`the job's code bundle ${name} is missing from the object store`);
+    return code;
+  }
+}
+
+/**
+ * Checks a job's bundle and makes `moduleUrl` import it.
+ * @throws Error when its hash differs
+ */
+export function installCodeBundle(code: Uint8Array, expectedSha256: string, moduleUrl: string): void {
   const actual = sha256(code);
   if (actual !== expectedSha256) throw new Error(`the job's code bundle has SHA-256 ${actual}, expected ${expectedSha256}`);
   const text = new TextDecoder().decode(code).replace(/(["'])sluice-self:([^"']+)\1/g, (_, q: string, mod: string) => `${q}${ownModule(mod)}${q}`);

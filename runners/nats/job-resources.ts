@@ -12,7 +12,7 @@
  *  stream SLUICE_WORK  work queue   sluice.<job>.task.any          tasks any worker may take (consumer "any")
  *                                   sluice.<job>.task.w.<worker>   tasks for one worker: its key groups (consumer "w-<worker>")
  *  stream SLUICE_DATA  limits       sluice.<job>.data.<writer>.<n>.<i>.<chunk>   blobs (shuffle, bundles, checkpoints)
- *                                   sluice.<job>.result            task results, for the job's coordinator
+ *                                   sluice.<job>.result.<task>     a task's result, for the job's coordinator
  *  object store sluice_code         code bundles, named by their SHA-256
  * ```
  * @module
@@ -59,6 +59,7 @@ export interface WorkerEntry {
 export const WORK_STREAM = "SLUICE_WORK";
 /** The data stream (blobs and results). */
 export const DATA_STREAM = "SLUICE_DATA";
+const DATA_SUBJECTS = ["sluice.*.data.>", "sluice.*.result.>"];
 /** The code bundles' object store. */
 export const CODE_BUCKET = "sluice_code";
 /** JetStream's bound on deliveries of a shared task; jobs' own --maxAttempts are checked by the workers. */
@@ -76,12 +77,18 @@ export class JobNames {
   readonly workStream = WORK_STREAM;
   readonly dataStream = DATA_STREAM;
   readonly anyTasks: string;
+  /** The subjects of the job's results (`resultOf` each task). */
   readonly results: string;
 
   constructor(readonly id: string) {
     if (!/^[a-z0-9]+$/.test(id)) throw new Error(`internal: bad job id ${id}`);
     this.anyTasks = `sluice.${id}.task.any`;
-    this.results = `sluice.${id}.result`;
+    this.results = `sluice.${id}.result.>`;
+  }
+
+  /** The subject of one task's result. */
+  resultOf(taskId: string): string {
+    return `sluice.${this.id}.result.${taskId}`;
   }
 
   /** The subject of this job's tasks for one worker. */
@@ -139,12 +146,13 @@ export async function ensureStreams(jsm: JetStreamManager, replicas: number): Pr
     exists(WORK_STREAM).then((ok) =>
       ok ? undefined : create({ name: WORK_STREAM, subjects: ["sluice.*.task.>"], retention: RetentionPolicy.Workqueue, storage: StorageType.File, num_replicas: replicas }),
     ),
-    exists(DATA_STREAM).then((ok) =>
-      ok
-        ? undefined
-        : create({
+    jsm.streams.info(DATA_STREAM).then(
+      // A stream made by an older Sluice, whose results had one subject per job, takes the new subjects.
+      (info) => (DATA_SUBJECTS.every((s) => info.config.subjects?.includes(s)) ? undefined : jsm.streams.update(DATA_STREAM, { subjects: DATA_SUBJECTS }).then(() => undefined)),
+      () =>
+        create({
             name: DATA_STREAM,
-            subjects: ["sluice.*.data.>", "sluice.*.result"],
+            subjects: DATA_SUBJECTS,
             retention: RetentionPolicy.Limits,
             storage: StorageType.File,
             num_replicas: replicas,

@@ -2,7 +2,11 @@
  * The NATS runner's transport on the coordinator's side: a {@link WorkerPool} whose slots are bound to workers in
  * the cluster's worker registry. A group task (and teardown) goes to the subject of the worker its slot is bound
  * to, where its key group's state lives; any other task goes to the shared subject, taken by whichever worker is
- * free (so a worker that joins mid-run takes work at once). Results come back on the job's result subject.
+ * free (so a worker that joins mid-run takes work at once). Each result is stored in the data stream under its
+ * task's subject; the pool reads results as they are published and looks one up in the stream when it is late.
+ * Nothing here reads through a JetStream consumer: the client's ordered consumers (watches, object reads) have
+ * one replica and stall while their server is down, and creating a replicated one fails half the time while a
+ * server of the cluster is down (nats-server 2.9); core subscriptions and direct gets fail over at once.
  *
  * A worker is lost when its registry entry goes stale: its slots are bound to live workers, its pending tasks
  * fail with {@link WorkerLostError} (the coordinator retries them, restoring key groups from their checkpoints),
@@ -11,12 +15,11 @@
  * @module
  */
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
-import type { KV } from "@nats-io/kv";
-import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import type { MsgHdrs, NatsConnection, Subscription } from "@nats-io/transport-node";
 import type { TaskEnvelope, TaskResult, BlobRef } from "../shared/protocol.js";
 import { WorkerLostError, type WorkerPool } from "../shared/worker-pool.js";
 import { hungTaskResult, taskDeadlineMs } from "../shared/hung-tasks.js";
-import { ANY_CONSUMER, HEARTBEAT_MS, WORKER_LOST_MS, workerConsumer, type JobNames } from "./job-resources.js";
+import { ANY_CONSUMER, HEARTBEAT_MS, WORKER_LOST_MS, WORKERS_BUCKET, workerConsumer, type JobNames } from "./job-resources.js";
 import { packMessage, publishDurably, StreamBlobs, unpackMessage } from "./stream-blobs.js";
 import { takenSubject, type ResultMessage, type TakenMessage, type TaskMessage } from "./task-messages.js";
 
@@ -29,6 +32,9 @@ interface Pending {
   readonly bound: boolean;
   /** When a worker said it took the task; past its deadline from then the task is presumed hung. */
   takenAt?: number;
+  /** When it was stored in the work stream, and when its result was last looked for in the data stream. */
+  sentAt?: number;
+  polledAt?: number;
   hungTimer?: NodeJS.Timeout;
 }
 
@@ -48,11 +54,12 @@ export interface NatsPoolContext {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly names: JobNames;
-  readonly workers: KV;
 }
 
 /** A lost worker's task this close to its deadline was stopped as hung by the worker's supervisor (its clock is a tick behind). */
 const HUNG_SLACK_MS = 2000;
+/** How often the stream is asked for the result of a task that has not answered. */
+const RESULT_POLL_MS = 5000;
 
 export class NatsWorkerPool implements WorkerPool {
   readonly size: number;
@@ -65,26 +72,29 @@ export class NatsWorkerPool implements WorkerPool {
   private readonly used = new Set<string>();
   private nextTask = 0;
   private noWorkersSince: number | undefined;
+  /** When this coordinator's connection last came back (the registry puts published meanwhile were missed). */
+  private reconnectedAt = 0;
   private closed = false;
   private readonly subscriptions: Subscription[] = [];
   private readonly timer: NodeJS.Timeout;
-  private resultsDone: Promise<void> | undefined;
-  private stopResults: (() => void) | undefined;
 
   private constructor(
     private readonly ctx: NatsPoolContext,
-    /** Each worker's last registry put (server time), kept up to date by the registry's watcher. */
+    /** When each worker's registry entry was last seen put (0: deleted). */
     private readonly live: Map<string, number>,
     parallelism: number | undefined,
     private readonly waitMs: number,
-    private readonly stopWatch: () => void,
+    private readonly registry: Subscription,
   ) {
     this.blobs = new StreamBlobs(ctx.js, ctx.jsm, ctx.names.dataStream, ctx.names.dataPrefix("coordinator"), ctx.nc.info?.max_payload ?? 1024 * 1024);
     const workers = this.liveWorkers();
     const size = parallelism ?? workers.length;
     this.size = size;
     this.slots = Array.from({ length: size }, (_, i) => workers[i % workers.length]!);
-    this.timer = setInterval(() => this.checkWorkers(), HEARTBEAT_MS);
+    this.timer = setInterval(() => {
+      this.checkWorkers();
+      this.pollResults(false);
+    }, HEARTBEAT_MS);
     this.timer.unref();
   }
 
@@ -94,12 +104,17 @@ export class NatsWorkerPool implements WorkerPool {
    */
   static async start(ctx: NatsPoolContext, how: PoolStart): Promise<NatsWorkerPool> {
     const { parallelism, waitMs, minWorkers, log } = how;
-    // Each worker's last registry put, by server time (workers put theirs every second).
+    // When each worker's registry entry was last put (seen here: no clock of another machine is compared). The puts
+    // (every second) are read as they are published, from a core subscription, not a watch: a watch is an ordered
+    // consumer with one replica, which stalls for as long as its server is down.
     const live = new Map<string, number>();
-    const watch = await ctx.workers.watch();
-    void (async () => {
-      for await (const e of watch) live.set(e.key, e.operation === "PUT" ? e.created.getTime() : 0);
-    })();
+    const registry = ctx.nc.subscribe(`${REGISTRY_PREFIX}>`, {
+      callback: (err, msg) => {
+        if (!err) live.set(workerOf(msg.subject), isDeletion(msg.headers) ? 0 : Date.now());
+      },
+    });
+    // The workers registered already, so that the slots are bound to all of them, not to the first one heard.
+    for (const [worker, at] of await registeredWorkers(ctx.jsm)) if (!live.has(worker)) live.set(worker, at);
     const enoughLive = () => [...live.values()].filter((t) => Date.now() - t < WORKER_LOST_MS).length >= minWorkers;
     const deadline = Date.now() + waitMs;
     const hint = setTimeout(() => log("waiting for workers (start some with: sluice worker --servers ...)"), Math.min(2000, waitMs));
@@ -114,13 +129,16 @@ export class NatsWorkerPool implements WorkerPool {
         await sleep(50);
       }
     } catch (e) {
-      watch.stop();
+      registry.unsubscribe();
       throw e;
     } finally {
       clearTimeout(hint);
     }
-    const pool = new NatsWorkerPool(ctx, live, parallelism, waitMs, () => watch.stop());
-    await pool.listen();
+    const pool = new NatsWorkerPool(ctx, live, parallelism, waitMs, registry);
+    await pool.listen().catch(async (e) => {
+      await pool.close();
+      throw e;
+    });
     return pool;
   }
 
@@ -157,21 +175,48 @@ export class NatsWorkerPool implements WorkerPool {
         },
       }),
     );
-    const consumer = await js.consumers.get(names.dataStream, { filter_subjects: names.results });
-    const messages = await consumer.consume();
-    this.stopResults = () => void messages.stop();
-    this.resultsDone = (async () => {
-      for await (const m of messages) {
-        const message = unpackMessage<ResultMessage>(m.data);
-        if (!this.pending.has(message.taskId)) continue; // a late answer of a task already answered or given up
-        try {
-          const result = message.result ?? unpackMessage<TaskResult>(await this.blobs.read(message.resultBlob!));
-          this.settle(message.taskId)?.resolve(result);
-        } catch (e) {
-          this.settle(message.taskId)?.reject(new WorkerLostError(`cannot read the result of a task: ${(e as Error).message}`));
-        }
+    this.subscriptions.push(
+      nc.subscribe(names.results, {
+        callback: (err, msg) => {
+          if (!err) void this.onResult(msg.data);
+        },
+      }),
+    );
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type !== "reconnect") continue;
+        this.reconnectedAt = Date.now();
+        this.pollResults(true);
       }
     })();
+  }
+
+  /**
+   * A task's result: read as it is published, or from the stream when that was missed (the core subscription
+   * loses what is published while this coordinator reconnects).
+   */
+  private async onResult(data: Uint8Array): Promise<void> {
+    const message = unpackMessage<ResultMessage>(data);
+    if (!this.pending.has(message.taskId)) return; // a late answer of a task already answered or given up
+    try {
+      const result = message.result ?? unpackMessage<TaskResult>(await this.blobs.read(message.resultBlob!));
+      this.settle(message.taskId)?.resolve(result);
+    } catch (e) {
+      this.settle(message.taskId)?.reject(new WorkerLostError(`cannot read the result of a task: ${(e as Error).message}`));
+    }
+  }
+
+  /** Looks in the stream for the results of tasks sent at least {@link RESULT_POLL_MS} ago (all of them after a reconnect). */
+  private pollResults(all: boolean): void {
+    const now = Date.now();
+    for (const [taskId, p] of this.pending) {
+      if (p.sentAt === undefined || (!all && now - (p.polledAt ?? p.sentAt) < RESULT_POLL_MS)) continue;
+      p.polledAt = now;
+      void this.ctx.jsm.streams.getMessage(this.ctx.names.dataStream, { last_by_subj: this.ctx.names.resultOf(taskId) }).then(
+        (msg) => msg && this.onResult(msg.data),
+        () => undefined, // none yet, or the stream is electing a leader: asked again later
+      );
+    }
   }
 
   private settle(taskId: string): Pending | undefined {
@@ -221,6 +266,8 @@ export class NatsWorkerPool implements WorkerPool {
     try {
       const ack = await publishDurably(js, worker !== undefined ? names.tasksFor(worker) : names.anyTasks, body, `${names.id}/${taskId}`);
       this.bySeq.set(ack.seq, taskId);
+      const p = this.pending.get(taskId);
+      if (p) p.sentAt = Date.now();
       void result.finally(() => this.bySeq.delete(ack.seq)).catch(() => undefined);
     } catch (e) {
       this.settle(taskId);
@@ -231,6 +278,8 @@ export class NatsWorkerPool implements WorkerPool {
 
   /** Rebinds the slots of lost workers and fails the tasks they were running. */
   private checkWorkers(): void {
+    // Until every worker has put its entry again since the reconnect, silence proves nothing.
+    if (Date.now() - this.reconnectedAt < 2 * HEARTBEAT_MS) return;
     const live = this.liveWorkers();
     if (live.length === 0) {
       // Nothing to move to: tasks wait for a worker, as long as at the start.
@@ -276,11 +325,42 @@ export class NatsWorkerPool implements WorkerPool {
     this.closed = true;
     clearInterval(this.timer);
     for (const s of this.subscriptions) s.unsubscribe();
-    this.stopWatch();
-    this.stopResults?.();
-    await this.resultsDone?.catch(() => undefined);
+    this.registry.unsubscribe();
     for (const [taskId] of [...this.pending]) this.settle(taskId)?.reject(new WorkerLostError("the pool closed"));
   }
+}
+
+const REGISTRY_STREAM = `KV_${WORKERS_BUCKET}`;
+const REGISTRY_PREFIX = `$KV.${WORKERS_BUCKET}.`;
+
+function workerOf(subject: string): string {
+  return subject.slice(REGISTRY_PREFIX.length);
+}
+
+/** Whether a KV message deletes its key. */
+function isDeletion(headers: MsgHdrs | undefined): boolean {
+  const op = headers?.get("KV-Operation");
+  return op === "DEL" || op === "PURGE";
+}
+
+/**
+ * The registry's entries and when they were put (by the servers' clock), read with direct gets (a KV listing
+ * would go through a consumer). Empty when the cluster does not answer: the puts heard within a second tell.
+ */
+async function registeredWorkers(jsm: JetStreamManager): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  try {
+    const info = await jsm.streams.info(REGISTRY_STREAM, { subjects_filter: ">" });
+    await Promise.all(
+      Object.keys(info.state.subjects ?? {}).map(async (subject) => {
+        const msg = await jsm.streams.getMessage(REGISTRY_STREAM, { last_by_subj: subject });
+        if (msg && !isDeletion(msg.header)) found.set(workerOf(subject), msg.time.getTime());
+      }),
+    );
+  } catch {
+    // a server failed over: the subscription hears every live worker within a heartbeat
+  }
+  return found;
 }
 
 function sleep(ms: number): Promise<void> {

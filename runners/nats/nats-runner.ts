@@ -91,7 +91,7 @@ export class NatsRunner implements Runner {
       heartbeat = setInterval(() => void put(), HEARTBEAT_MS);
       void removeStaleJobs(jsm, registry.jobs).then((stale) => stale.forEach((id) => log(`removed the messages of job ${id}, whose coordinator stopped`)), () => undefined);
       const minWorkers = Math.max(1, options.localWorkers);
-      pool = await NatsWorkerPool.start({ nc, js, jsm, names: jobNames, workers: registry.workers }, {
+      pool = await NatsWorkerPool.start({ nc, js, jsm, names: jobNames }, {
         parallelism: options.parallelism ?? (options.localWorkers || undefined),
         waitMs: options.workerWait * 1000,
         minWorkers,

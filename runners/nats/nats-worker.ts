@@ -26,7 +26,7 @@ import { parallelOptions } from "../shared/parallel-options.js";
 import { taskDeadlineMs } from "../shared/hung-tasks.js";
 import type { TaskEnvelope, TaskResult } from "../shared/protocol.js";
 import { connectNats } from "./connect.js";
-import { installCodeBundle } from "./code-bundle.js";
+import { fetchCodeBundle, installCodeBundle } from "./code-bundle.js";
 import {
   ANY_CONSUMER,
   ensureStreams,
@@ -53,6 +53,9 @@ export interface WorkerOptions extends NatsConnectionOptions {
 }
 
 const TRACE = process.env.SLUICE_NATS_TRACE !== undefined;
+
+/** How often a worker looks whether the jobs it served have ended. */
+const JOB_CHECK_MS = 5000;
 
 /** How run directories of jobs on a worker are named under its --tempDir. */
 const RUN_DIR_PREFIX = "sluice-natsjob-";
@@ -102,8 +105,8 @@ class ServedJob {
         return;
       }
       try {
-        const store = await new Objm(this.worker.nc).open(this.entry.code.bucket);
-        await installCodeBundle(store, this.entry.code.name, this.entry.code.sha256, this.entry.pipelineUrl);
+        const code = await fetchCodeBundle(() => new Objm(this.worker.nc).open(this.entry.code.bucket), this.entry.code.name);
+        installCodeBundle(code, this.entry.code.sha256, this.entry.pipelineUrl);
       } catch (e) {
         this.refusal = `worker ${this.worker.id} cannot load the job's code: ${(e as Error).message}`;
       }
@@ -120,6 +123,8 @@ class ServedJob {
       setRunDir(this.runDir);
       result = await this.runtime.run(envelope);
     }
+    // The job's last task here: its files go before it is answered, so that the job ends with them gone.
+    if (envelope.task.kind === "teardown") this.stop();
     await this.reply(taskId, result);
   }
 
@@ -131,7 +136,7 @@ class ServedJob {
       await this.blobs.commit();
       body = packMessage({ taskId, worker: this.worker.id, resultBlob } satisfies ResultMessage);
     }
-    await publishDurably(this.worker.js, this.names.results, body, `${this.names.id}/${taskId}/${this.worker.id}`);
+    await publishDurably(this.worker.js, this.names.resultOf(taskId), body, `${this.names.id}/${taskId}/${this.worker.id}`);
   }
 
   /** The job ended: remove its files (its DoFns were torn down by the coordinator's teardown task, unless it died). */
@@ -179,18 +184,28 @@ class Worker {
     void this.watchJobs();
   }
 
-  /** Forgets jobs that leave the registry (they ended, or were found stale). */
+  /**
+   * Forgets jobs that left the registry without tearing down here (their coordinator died, or this worker missed
+   * the teardown), looking every few seconds with direct gets: a watch (an ordered consumer, one replica) would
+   * stall for as long as its server is down.
+   */
   private async watchJobs(): Promise<void> {
-    const watch = await this.registry.jobs.watch({ include: "updates" }).catch(() => undefined);
-    if (!watch) return;
-    for await (const e of watch) {
-      if (this.closing) break;
-      if (e.operation === "PUT") continue;
-      this.ended.add(e.key);
-      const served = this.jobs.get(e.key);
-      this.jobs.delete(e.key);
-      if (served) await this.enqueue(async () => served.stop());
+    while (!this.closing) {
+      await new Promise((r) => setTimeout(r, JOB_CHECK_MS).unref());
+      for (const id of [...this.jobs.keys()]) {
+        const entry = await this.registry.jobs.get(id).catch(() => undefined);
+        if (entry === undefined || this.closing) continue; // the cluster did not answer: ask again later
+        if (entry === null || entry.operation !== "PUT") await this.enqueue(async () => this.forget(id)?.stop());
+      }
     }
+  }
+
+  /** Drops a job that ended (its late tasks are acknowledged unrun); returns it. */
+  private forget(id: string): ServedJob | undefined {
+    this.ended.add(id);
+    const served = this.jobs.get(id);
+    this.jobs.delete(id);
+    return served;
   }
 
   /** Tasks of every job run one at a time: the run directory and the runtime's outputs are per process. */
@@ -249,6 +264,7 @@ class Worker {
         await served.run(taskId, envelope);
       }
       served.started.set(taskId, "done");
+      if (envelope.task.kind === "teardown") this.forget(message.job);
       msg.ack();
     } catch (e) {
       if (!this.closing) this.log(`a task failed in transport: ${(e as Error).message}`);
