@@ -10,11 +10,13 @@ import { UsageError } from "../../sdk/usage-error.js";
 import { NATS_CONNECTION_OPTIONS, type NatsConnectionOptions } from "../nats/nats-options.js";
 import type { WorkerOptions } from "../nats/nats-worker.js";
 import { SERVING_PROCESS_ENV } from "../nats/worker-supervisor.js";
+import { WORKER_HEAP_OVERHEAD_MB } from "../shared/heap-limit.js";
 
 /** What `sluice worker` reads. */
 export interface WorkerCommandOptions extends NatsConnectionOptions {
   concurrency: number;
   tempDir: string;
+  memoryMb: number;
   replicas?: number;
 }
 
@@ -22,6 +24,11 @@ export const WORKER_OPTIONS: Readonly<Record<keyof WorkerCommandOptions, YargsOp
   ...NATS_CONNECTION_OPTIONS,
   concurrency: { type: "number", default: 1, describe: "worker processes to start (one task at a time each)" },
   tempDir: { type: "string", default: os.tmpdir(), describe: "each job gets a private directory (0700) here for spill files and sinks' temporary files" },
+  memoryMb: {
+    type: "number",
+    default: 512,
+    describe: `memory budget (MiB) of each worker process: grouping spills to --tempDir past it (or past a job's own --memoryMb, if smaller); its heap is capped at it plus ${WORKER_HEAP_OVERHEAD_MB}`,
+  },
   replicas: { type: "number", describe: "replicas of the registries, if this worker creates them (default: 3 on a cluster)" },
 };
 
@@ -37,6 +44,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
   } else {
     const n = options.concurrency;
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a positive integer, got ${String(n)}`);
+    if (!Number.isInteger(options.memoryMb) || options.memoryMb < 1) throw new UsageError(`--memoryMb must be a positive integer, got ${String(options.memoryMb)}`);
     const { concurrency: _, ...workerOptions } = options;
     const { superviseWorkers } = await import("../nats/worker-supervisor.js");
     await superviseWorkers(workerOptions, n);

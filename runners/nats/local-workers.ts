@@ -48,6 +48,8 @@ export function startLocalWorkers(count: number, options: NatsOptions): LocalWor
   if (options.password !== undefined) env.SLUICE_NATS_PASSWORD = options.password;
   if (options.token !== undefined) env.SLUICE_NATS_TOKEN = options.token;
   // Kept referenced: the run waits for it (to start, and to exit at its end).
-  const supervisor = fork(sluiceBin(), ["worker", "--concurrency", String(count), ...connectionArgs(options)], { env, stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: [] });
+  // The run's --memoryMb is theirs too: their heaps are capped by it, as the process runner's workers' are.
+  const args = ["worker", "--concurrency", String(count), "--memoryMb", String(options.memoryMb), ...connectionArgs(options)];
+  const supervisor = fork(sluiceBin(), args, { env, stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: [] });
   return { stop: () => stopChild(supervisor, 5000) };
 }

@@ -73,7 +73,11 @@ export const NATS_OPTIONS: Readonly<Record<keyof NatsOptions, YargsOption>> = {
   localWorkers: { type: "number", default: 0, describe: "start this many workers on this machine for the run" },
   workerWait: { type: "number", default: 30, describe: "seconds to wait for a first worker" },
   replicas: { type: "number", describe: "stream replicas (default: 3 on a cluster, 1 on a single server)" },
-  memoryMb: { type: "number", default: 512, describe: "memory budget (MiB) per worker: grouping spills to the worker's disk past it" },
+  memoryMb: {
+    type: "number",
+    default: 512,
+    describe: "memory budget (MiB) per worker: grouping spills to the worker's disk past it (or past the worker's own --memoryMb, if smaller); --localWorkers run with it as theirs",
+  },
 };
 
 /** The NATS runner's options of a job, with their defaults where unset. */

@@ -198,6 +198,7 @@ export class NatsWorkerPool implements WorkerPool {
   private async onResult(data: Uint8Array): Promise<void> {
     const message = unpackMessage<ResultMessage>(data);
     if (!this.pending.has(message.taskId)) return; // a late answer of a task already answered or given up
+    if (message.lost !== undefined) return this.settle(message.taskId)?.reject(new WorkerLostError(message.lost));
     try {
       const result = message.result ?? unpackMessage<TaskResult>(await this.blobs.read(message.resultBlob!));
       this.settle(message.taskId)?.resolve(result);

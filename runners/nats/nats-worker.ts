@@ -21,7 +21,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { cleanUpRunDir, makePrivateDir, removeStaleDirs, setRunDir } from "../../sdk/files/private-dir.js";
 import { rollBackCommit } from "../../sdk/files/file-commit.js";
 import { sluiceVersion } from "../cli/version.js";
-import { emptyResult, WorkerRuntime } from "../shared/worker-runtime.js";
+import { WorkerRuntime } from "../shared/worker-runtime.js";
 import { parallelOptions } from "../shared/parallel-options.js";
 import { taskDeadlineMs } from "../shared/hung-tasks.js";
 import type { TaskEnvelope, TaskResult } from "../shared/protocol.js";
@@ -41,13 +41,15 @@ import {
 } from "./job-resources.js";
 import type { NatsConnectionOptions } from "./nats-options.js";
 import { packMessage, publishDurably, StreamBlobs, unpackMessage } from "./stream-blobs.js";
-import { takenSubject, type ResultMessage, type TaskMessage } from "./task-messages.js";
+import { errorResult, takenSubject, type ResultMessage, type TaskMessage } from "./task-messages.js";
 import type { ServingReport } from "./worker-supervisor.js";
 
 /** What `sluice worker` is started with. */
 export interface WorkerOptions extends NatsConnectionOptions {
   /** Where this worker keeps each job's temporary files (spill, sinks' private directories). */
   tempDir: string;
+  /** The grouping budget (MiB) of each serving process, whose heap is capped at it plus an overhead. */
+  memoryMb: number;
   /** Stream replicas for the registries and streams, when this worker creates them. */
   replicas?: number;
 }
@@ -59,10 +61,6 @@ const JOB_CHECK_MS = 5000;
 
 /** How run directories of jobs on a worker are named under its --tempDir. */
 const RUN_DIR_PREFIX = "sluice-natsjob-";
-
-function errorResult(message: string): TaskResult {
-  return { ...emptyResult(), error: { message } };
-}
 
 /**
  * Where a delivery's acknowledgements go (its reply subject), for the supervisor's progress heartbeats. The
@@ -95,7 +93,7 @@ class ServedJob {
     // The job's run directory is the worker's own, not registered with another job's.
     setRunDir(undefined);
     this.runDir = makePrivateDir(worker.tempDir, RUN_DIR_PREFIX);
-    this.runtime = new WorkerRuntime(this.blobs, { spillDir: () => path.join(this.runDir, "spill") });
+    this.runtime = new WorkerRuntime(this.blobs, { spillDir: () => path.join(this.runDir, "spill"), maxMemoryMb: worker.memoryMb });
   }
 
   private prepare(): Promise<void> {
@@ -163,6 +161,8 @@ class Worker {
     readonly jsm: JetStreamManager,
     private readonly registry: { jobs: KV; workers: KV },
     readonly tempDir: string,
+    /** The grouping budget of this process (`sluice worker --memoryMb`). */
+    readonly memoryMb: number,
     readonly log: (line: string) => void,
     private readonly report: (r: ServingReport) => void,
   ) {
@@ -308,7 +308,7 @@ export async function runWorker(options: WorkerOptions, log: (line: string) => v
   const replicas = replicasFor(nc, options.replicas);
   const registry = await registries(nc, replicas);
   await ensureStreams(jsm, replicas);
-  const worker = new Worker(nc, js, jsm, registry, options.tempDir, log, report);
+  const worker = new Worker(nc, js, jsm, registry, options.tempDir, options.memoryMb, log, report);
   await worker.start();
   if (TRACE) log(`${worker.id} serving`);
   await stopped;

@@ -4,7 +4,7 @@
  * reference.
  * @module
  */
-import type { BlobRef, TaskEnvelope, TaskResult } from "../shared/protocol.js";
+import { emptyResult, type BlobRef, type TaskEnvelope, type TaskResult } from "../shared/protocol.js";
 
 /** A task on the work stream. */
 export interface TaskMessage {
@@ -24,6 +24,8 @@ export interface ResultMessage {
   readonly result?: TaskResult;
   /** The packed result, when it did not fit in the message. */
   readonly resultBlob?: BlobRef;
+  /** Instead of a result: why the worker was lost running it (its supervisor says, e.g. out of memory). */
+  readonly lost?: string;
 }
 
 /** A worker's notice that it started a task (so a lost worker's tasks are retried without waiting for JetStream's ack wait). */
@@ -35,4 +37,9 @@ export interface TakenMessage {
 /** The core-NATS subject of {@link TakenMessage}s. */
 export function takenSubject(job: string): string {
   return `sluice.${job}.taken`;
+}
+
+/** The result of a task that failed with `message`, before or outside user code. */
+export function errorResult(message: string): TaskResult {
+  return { ...emptyResult(), error: { message } };
 }

@@ -10,6 +10,8 @@
  * - **hung tasks**: a task still running past its deadline (`--taskTimeout` of its job, plus the pools' grace) is
  *   terminated (`+TERM`: JetStream does not hand it to another worker) and its process killed; the job's
  *   coordinator fails the task as hung, naming its step, as the threads and process runners do;
+ * - **memory**: each serving process's heap is capped at `--memoryMb` plus an overhead; one that runs out of it
+ *   has its task answered with an error saying so (and what to raise) rather than lost;
  * - **restarts**: a serving process that exits (killed, out of memory, a crash) is replaced by a new one, with a
  *   new worker id (its key groups' state went with it; coordinators restore them elsewhere from checkpoints).
  *
@@ -22,11 +24,14 @@
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import type { KV } from "@nats-io/kv";
-import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { sluiceVersion } from "../cli/version.js";
 import { connectNats, serversOf } from "./connect.js";
-import { HEARTBEAT_MS, registries, replicasFor, WORK_STREAM, workerConsumer, type WorkerEntry } from "./job-resources.js";
+import { heapLimitArgs, outOfMemoryMessage, passStderr, ranOutOfMemory } from "../shared/heap-limit.js";
+import { HEARTBEAT_MS, JobNames, registries, replicasFor, WORK_STREAM, workerConsumer, type WorkerEntry } from "./job-resources.js";
+import { packMessage, publishDurably } from "./stream-blobs.js";
+import type { ResultMessage } from "./task-messages.js";
 import type { WorkerOptions } from "./nats-worker.js";
 import { stopChild } from "./stop-child.js";
 
@@ -80,7 +85,13 @@ export async function superviseWorkers(options: WorkerOptions, concurrency: numb
   const start = (): void => {
     // The options travel in the environment, not the command line, so that a password never shows in `ps`.
     const env = { ...process.env, [SERVING_PROCESS_ENV]: JSON.stringify(options) };
-    const child = fork(process.argv[1]!, ["worker"], { env, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(process.argv[1]!, ["worker"], {
+      env,
+      stdio: ["ignore", "inherit", "pipe", "ipc"],
+      execArgv: [...process.execArgv, ...heapLimitArgs(options.memoryMb)],
+    });
+    // Its stderr goes on to ours, but for V8's report of running out of heap: one line below says it.
+    const stderr = passStderr(child.stderr!);
     const s: Serving = { process: child, startedAt: Date.now() };
     serving.add(s);
     child.on("message", (m: ServingReport) => {
@@ -93,6 +104,12 @@ export async function superviseWorkers(options: WorkerOptions, concurrency: numb
     });
     child.once("exit", (code, signal) => {
       serving.delete(s);
+      if (ranOutOfMemory(stderr, code, signal)) {
+        const message = outOfMemoryMessage(`worker ${s.id ?? `process ${child.pid}`}`, options.memoryMb, "the workers' --memoryMb", "the job's --parallelism");
+        log(message);
+        // Said to the job at once, with the cause: its failure (after its retries) names it.
+        if (s.task && s.id !== undefined) failTask(s.id, s.task, message);
+      }
       if (s.id !== undefined) forget(s.id);
       if (stopping) return;
       const lived = Date.now() - s.startedAt;
@@ -101,6 +118,15 @@ export async function superviseWorkers(options: WorkerOptions, concurrency: numb
       if (!s.hung) log(`worker ${s.id ?? `process ${child.pid}`} exited (${signal ?? `code ${code}`}); starting another${delay > 0 ? ` in ${delay / 1000} s` : ""}`);
       setTimeout(() => stopping || start(), delay).unref();
     });
+  };
+
+  /** Tells a task's coordinator why its worker was lost, and takes it out of JetStream's redelivery (the coordinator retries it). */
+  const failTask = (worker: string, task: NonNullable<Serving["task"]>, message: string): void => {
+    if (!registry) return;
+    const names = new JobNames(task.job);
+    const body = packMessage({ taskId: task.taskId, worker, lost: message } satisfies ResultMessage);
+    void publishDurably(jetstream(registry.nc), names.resultOf(task.taskId), body, `${names.id}/${task.taskId}/${worker}`).catch(() => undefined);
+    registry.nc.publish(task.ackSubject, "+TERM");
   };
 
   /** Every second: entries put again, progress sent for running tasks, hung tasks' processes stopped. */

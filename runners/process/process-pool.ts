@@ -13,6 +13,7 @@ import type { TaskEnvelope, TaskResult } from "../shared/protocol.js";
 import { WorkerLostError, type WorkerPool } from "../shared/worker-pool.js";
 import { hungTaskResult, taskDeadlineMs, TaskLine } from "../shared/hung-tasks.js";
 import { runnerEnvironment } from "../../sdk/files/private-dir.js";
+import { heapLimitArgs, outOfMemoryMessage, passStderr, ranOutOfMemory, WORKER_HEAP_OVERHEAD_MB } from "../shared/heap-limit.js";
 
 /**
  * `SLUICE_CPU_PROF=<dir>`: each worker process writes a V8 CPU profile there (`node --cpu-prof` covers only the
@@ -43,8 +44,8 @@ class Slot {
 
   constructor(
     private readonly index: number,
-    /** The worker's JavaScript heap cap, in MiB. */
-    private readonly heapMb: number,
+    /** The worker's grouping budget (--memoryMb): its heap is capped at it plus the overhead. */
+    private readonly memoryMb: number,
   ) {}
 
   get pid(): number | undefined {
@@ -133,21 +134,13 @@ class Slot {
     if (this.worker) return this.worker;
     const child = fork(ENTRY, [], {
       serialization: "advanced",
-      // --expose-gc: past its memory budget a worker collects garbage before it decides to spill state.
-      execArgv: [`--max-old-space-size=${this.heapMb}`, "--expose-gc", ...(CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [])],
+      execArgv: [...heapLimitArgs(this.memoryMb), ...(CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [])],
       env: { ...process.env, SLUICE_WORKER: "1", ...runnerEnvironment(process.pid) },
       stdio: ["ignore", "inherit", "pipe", "ipc"],
     });
-    let outOfMemory = false;
-    // The worker's stderr goes on to ours, but for V8's report of running out of heap (GC log, native stack):
-    // the exit below says it in one line, with the fix.
-    child.stderr!.on("data", (chunk: Buffer) => {
-      if (outOfMemory) return;
-      const text = chunk.toString("utf8");
-      const at = text.search(/<--- Last few GCs --->|FATAL ERROR: .*JavaScript heap out of memory/);
-      if (at >= 0) outOfMemory = true;
-      process.stderr.write(at >= 0 ? text.slice(0, at) : chunk);
-    });
+    // The worker's stderr goes on to ours, but for V8's report of running out of heap: the exit below says it in
+    // one line, with the fix.
+    const stderr = passStderr(child.stderr!);
     const pending = new Map<number, Pending>();
     const ready = new Promise<void>((resolve, reject) => {
       const onReady = (m: unknown) => {
@@ -172,9 +165,8 @@ class Slot {
     child.once("exit", (code, signal) => {
       if (this.worker === worker) this.worker = undefined;
       const error = new WorkerLostError(
-        outOfMemory || signal === "SIGABRT"
-          ? `worker process ${this.index} (pid ${child.pid}) ran out of memory: its heap is capped at ${this.heapMb} MiB (--memoryMb plus ${WORKER_HEAP_OVERHEAD_MB}); ` +
-            `past --memoryMb grouping spills to disk, streaming state one key group at a time, so one key group's state (its windows, timers and DoFn state) must fit in the heap: raise --memoryMb, or --parallelism for more and smaller key groups`
+        ranOutOfMemory(stderr, code, signal)
+          ? outOfMemoryMessage(`worker process ${this.index} (pid ${child.pid})`, this.memoryMb, "--memoryMb", "--parallelism")
           : `worker process ${this.index} (pid ${child.pid}) exited (${signal ?? `code ${code}`})`,
       );
       for (const p of pending.values()) p.reject(error);
@@ -192,12 +184,6 @@ function unrefWorker({ child }: Worker): void {
   (child.stderr as { unref?: () => void } | null)?.unref?.();
 }
 
-/**
- * What a worker's heap holds beyond the grouping budget: the runtime and the pipeline's code, a decoded blob, the
- * group being emitted, the bundle of outputs in flight and user objects.
- */
-export const WORKER_HEAP_OVERHEAD_MB = 128;
-
 export class ProcessWorkerPool implements WorkerPool {
   private readonly slots: Slot[];
 
@@ -210,7 +196,7 @@ export class ProcessWorkerPool implements WorkerPool {
     readonly size: number,
     readonly memoryMb: number,
   ) {
-    this.slots = Array.from({ length: size }, (_, i) => new Slot(i, memoryMb + WORKER_HEAP_OVERHEAD_MB));
+    this.slots = Array.from({ length: size }, (_, i) => new Slot(i, memoryMb));
     // Every worker starts now rather than at its first task: a stage of one task would otherwise leave the next
     // stage to wait for the other workers' start-up (~0.3 s each), one after the other.
     for (const slot of this.slots) slot.warm();

@@ -190,3 +190,8 @@ export interface TaskResult {
   /** Set when user code failed: the coordinator fails the job with it, or retries the task if so configured. */
   readonly error?: TaskError;
 }
+
+/** A result with no outputs (teardown, or a task that failed: with `error` added). */
+export function emptyResult(): TaskResult {
+  return { shuffle: [], bundles: [], metrics: { counters: [], distributions: [], gauges: [] }, counts: [] };
+}

@@ -30,6 +30,7 @@ import { PartitionedShuffleWriter } from "../core/partitioned-shuffle-writer.js"
 import { replayGroupWork, runGroupWork, type AddRecord } from "../core/engine/group-work.js";
 import type { GroupingSide, GroupingSpec } from "../core/grouping-side.js";
 import type { BlobRef, BundleOutput, JobSpec, KeyGroupRestore, ShuffleOutput, Task, TaskEnvelope, TaskResult } from "./protocol.js";
+import { emptyResult } from "./protocol.js";
 
 // This process or thread is a worker: running a pipeline here (a module doing work at import) is refused.
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
@@ -152,6 +153,11 @@ export interface WorkerRuntimeOptions {
    * stays in memory (threads runner).
    */
   readonly spillDir?: (job: JobSpec) => string;
+  /**
+   * The most of a job's `--memoryMb` this worker may use (a NATS worker's own `--memoryMb`, which caps its heap):
+   * a job that asks for more spills sooner here instead of outgrowing the heap.
+   */
+  readonly maxMemoryMb?: number;
 }
 
 /** Runs tasks for any number of jobs (normally one at a time). */
@@ -282,8 +288,8 @@ export class WorkerRuntime {
         if (task.restore) job.sides.set(key, await this.restoreKeyGroup(spec, task.restore, shuffleCodec(shuffle, job.codecs)));
         else if (task.resident && !job.sides.has(key)) return { hasState: false, hold: TIMESTAMP_MAX_VALUE, stateLost: true };
         const spillDir = this.options.spillDir?.(job.spec);
-        // The process runner's --memoryMb: it is the runner that gives a spill directory.
-        const memoryBytes = Number(job.spec.options.memoryMb) * 2 ** 20;
+        // The job's --memoryMb (process and NATS runners: they give a spill directory), within the worker's own.
+        const memoryBytes = Math.min(Number(job.spec.options.memoryMb), this.options.maxMemoryMb ?? Infinity) * 2 ** 20;
         if (spillDir !== undefined && !job.sides.has(key) && canGroupWithSpill(shuffle, task) && mayOutgrowMemory(task.records, memoryBytes)) {
           // Batch grouping within the memory budget: records may exceed memory, so they go through sorted runs.
           const stats = await groupWithSpill({
@@ -381,7 +387,3 @@ function peakRssBytes(): number {
   return peakRss;
 }
 
-/** A result with no outputs (teardown, or a task that failed: with `error` added). */
-export function emptyResult(): TaskResult {
-  return { shuffle: [], bundles: [], metrics: { counters: [], distributions: [], gauges: [] }, counts: [] };
-}
