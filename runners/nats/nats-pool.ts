@@ -20,7 +20,7 @@ import type { TaskEnvelope, TaskResult, BlobRef } from "../shared/protocol.js";
 import { WorkerLostError, type WorkerPool } from "../shared/worker-pool.js";
 import { hungTaskResult, taskDeadlineMs } from "../shared/hung-tasks.js";
 import { ANY_CONSUMER, HEARTBEAT_MS, WORKER_LOST_MS, WORKERS_BUCKET, workerConsumer, type JobNames } from "./job-resources.js";
-import { packMessage, publishDurably, StreamBlobs, unpackMessage } from "./stream-blobs.js";
+import { describeRefusal, isRefusal, packMessage, publishDurably, StreamBlobs, unpackMessage } from "./stream-blobs.js";
 import { takenSubject, type ResultMessage, type TakenMessage, type TaskMessage } from "./task-messages.js";
 
 interface Pending {
@@ -264,6 +264,7 @@ export class NatsWorkerPool implements WorkerPool {
     const result = new Promise<TaskResult>((resolve, reject) => {
       this.pending.set(taskId, { envelope, resolve, reject, bound: worker !== undefined, ...(worker !== undefined ? { worker } : {}) });
     });
+    result.catch(() => undefined); // failed by close() while its publish is still retried: the caller hears it
     try {
       const ack = await publishDurably(js, worker !== undefined ? names.tasksFor(worker) : names.anyTasks, body, `${names.id}/${taskId}`);
       this.bySeq.set(ack.seq, taskId);
@@ -272,7 +273,7 @@ export class NatsWorkerPool implements WorkerPool {
       void result.finally(() => this.bySeq.delete(ack.seq)).catch(() => undefined);
     } catch (e) {
       this.settle(taskId);
-      throw new WorkerLostError(`cannot publish a task: ${(e as Error).message}`);
+      throw new WorkerLostError(`cannot publish a task: ${isRefusal(e) ? describeRefusal(e) : (e as Error).message}`);
     }
     return result;
   }

@@ -40,7 +40,7 @@ import {
   type JobEntry,
 } from "./job-resources.js";
 import type { NatsConnectionOptions } from "./nats-options.js";
-import { packMessage, publishDurably, StreamBlobs, unpackMessage } from "./stream-blobs.js";
+import { describeRefusal, isRefusal, packMessage, publishDurably, StreamBlobs, unpackMessage } from "./stream-blobs.js";
 import { errorResult, takenSubject, type ResultMessage, type TaskMessage } from "./task-messages.js";
 import type { ServingReport } from "./worker-supervisor.js";
 
@@ -135,6 +135,11 @@ class ServedJob {
       body = packMessage({ taskId, worker: this.worker.id, resultBlob } satisfies ResultMessage);
     }
     await publishDurably(this.worker.js, this.names.resultOf(taskId), body, `${this.names.id}/${taskId}/${this.worker.id}`);
+  }
+
+  /** Answers on core NATS only (at most once: heard by the coordinator if it is connected). */
+  replyUnstored(taskId: string, result: TaskResult): void {
+    this.worker.nc.publish(this.names.resultOf(taskId), packMessage({ taskId, worker: this.worker.id, result } satisfies ResultMessage));
   }
 
   /** The job ended: remove its files (its DoFns were torn down by the coordinator's teardown task, unless it died). */
@@ -267,6 +272,16 @@ class Worker {
       if (envelope.task.kind === "teardown") this.forget(message.job);
       msg.ack();
     } catch (e) {
+      if (served && taskId !== undefined && isRefusal(e) && !this.closing) {
+        // The cluster refused to store what the task wrote (its storage full, a message too large), for a minute of
+        // retries: running it again cannot help. The answer goes on core NATS, as storing it may be refused too.
+        const message = `a task's output was not stored: ${describeRefusal(e)}`;
+        this.log(message);
+        served.replyUnstored(taskId, errorResult(message));
+        served.started.set(taskId, "done");
+        msg.term();
+        return;
+      }
       if (!this.closing) this.log(`a task failed in transport: ${(e as Error).message}`);
       if (served && taskId !== undefined) served.started.delete(taskId);
       msg.nak(1000);

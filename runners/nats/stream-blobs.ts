@@ -7,7 +7,7 @@
  * that wrote it and any one server.
  * @module
  */
-import type { JetStreamClient, JetStreamManager, PubAck } from "@nats-io/jetstream";
+import { JetStreamApiError, type JetStreamClient, type JetStreamManager, type PubAck } from "@nats-io/jetstream";
 import { Packr } from "msgpackr";
 import type { BlobRef, StreamBlobRef } from "../shared/protocol.js";
 import type { BlobIo } from "../shared/worker-runtime.js";
@@ -30,6 +30,8 @@ export function unpackMessage<T>(bytes: Uint8Array): T {
 
 /** How long a publish is retried while the cluster fails over (a server died, a stream elects a leader). */
 const PUBLISH_RETRY_MS = 60_000;
+/** How long a publish the cluster refuses (its storage full) is retried, in case released blobs make room. */
+const REFUSED_RETRY_MS = 10_000;
 
 /**
  * Publishes to a stream until it is acknowledged: a message sent while the client reconnects is lost without an
@@ -37,15 +39,32 @@ const PUBLISH_RETRY_MS = 60_000;
  * the stream stores once.
  */
 export async function publishDurably(js: JetStreamClient, subject: string, data: Uint8Array, msgID: string): Promise<PubAck> {
-  const deadline = Date.now() + PUBLISH_RETRY_MS;
+  const started = Date.now();
   for (;;) {
     try {
       return await js.publish(subject, data, { msgID, timeout: 5000 });
     } catch (e) {
-      if (Date.now() > deadline) throw e;
+      if (Date.now() - started > (isRefusal(e) ? REFUSED_RETRY_MS : PUBLISH_RETRY_MS)) throw e;
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+}
+
+/**
+ * JetStream's errors for a message it will not store: insufficient resources (its storage or the account's is
+ * full), the stream's store failing (a limit of bytes or messages reached), a message larger than allowed. Other
+ * API errors (a stream without a leader while the cluster fails over) pass.
+ */
+const REFUSALS = new Set([10023, 10077, 10054]);
+
+/** Whether `e` is the cluster refusing to store a message: retrying soon cannot help. */
+export function isRefusal(e: unknown): e is JetStreamApiError {
+  return e instanceof JetStreamApiError && REFUSALS.has(e.code);
+}
+
+/** What to tell a user about a refused write. */
+export function describeRefusal(e: JetStreamApiError): string {
+  return `the NATS cluster refused to store it: ${e.message} (JetStream error ${e.code}; see the servers' max_file_store and the account's limits)`;
 }
 
 /** Whether a blob reference points into a stream. */
@@ -110,7 +129,11 @@ export class StreamBlobs implements BlobIo {
     this.pending = [];
     this.task++;
     this.blob = 0;
-    await Promise.all(pending);
+    try {
+      await Promise.all(pending);
+    } catch (e) {
+      throw isRefusal(e) ? new Error(`cannot store a blob: ${describeRefusal(e)}`, { cause: e }) : e;
+    }
   }
 
   abandon(): void {

@@ -143,7 +143,7 @@ interface Node {
 /** A nats config string literal. */
 const q = (s: string) => JSON.stringify(s);
 
-function nodeConfig(node: Node, all: readonly Node[], clusterName: string, user: string, password: string): string {
+function nodeConfig(node: Node, all: readonly Node[], clusterName: string, user: string, password: string, maxFileStore: string): string {
   const routes = all.filter((n) => n !== node).map((n) => `    ${q(`nats-route://127.0.0.1:${n.clusterPort}`)}`);
   // nats-server refuses a cluster without routes ("JetStream cluster requires configured routes"): one node runs alone.
   const cluster = routes.length
@@ -158,7 +158,7 @@ function nodeConfig(node: Node, all: readonly Node[], clusterName: string, user:
     `jetstream {`,
     `  store_dir: ${q(node.storeDir)}`,
     `  max_memory_store: 256MB`,
-    `  max_file_store: 2GB`,
+    `  max_file_store: ${maxFileStore}`,
     `}`,
     ...cluster,
     `authorization {`,
@@ -169,8 +169,16 @@ function nodeConfig(node: Node, all: readonly Node[], clusterName: string, user:
   ].join("\n");
 }
 
+/** How a test cluster is made. */
+export interface NatsClusterOptions {
+  /** Nodes (default 3). */
+  readonly nodes?: number;
+  /** Each node's JetStream file storage limit, as nats-server reads it (default "2GB"). */
+  readonly maxFileStore?: string;
+}
+
 /** Starts a `nodes`-node (default 3) JetStream cluster and resolves once every node is healthy and JetStream has a meta leader. */
-export async function startNatsCluster(options: { nodes?: number } = {}): Promise<NatsCluster> {
+export async function startNatsCluster(options: NatsClusterOptions = {}): Promise<NatsCluster> {
   const count = options.nodes ?? 3;
   if (!Number.isInteger(count) || count < 1) throw new Error(`startNatsCluster: nodes must be a positive integer, got ${count}`);
   const bin = natsServerPath();
@@ -200,7 +208,7 @@ export async function startNatsCluster(options: { nodes?: number } = {}): Promis
       exited: undefined,
     });
   }
-  for (const node of nodes) fs.writeFileSync(node.conf, nodeConfig(node, nodes, clusterName, user, password));
+  for (const node of nodes) fs.writeFileSync(node.conf, nodeConfig(node, nodes, clusterName, user, password, options.maxFileStore ?? "2GB"));
   const servers = nodes.map((n) => `nats://127.0.0.1:${n.clientPort}`);
   let stopped = false;
 

@@ -1,0 +1,35 @@
+/**
+ * A job whose data outgrows the cluster's JetStream storage fails with a message that says so, instead of
+ * waiting for ever on writes the servers refuse.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { expect } from "chai";
+import { startNatsCluster, type NatsCluster } from "./nats-cluster.js";
+import { natsUnavailable } from "./shared-cluster.js";
+
+const BIN = fileURLToPath(new URL("../../../bin/sluice.js", import.meta.url));
+const FIXTURE = fileURLToPath(new URL("./fixtures/large-shuffle.ts", import.meta.url));
+
+// Not tagged [nats]: a cluster of its own, with little storage.
+describe("NATS runner: a cluster out of storage", function () {
+  this.timeout(240_000);
+  let cluster: NatsCluster | undefined;
+
+  before(async function () {
+    if (natsUnavailable()) this.skip();
+    cluster = await startNatsCluster({ nodes: 1, maxFileStore: "32MB" });
+  });
+  after(async () => cluster?.stop());
+
+  it("fails the run naming JetStream's refusal", async () => {
+    const args = [BIN, "run", FIXTURE, "--runner", "nats", "--servers", cluster!.servers.join(","), "--user", cluster!.user];
+    args.push("--localWorkers", "1", "--maxAttempts", "1", "--quiet");
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SLUICE_NATS_PASSWORD: cluster!.password } });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code, stderr).to.not.equal(0);
+    expect(stderr).to.match(/^error: .*the NATS cluster refused to store it: insufficient resources \(JetStream error \d+; see the servers' max_file_store/m);
+  });
+});
