@@ -38,10 +38,18 @@ export interface WorkerStart {
   /** Variables added to the workers' environment (e.g. `SLUICE_NATS_TRACE: "1"`). */
   readonly env?: NodeJS.ProcessEnv;
   /**
-   * Called with each line a worker (its supervisor and serving processes, which share its stderr) writes to stderr,
-   * instead of passing it on to this process's stderr.
+   * Called with each line a worker (its supervisor and serving processes, which share its stderr) writes to stderr.
+   * By default the lines go on to this process's stderr, but for the ones every start and every kill print.
    */
   readonly onStderr?: (line: string, worker: ChildProcess) => void;
+}
+
+/** Lines of a worker's stderr that the tests expect of it: its banner, and its restarts after a kill. */
+const ROUTINE = /^sluice worker: (serving jobs from |worker \S+ exited \(SIGKILL\); starting another)/;
+
+/** The default of {@link WorkerStart.onStderr}: a line on to this process's stderr, unless it is a routine one. */
+export function passOn(line: string): void {
+  if (!ROUTINE.test(line)) process.stderr.write(`${line}\n`);
 }
 
 /**
@@ -53,16 +61,15 @@ export function startWorkers(options: NatsTestOptions, count: number, how: Worke
   delete env.SLUICE_BUNDLE;
   const workers: ChildProcess[] = [];
   for (let i = 0; i < count; i++) {
-    const stderr = how.onStderr ? "pipe" : "inherit";
-    workers.push(fork(BIN, ["worker", "--servers", options.servers, "--user", options.user], { env, stdio: ["ignore", "ignore", stderr, "ipc"], execArgv: [] }));
+    workers.push(fork(BIN, ["worker", "--servers", options.servers, "--user", options.user], { env, stdio: ["ignore", "ignore", "pipe", "ipc"], execArgv: [] }));
   }
   for (const w of workers) {
     w.unref();
     w.channel?.unref();
     started.add(w);
     w.once("exit", () => started.delete(w));
-    const onStderr = how.onStderr;
-    if (onStderr && w.stderr) {
+    const onStderr = how.onStderr ?? ((line: string) => passOn(line));
+    if (w.stderr) {
       let partial = "";
       w.stderr.setEncoding("utf8");
       w.stderr.on("data", (chunk: string) => {
