@@ -140,6 +140,11 @@ interface StageSchedule<Ref> {
   scriptWatermark: Instant;
   /** Elements read by the engine (polls, TestStream events), waiting to run. */
   readonly elements: { readonly elements: WindowedValue[]; readonly hold: Instant }[];
+  /**
+   * Elements of its elements work handed out and not yet completed: on their way to the stages they feed, they
+   * count against those stages' back-pressure budget, so a runner with more work in flight does not overshoot it.
+   */
+  elementsRunning: number;
   /** Materialised bundles waiting to run (collection roots). */
   readonly queue: QueuedBundle<Ref>[];
   /** The side inputs its ParDos read: their producing stage and windowing (collection roots only). */
@@ -214,6 +219,7 @@ export class JobScheduler<Ref> {
           })),
         owed: new HoldSet(),
         runningSources: 0,
+        elementsRunning: 0,
         keyGroups: root.kind === "shuffle" ? Array.from({ length: options.partitions }, (_, i) => newKeyGroup<Ref>(i)) : [],
         // A stateful ParDo's records are processed as they arrive (its timers and outputs do not wait for windows).
         dataDriven: root.kind === "shuffle" && (root.shuffle.stateful !== undefined || !usesFastPath(root.shuffle.windowing)),
@@ -384,6 +390,9 @@ export class JobScheduler<Ref> {
         s.runningSources--;
         break;
       case "elements":
+        s.elementsRunning -= work.elements.length;
+        s.owed.remove(work.hold);
+        break;
       case "bundle":
         s.owed.remove(work.hold);
         break;
@@ -563,8 +572,11 @@ export class JobScheduler<Ref> {
     for (const s of this.stages) {
       // One batch per reader waits at most (back-pressure), so a free worker finds elements to take at once.
       if (!s.readers || s.elements.length >= s.readers.length) continue;
-      // Back-pressure from downstream steps holding main input back for side inputs that lag.
-      if (s.throttledBy.some((t) => t.queuedElements >= limit)) continue;
+      // Back-pressure from downstream steps holding main input back for side inputs that lag: what they hold and
+      // what is on its way to them (read, queued or running here) stay within the budget, but for one poll.
+      let onTheWay = s.elementsRunning;
+      for (const e of s.elements) onTheWay += e.elements.length;
+      if (s.throttledBy.some((t) => t.queuedElements + onTheWay >= limit)) continue;
       const root = s.stage.root as Extract<Stage["root"], { kind: "read" }>;
       const step = root.transform.fullName;
       for (const reader of s.readers) {
@@ -640,6 +652,7 @@ export class JobScheduler<Ref> {
 
   private takeElements(s: StageSchedule<Ref>): Work<Ref> {
     const { elements, hold } = s.elements.shift()!;
+    s.elementsRunning += elements.length;
     return { kind: "elements", stage: s.stage, elements, hold };
   }
 
