@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ObjectStore } from "@nats-io/obj";
 import { aliasModule } from "../../sdk/internal/import-module.js";
+import { retryThroughFailover } from "./failover-retry.js";
 
 /** The built bundle: its bytes and their hash. */
 export interface CodeBundle {
@@ -64,19 +65,9 @@ const FETCH_RETRY_MS = 60_000;
  * @throws Error when the object is missing, or the store did not answer for a minute
  */
 export async function fetchCodeBundle(openStore: () => Promise<ObjectStore>, name: string): Promise<Uint8Array> {
-  const deadline = Date.now() + FETCH_RETRY_MS;
-  for (;;) {
-    let code: Uint8Array | null;
-    try {
-      code = await (await openStore()).getBlob(name);
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 500));
-      continue;
-    }
-    if (!code) throw new Error(`the job's code bundle ${name} is missing from the object store`);
-    return code;
-  }
+  const code = await retryThroughFailover(async () => (await openStore()).getBlob(name), () => FETCH_RETRY_MS, 500);
+  if (!code) throw new Error(`the job's code bundle ${name} is missing from the object store`);
+  return code;
 }
 
 /**

@@ -84,8 +84,10 @@ export class NatsWorkerPool implements WorkerPool {
     private readonly live: Map<string, number>,
     parallelism: number | undefined,
     private readonly waitMs: number,
-    private readonly registry: Subscription,
+    /** The subscription that fills `live`. */
+    registry: Subscription,
   ) {
+    this.subscriptions.push(registry);
     this.blobs = new StreamBlobs(ctx.js, ctx.jsm, ctx.names.dataStream, ctx.names.dataPrefix("coordinator"), ctx.nc.info?.max_payload ?? 1024 * 1024);
     const workers = this.liveWorkers();
     const size = parallelism ?? workers.length;
@@ -135,10 +137,7 @@ export class NatsWorkerPool implements WorkerPool {
       clearTimeout(hint);
     }
     const pool = new NatsWorkerPool(ctx, live, parallelism, waitMs, registry);
-    await pool.listen().catch(async (e) => {
-      await pool.close();
-      throw e;
-    });
+    pool.listen();
     return pool;
   }
 
@@ -151,8 +150,8 @@ export class NatsWorkerPool implements WorkerPool {
     return [...this.live.keys()].filter((w) => this.isLive(w)).sort();
   }
 
-  private async listen(): Promise<void> {
-    const { nc, js, names } = this.ctx;
+  private listen(): void {
+    const { nc, names } = this.ctx;
     this.subscriptions.push(
       nc.subscribe(takenSubject(names.id), {
         callback: (err, msg) => {
@@ -174,8 +173,6 @@ export class NatsWorkerPool implements WorkerPool {
           this.settle(taskId)?.reject(new Error(`JetStream delivered it ${advisory.deliveries} times and its worker was lost each time`));
         },
       }),
-    );
-    this.subscriptions.push(
       nc.subscribe(names.results, {
         callback: (err, msg) => {
           if (!err) void this.onResult(msg.data);
@@ -327,7 +324,6 @@ export class NatsWorkerPool implements WorkerPool {
     this.closed = true;
     clearInterval(this.timer);
     for (const s of this.subscriptions) s.unsubscribe();
-    this.registry.unsubscribe();
     for (const [taskId] of [...this.pending]) this.settle(taskId)?.reject(new WorkerLostError("the pool closed"));
   }
 }

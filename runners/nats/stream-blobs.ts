@@ -11,6 +11,7 @@ import { JetStreamApiError, type JetStreamClient, type JetStreamManager, type Pu
 import { Packr } from "msgpackr";
 import type { BlobRef, StreamBlobRef } from "../shared/protocol.js";
 import type { BlobIo } from "../shared/worker-runtime.js";
+import { retryThroughFailover } from "./failover-retry.js";
 
 /** Blobs smaller than this travel inline in the task or result message. */
 const INLINE_BYTES = 1024;
@@ -38,16 +39,12 @@ const REFUSED_RETRY_MS = 10_000;
  * error (core NATS is at most once), so a publish that times out is sent again, with the same message id, which
  * the stream stores once.
  */
-export async function publishDurably(js: JetStreamClient, subject: string, data: Uint8Array, msgID: string): Promise<PubAck> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      return await js.publish(subject, data, { msgID, timeout: 5000 });
-    } catch (e) {
-      if (Date.now() - started > (isRefusal(e) ? REFUSED_RETRY_MS : PUBLISH_RETRY_MS)) throw e;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+export function publishDurably(js: JetStreamClient, subject: string, data: Uint8Array, msgID: string): Promise<PubAck> {
+  return retryThroughFailover(
+    () => js.publish(subject, data, { msgID, timeout: 5000 }),
+    (e) => (isRefusal(e) ? REFUSED_RETRY_MS : PUBLISH_RETRY_MS),
+    250,
+  );
 }
 
 /**

@@ -3,13 +3,11 @@
  * `--localWorkers`), and a DoFn that outgrows it fails the run with one line saying so and what to raise, naming
  * the step, not V8's crash report and not a lost worker retried for ever.
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { startNatsCluster, type NatsCluster } from "./nats-cluster.js";
-import { natsUnavailable } from "./shared-cluster.js";
+import { natsUnavailable, runPipelineOn } from "./shared-cluster.js";
 
-const BIN = fileURLToPath(new URL("../../../bin/sluice.js", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./fixtures/hoarding-element.ts", import.meta.url));
 
 // Not tagged [nats]: a cluster of its own, so that the job's one slot is bound to the worker it starts.
@@ -24,12 +22,7 @@ describe("NATS runner: a worker out of memory", function () {
   after(async () => cluster?.stop());
 
   it("fails the run naming the cause and the option to raise, without V8's report", async () => {
-    const args = [BIN, "run", FIXTURE, "--runner", "nats", "--servers", cluster!.servers.join(","), "--user", cluster!.user];
-    args.push("--localWorkers", "1", "--memoryMb", "16", "--maxAttempts", "1", "--quiet");
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SLUICE_NATS_PASSWORD: cluster!.password } });
-    let stderr = "";
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const { code, stderr } = await runPipelineOn(cluster!, FIXTURE, ["--localWorkers", "1", "--memoryMb", "16", "--maxAttempts", "1", "--quiet"]);
     expect(code, stderr).to.not.equal(0);
     expect(stderr).to.match(/ran out of memory: its heap is capped at 144 MiB/);
     expect(stderr).to.match(/raise the workers' --memoryMb/);

@@ -3,7 +3,7 @@
  * files that never run on `nats` pay nothing) and stopped when the test process exits. The conformance matrix
  * and the NATS runner's tests run their jobs on it.
  */
-import { execFileSync, fork, type ChildProcess } from "node:child_process";
+import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Kvm } from "@nats-io/kv";
@@ -219,6 +219,19 @@ export async function waitForWorkers(options: NatsTestOptions, count: number, ti
   } finally {
     await nc.close().catch(() => undefined);
   }
+}
+
+/**
+ * Runs `sluice run <pipeline> --runner nats` against `cluster` as a user runs it, in a process of its own, with
+ * `args` after; resolves with its exit code and its stderr.
+ */
+export async function runPipelineOn(cluster: NatsCluster, pipeline: string, args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
+  const argv = [BIN, "run", pipeline, "--runner", "nats", "--servers", cluster.servers.join(","), "--user", cluster.user, ...args];
+  const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SLUICE_NATS_PASSWORD: cluster.password } });
+  let stderr = "";
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return { code, stderr };
 }
 
 /** The shared cluster with its three workers. */

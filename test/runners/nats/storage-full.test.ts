@@ -2,13 +2,11 @@
  * A job whose data outgrows the cluster's JetStream storage fails with a message that says so, instead of
  * waiting for ever on writes the servers refuse.
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { startNatsCluster, type NatsCluster } from "./nats-cluster.js";
-import { natsUnavailable } from "./shared-cluster.js";
+import { natsUnavailable, runPipelineOn } from "./shared-cluster.js";
 
-const BIN = fileURLToPath(new URL("../../../bin/sluice.js", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./fixtures/large-shuffle.ts", import.meta.url));
 
 // Not tagged [nats]: a cluster of its own, with little storage.
@@ -23,12 +21,7 @@ describe("NATS runner: a cluster out of storage", function () {
   after(async () => cluster?.stop());
 
   it("fails the run naming JetStream's refusal", async () => {
-    const args = [BIN, "run", FIXTURE, "--runner", "nats", "--servers", cluster!.servers.join(","), "--user", cluster!.user];
-    args.push("--localWorkers", "1", "--maxAttempts", "1", "--quiet");
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SLUICE_NATS_PASSWORD: cluster!.password } });
-    let stderr = "";
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const { code, stderr } = await runPipelineOn(cluster!, FIXTURE, ["--localWorkers", "1", "--maxAttempts", "1", "--quiet"]);
     expect(code, stderr).to.not.equal(0);
     expect(stderr).to.match(/^error: .*the NATS cluster refused to store it: insufficient resources \(JetStream error \d+; see the servers' max_file_store/m);
   });
