@@ -8,7 +8,8 @@
  * @module
  */
 import os from "node:os";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import type { KV } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
@@ -43,19 +44,20 @@ export class NatsRunner implements Runner {
     let names: JobNames | undefined;
     let pool: NatsWorkerPool | undefined;
     let heartbeat: NodeJS.Timeout | undefined;
+    let cluster: { readonly jsm: JetStreamManager; readonly jobs: KV } | undefined;
     const runDir = makePrivateDir(options.tempDir, "sluice-natsrun-");
     let cleaned: Promise<void> | undefined;
     const cleanUp = () =>
       (cleaned ??= (async () => {
         clearInterval(heartbeat);
         await pool?.close();
-        if (nc && names) {
-          const jsm = await jetstreamManager(nc);
-          const { jobs } = await registries(nc, replicasFor(nc, options.replicas));
-          await jobs.delete(names.id).catch(() => undefined);
-          await deleteJobResources(jsm, names);
-          await nc.drain().catch(() => undefined);
+        // With the managers made at the start: a new one asks the cluster for account info, which times out while
+        // it fails over, and what this leaves behind is removed by a later job, which finds this one stale.
+        if (cluster && names) {
+          await cluster.jobs.delete(names.id).catch(() => undefined);
+          await deleteJobResources(cluster.jsm, names);
         }
+        await nc?.drain().catch(() => undefined);
         await local?.stop();
         cleanUpRunDir(runDir);
       })());
@@ -75,6 +77,7 @@ export class NatsRunner implements Runner {
         new Objm(nc).open(CODE_BUCKET, true).catch(() => new Objm(nc!).create(CODE_BUCKET, { replicas })),
         ensureStreams(jsm, replicas),
       ]);
+      cluster = { jsm, jobs: registry.jobs };
       lap("set up");
       // The same code (a pipeline run again) is stored once.
       if (!(await store.info(code.sha256).catch(() => null))) await store.putBlob({ name: code.sha256 }, code.code);
