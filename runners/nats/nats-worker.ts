@@ -29,6 +29,7 @@ import { connectNats } from "./connect.js";
 import { fetchCodeBundle, installCodeBundle } from "./code-bundle.js";
 import {
   ANY_CONSUMER,
+  deleteJobResources,
   ensureStreams,
   JobNames,
   newWorkerId,
@@ -157,6 +158,8 @@ class Worker {
   private readonly jobs = new Map<string, ServedJob>();
   /** Jobs that ended (their late tasks are dropped). */
   private readonly ended = new Set<string>();
+  /** Jobs whose registry entry is gone: their coordinator ended them and purged their messages. */
+  private readonly gone = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private loops: Promise<void>[] = [];
 
@@ -200,7 +203,11 @@ class Worker {
       for (const id of [...this.jobs.keys()]) {
         const entry = await this.registry.jobs.get(id).catch(() => undefined);
         if (entry === undefined || this.closing) continue; // the cluster did not answer: ask again later
-        if (entry === null || entry.operation !== "PUT") await this.enqueue(async () => this.forget(id)?.stop());
+        if (entry === null || entry.operation !== "PUT") {
+          this.gone.add(id);
+          await this.enqueue(async () => this.forget(id)?.stop());
+          void deleteJobResources(this.jsm, new JobNames(id));
+        }
       }
     }
   }
@@ -211,6 +218,20 @@ class Worker {
     const served = this.jobs.get(id);
     this.jobs.delete(id);
     return served;
+  }
+
+  /**
+   * A result answered after its job ended (a task still running when the job failed, a teardown its coordinator
+   * stopped waiting for) lands after the coordinator purged the job's messages: it is purged again here. A job this
+   * worker still serves is looked at every few seconds (`watchJobs`); the teardown is its last task here, so after
+   * answering it the registry is asked once.
+   */
+  private async purgeIfGone(id: string, ask: boolean): Promise<void> {
+    if (ask && !this.gone.has(id)) {
+      const entry = await this.registry.jobs.get(id).catch(() => undefined);
+      if (entry === null || (entry !== undefined && entry.operation !== "PUT")) this.gone.add(id);
+    }
+    if (this.gone.has(id)) await deleteJobResources(this.jsm, new JobNames(id));
   }
 
   /** Tasks of every job run one at a time: the run directory and the runtime's outputs are per process. */
@@ -271,6 +292,7 @@ class Worker {
       served.started.set(taskId, "done");
       if (envelope.task.kind === "teardown") this.forget(message.job);
       msg.ack();
+      void this.purgeIfGone(message.job, envelope.task.kind === "teardown");
     } catch (e) {
       if (served && taskId !== undefined && isRefusal(e) && !this.closing) {
         // The cluster refused to store what the task wrote (its storage full, a message too large), for a minute of
