@@ -34,6 +34,7 @@ describe("NATS runner: workers killed with SIGKILL [nats]", function () {
     // Workers of this test's own, beside the shared ones, so that killing them leaves the other tests theirs.
     let victims: ChildProcess[] = startWorkers(options, 2);
     let retried = 0;
+    let killedMidRun = 0;
     const log: string[] = [];
     try {
       for (let trial = 0; trial < 10; trial++) {
@@ -55,6 +56,7 @@ describe("NATS runner: workers killed with SIGKILL [nats]", function () {
         clearTimeout(timer);
         await killed;
         if (result.stats!.retries > 0) retried++;
+        if (killedAt !== undefined && killedAt < ended) killedMidRun++;
         log.push(`trial ${trial}: killed at ${killedAt === undefined ? "-" : killedAt - started} ms, ran ${ended - started} ms, ${result.stats!.retries} retries`);
         expect(fs.readFileSync(`${output}-00000-of-00001.txt`, "utf8"), `trial ${trial}`).to.equal(expected);
         // Replace the killed worker (a worker added mid-run or between runs takes work).
@@ -65,7 +67,11 @@ describe("NATS runner: workers killed with SIGKILL [nats]", function () {
       await Promise.all(victims.map(killWorker));
       if (process.env.SLUICE_FAULT_LOG) console.error(log.join("\n"));
     }
-    // A kill that lands after the victim's last task costs nothing (seen in 1 of 10 trials): half of them must retry.
-    expect(retried, `runs that re-ran a killed worker's tasks:\n${log.join("\n")}`).to.be.greaterThanOrEqual(5);
+    // Runs take ~0.8 s, so a kill at 0.2-1 s can land after the job or after the victim's last task (then its slots
+    // are rebound and nothing re-runs: 0 retries in 3 of 7 mid-run kills in one CI run). Most kills must land
+    // mid-run, and some of them must re-run a task.
+    const summary = `trials:\n${log.join("\n")}`;
+    expect(killedMidRun, summary).to.be.greaterThanOrEqual(5);
+    expect(retried, summary).to.be.greaterThanOrEqual(3);
   });
 });
