@@ -14,7 +14,7 @@ import { writeCorpus } from "../../../bench/corpus.js";
 import { seededRandom } from "../../../runners/direct/seeded-random.js";
 import streamingCount from "../process/fixtures/streaming-count.js";
 import { startNatsCluster, type NatsCluster } from "./nats-cluster.js";
-import { killWorker, natsUnavailable, passOn, startWorkers, waitForWorkers, workerRunning, type NatsTestOptions } from "./shared-cluster.js";
+import { killWorker, natsUnavailable, optionsOf, passOn, startWorkers, waitForWorkers, workerRunning, type NatsTestOptions } from "./shared-cluster.js";
 
 /** The task lines a traced worker writes (`<job>/<task> <kind> delivery <n>`). */
 const TASK_LINE = /^sluice worker: \S+\/t\d+ \w+ delivery \d+/;
@@ -53,7 +53,7 @@ describe("NATS runner: faults of the cluster", function () {
     await wordcount.run({ input: path.join(dir, "part-*.txt"), output: path.join(dir, "clean", "counts"), runner: "direct", quiet: true });
     expected = outputOf(path.join(dir, "clean", "counts"));
     cluster = await startNatsCluster({ nodes: 3 });
-    options = { servers: cluster.servers.join(","), user: cluster.user, password: cluster.password };
+    options = optionsOf(cluster);
   });
   after(async () => {
     await Promise.all(workers.map(killWorker));

@@ -5,24 +5,17 @@
  */
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import { startNatsCluster, type NatsCluster } from "./nats-cluster.js";
-import { natsUnavailable, runPipelineOn } from "./shared-cluster.js";
+import { privateNats, runPipelineOn } from "./shared-cluster.js";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/hoarding-element.ts", import.meta.url));
 
 // Not tagged [nats]: a cluster of its own, so that the job's one slot is bound to the worker it starts.
 describe("NATS runner: a worker out of memory", function () {
   this.timeout(180_000);
-  let cluster: NatsCluster | undefined;
-
-  before(async function () {
-    if (natsUnavailable()) this.skip();
-    cluster = await startNatsCluster({ nodes: 1 });
-  });
-  after(async () => cluster?.stop());
+  const cluster = privateNats({ nodes: 1 });
 
   it("fails the run naming the cause and the option to raise, without V8's report", async () => {
-    const { code, stderr } = await runPipelineOn(cluster!, FIXTURE, ["--localWorkers", "1", "--memoryMb", "16", "--maxAttempts", "1", "--quiet"]);
+    const { code, stderr } = await runPipelineOn(cluster(), FIXTURE, ["--localWorkers", "1", "--memoryMb", "16", "--maxAttempts", "1", "--quiet"]);
     expect(code, stderr).to.not.equal(0);
     expect(stderr).to.match(/ran out of memory: its heap is capped at 144 MiB/);
     expect(stderr).to.match(/raise the workers' --memoryMb/);

@@ -6,10 +6,11 @@
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { connect } from "@nats-io/transport-node";
 import { WORKER_LOST_MS, WORKERS_BUCKET, type WorkerEntry } from "../../../runners/nats/job-resources.js";
-import { natsServerAvailable, startNatsCluster, type NatsCluster } from "./nats-cluster.js";
+import { natsServerAvailable, startNatsCluster, type NatsCluster, type NatsClusterOptions } from "./nats-cluster.js";
 
 /** The options a job needs to run on the shared cluster. */
 export interface NatsTestOptions {
@@ -234,11 +235,50 @@ export async function runPipelineOn(cluster: NatsCluster, pipeline: string, args
   return { code, stderr };
 }
 
+/** The options a job needs to run on `cluster`. */
+export function optionsOf(cluster: NatsCluster): NatsTestOptions {
+  return { servers: cluster.servers.join(","), user: cluster.user, password: cluster.password };
+}
+
+/**
+ * A cluster of the calling test file's own (for a test that needs its streams or its workers to itself): started
+ * in a `before` hook, which skips the file where nats-server is missing, and stopped in an `after` hook. Returns
+ * a getter for it, to call from the file's tests and later hooks.
+ */
+export function privateNats(how: NatsClusterOptions): () => NatsCluster {
+  let cluster: NatsCluster | undefined;
+  before(async function () {
+    if (natsUnavailable()) this.skip();
+    cluster = await startNatsCluster(how);
+  });
+  after(async () => cluster?.stop());
+  return () => {
+    if (!cluster) throw new Error("privateNats: the cluster is used before its before hook ran");
+    return cluster;
+  };
+}
+
+/** The subjects of jobs' messages left in the shared streams of the cluster `options` names. */
+export async function leftSubjects(options: NatsTestOptions): Promise<string[]> {
+  const nc = await connect({ servers: options.servers.split(","), user: options.user, pass: options.password });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const subjects: string[] = [];
+    for (const stream of ["SLUICE_WORK", "SLUICE_DATA"]) {
+      const info = await jsm.streams.info(stream, { subjects_filter: "sluice.>" });
+      subjects.push(...Object.keys(info.state.subjects ?? {}));
+    }
+    return subjects;
+  } finally {
+    await nc.close();
+  }
+}
+
 /** The shared cluster with its three workers. */
 export function sharedNats(): Promise<{ cluster: NatsCluster; options: NatsTestOptions; workers: ChildProcess[] }> {
   shared ??= (async () => {
     const cluster = await startNatsCluster({ nodes: 3 });
-    const options = { servers: cluster.servers.join(","), user: cluster.user, password: cluster.password };
+    const options = optionsOf(cluster);
     const workers = startWorkers(options, 3);
     process.once("exit", () => void cluster.stop());
     return { cluster, options, workers };
