@@ -14,10 +14,8 @@ import { writeCorpus } from "../../../bench/corpus.js";
 import { seededRandom } from "../../../runners/direct/seeded-random.js";
 import streamingCount from "../process/fixtures/streaming-count.js";
 import { startNatsCluster, type NatsCluster } from "./nats-cluster.js";
-import { killWorker, natsUnavailable, optionsOf, passOn, startWorkers, waitForWorkers, workerRunning, type NatsTestOptions } from "./shared-cluster.js";
+import { killWorker, natsUnavailable, optionsOf, passOn, startWorkers, TASK_LINE, waitForWorkers, workerRunning, type NatsTestOptions } from "./shared-cluster.js";
 
-/** The task lines a traced worker writes (`<job>/<task> <kind> delivery <n>`). */
-const TASK_LINE = /^sluice worker: \S+\/t\d+ \w+ delivery \d+/;
 
 // Not tagged [nats]: this file runs its own cluster, and the tag would start the shared one too.
 describe("NATS runner: faults of the cluster", function () {
@@ -34,7 +32,7 @@ describe("NATS runner: faults of the cluster", function () {
       env: { SLUICE_NATS_TRACE: "1" },
       onStderr: (line, w) => {
         if (TASK_LINE.test(line)) tasksOf.get(w)?.push(line);
-        else if (!/ serving$/.test(line)) passOn(line);
+        else passOn(line);
       },
     });
     for (const w of started) tasksOf.set(w, []);

@@ -45,8 +45,14 @@ export interface WorkerStart {
   readonly onStderr?: (line: string, worker: ChildProcess) => void;
 }
 
-/** Lines of a worker's stderr that the tests expect of it: its banner, and its restarts after a kill. */
-const ROUTINE = /^sluice worker: (serving jobs from |worker \S+ exited \(SIGKILL\); starting another)/;
+/**
+ * Lines of a worker's stderr that the tests expect of it: its banner, its restarts after a kill, and a traced
+ * (`SLUICE_NATS_TRACE`) serving process's start.
+ */
+const ROUTINE = /^sluice worker: (serving jobs from |worker \S+ exited \(SIGKILL\); starting another|\S+ serving$)/;
+
+/** The line a traced worker writes as it takes a task (`<job>/<task> <kind> delivery <n>`), the kind captured. */
+export const TASK_LINE = /^sluice worker: \S+\/t\d+ (\w+) delivery \d+/;
 
 /** The default of {@link WorkerStart.onStderr}: a line on to this process's stderr, unless it is a routine one. */
 export function passOn(line: string): void {
