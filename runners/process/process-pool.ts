@@ -38,6 +38,11 @@ interface Worker {
 /** One worker process, started lazily and again after it dies. */
 class Slot {
   private worker: Worker | undefined;
+  /**
+   * Set by {@link kill} (an interrupted run): no worker starts again, so a task the engine retries after its
+   * worker was killed cannot write into a run being cleaned up.
+   */
+  private killed = false;
   private nextId = 0;
   /** The tasks sent to this slot's worker, which runs them in turn: their deadlines count from their turn. */
   private readonly line = new TaskLine();
@@ -107,8 +112,9 @@ class Slot {
     }
   }
 
-  /** Kills the worker process, if any, and waits (at most 2 s) until it has exited. */
+  /** Kills the worker process, if any, for good (none starts again), and waits (at most 2 s) until it has exited. */
   async kill(): Promise<void> {
+    this.killed = true;
     const worker = this.worker;
     if (!worker) return;
     const { child } = worker;
@@ -130,6 +136,7 @@ class Slot {
   }
 
   private start(): Worker {
+    if (this.killed) throw new WorkerLostError(`worker process ${this.index} was killed: the run is interrupted`);
     if (this.worker && !this.worker.child.connected) this.discard(this.worker);
     if (this.worker) return this.worker;
     const child = fork(ENTRY, [], {

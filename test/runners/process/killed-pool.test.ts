@@ -1,0 +1,28 @@
+/**
+ * An interrupted run kills its worker processes before it cleans up: a task the engine retries meanwhile (its
+ * worker was just killed) must not start a new worker, which would write into the run being removed and leave its
+ * files behind (seen in CI as a writeText temporary directory left after SIGINT).
+ */
+import { expect } from "chai";
+import { ProcessWorkerPool } from "../../../runners/process/process-pool.js";
+import { WorkerLostError } from "../../../runners/shared/worker-pool.js";
+import type { TaskEnvelope } from "../../../runners/shared/protocol.js";
+
+describe("process runner: a killed worker pool", function () {
+  this.timeout(30_000);
+
+  it("starts no worker again: a task sent after the kill fails as lost", async () => {
+    const pool = new ProcessWorkerPool(2, 64);
+    expect(pool.pids()).to.have.length(2); // warmed at once
+    await pool.kill();
+    expect(pool.pids()).to.deep.equal([]);
+    // Refused before the envelope is looked at: any task would do.
+    const error = await pool.run({} as TaskEnvelope, 0).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(WorkerLostError);
+    expect((error as Error).message).to.match(/was killed: the run is interrupted/);
+    expect(pool.pids()).to.deep.equal([]);
+  });
+});
