@@ -40,7 +40,7 @@ class Slot {
   private worker: Worker | undefined;
   /**
    * Set by {@link kill} (an interrupted run): no worker starts again, so a task the engine retries after its
-   * worker was killed cannot write into a run being cleaned up.
+   * worker was killed cannot write into a run being cleaned up; such a task waits for the process's end.
    */
   private killed = false;
   private nextId = 0;
@@ -63,6 +63,9 @@ class Slot {
   }
 
   async run(envelope: TaskEnvelope): Promise<TaskResult> {
+    // Interrupted: the process ends by the signal once the run is cleaned up. A task failed here would be retried
+    // until the job failed, ending the process with that failure first, so it never settles.
+    if (this.killed) return new Promise<never>(() => undefined);
     const worker = this.start();
     const { child, pending } = worker;
     // Ref'd before waiting for it to be ready: a warmed worker is unref'd, and the run must not exit meanwhile.
@@ -112,7 +115,10 @@ class Slot {
     }
   }
 
-  /** Kills the worker process, if any, for good (none starts again), and waits (at most 2 s) until it has exited. */
+  /**
+   * Kills the worker process, if any, for good (none starts again, and tasks sent later never settle), and waits
+   * (at most 2 s) until it has exited.
+   */
   async kill(): Promise<void> {
     this.killed = true;
     const worker = this.worker;
@@ -136,7 +142,6 @@ class Slot {
   }
 
   private start(): Worker {
-    if (this.killed) throw new WorkerLostError(`worker process ${this.index} was killed: the run is interrupted`);
     if (this.worker && !this.worker.child.connected) this.discard(this.worker);
     if (this.worker) return this.worker;
     const child = fork(ENTRY, [], {
