@@ -7,9 +7,8 @@
 import os from "node:os";
 import type { Options as YargsOption } from "yargs";
 import { UsageError } from "../../sdk/usage-error.js";
-import { NATS_CONNECTION_OPTIONS, type NatsConnectionOptions } from "../nats/nats-options.js";
+import { NATS_CONNECTION_OPTIONS, SERVING_PROCESS_ENV, type NatsConnectionOptions } from "../nats/nats-options.js";
 import type { WorkerOptions } from "../nats/nats-worker.js";
-import { SERVING_PROCESS_ENV } from "../nats/worker-supervisor.js";
 import { WORKER_HEAP_OVERHEAD_MB } from "../shared/heap-limit.js";
 
 /** What `sluice worker` reads. */

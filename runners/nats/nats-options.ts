@@ -43,6 +43,12 @@ export interface NatsOptions extends NatsConnectionOptions, Omit<ParallelOptions
   memoryMb: number;
 }
 
+/**
+ * The environment variable that makes `sluice worker` a serving process: its options, as JSON. Declared here, not
+ * in the supervisor, so that the CLI, which reads it, loads no NATS client until a worker command runs.
+ */
+export const SERVING_PROCESS_ENV = "SLUICE_WORKER_PROCESS";
+
 /** The connection options, shared by the runner and `sluice worker`. */
 export const NATS_CONNECTION_OPTIONS: Readonly<Record<keyof NatsConnectionOptions, YargsOption>> = {
   servers: {

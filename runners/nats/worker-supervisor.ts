@@ -34,9 +34,8 @@ import { packMessage, publishDurably } from "./stream-blobs.js";
 import type { ResultMessage } from "./task-messages.js";
 import type { WorkerOptions } from "./nats-worker.js";
 import { stopChild } from "./stop-child.js";
+import { SERVING_PROCESS_ENV } from "./nats-options.js";
 
-/** The environment variable that makes `sluice worker` a serving process: its options, as JSON. */
-export const SERVING_PROCESS_ENV = "SLUICE_WORKER_PROCESS";
 
 /** What a serving process tells its supervisor. */
 export type ServingReport =
