@@ -126,7 +126,7 @@ export class DirectJob implements WorkExecutor<Ref> {
     try {
       return await this.runWatched(started);
     } finally {
-      await this.watchdog?.stop();
+      this.watchdog?.stop();
     }
   }
 

@@ -61,7 +61,11 @@ export class Watchdog {
     Atomics.add(this.state, 0, 1);
   }
 
-  async stop(): Promise<void> {
-    await this.worker.terminate();
+  /**
+   * Stops the thread without waiting for it: a short run ends before the thread has even booted, and waiting for
+   * its boot to end it cost ~40 ms of every such run. The thread is unreferenced, so it never keeps a process up.
+   */
+  stop(): void {
+    void this.worker.terminate();
   }
 }
