@@ -10,7 +10,8 @@
  * runner when none is named, grouped per runner.
  * @module
  */
-import type { Argv, Options as YargsOption } from "yargs";
+import type { Options as YargsOption } from "yargs";
+import type yargsParser from "yargs-parser";
 import { UsageError } from "./usage-error.js";
 import { STANDARD_OPTIONS, type OptionsSpec, type PipelineOptions } from "./options.js";
 import type { RunnerDeclaration } from "./runner-api.js";
@@ -18,9 +19,6 @@ import { runnerRegistry } from "./run.js";
 import { closestName } from "./internal/closest-name.js";
 
 export { UsageError } from "./usage-error.js";
-
-/** yargs's factory, as its module exports it. */
-type Yargs = (args: string[]) => Argv;
 
 /**
  * Parses `argv` into options: the standard ones, the chosen runner's (with its defaults) and `own`. `--help`
@@ -38,9 +36,12 @@ export async function parseOptions(
 ): Promise<PipelineOptions> {
   // Imported here, not at the top: a worker loads the pipeline module (and so this one) but never parses options.
   const { default: yargs } = await import("yargs");
+  // yargs's own argument parser, for the two looks at the line before and after the full parse (which runner it
+  // names; what was typed for a numeric option): a yargs instance for each cost ~15 ms of every start.
+  const { default: parseArgs } = await import("yargs-parser");
   const registry = await runnerRegistry();
   const runners = registry.runnerDeclarations();
-  const named = namedRunner(yargs, argv);
+  const named = namedRunner(parseArgs, argv);
   const shown = runners.some((r) => r.name === named) ? [named!] : runners.map((r) => r.name);
   const runnerOptions = declareRunnerOptions(runners, shown, own);
   let failure: string | undefined;
@@ -61,7 +62,7 @@ export async function parseOptions(
   const parsed = parser.parseSync() as Record<string, unknown>;
   const declared = { ...STANDARD_OPTIONS, ...runnerOptions, ...own } as Record<string, YargsOption>;
   if (failure !== undefined) throw new UsageError(`${withSuggestions(failure, Object.keys(declared))} (see --help)`);
-  checkNumbers(yargs, argv, declared);
+  checkNumbers(parseArgs, argv, declared);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(parsed)) {
     if (k !== "_" && k !== "$0" && !k.includes("-")) out[k] = v;
@@ -109,23 +110,17 @@ function kebab(name: string): string {
  * Refuses a numeric option given a value that is not a number (yargs makes `--parallelism lots` NaN) or no value
  * at all (`--parallelism` alone, or `--parallelism=`, which yargs would take as its default or 0), quoting it.
  */
-function checkNumbers(yargs: Yargs, argv: readonly string[], declared: Record<string, YargsOption>): void {
+function checkNumbers(parseArgs: typeof yargsParser, argv: readonly string[], declared: Record<string, YargsOption>): void {
   const numeric = Object.keys(declared).filter((name) => declared[name]!.type === "number");
   if (numeric.length === 0) return;
   // The line again with every numeric option as text: what was typed.
-  const raw = yargs([...argv])
-    .options(
-      Object.fromEntries(
-        numeric.map((name) => {
-          const { array, alias } = declared[name]!;
-          return [name, { type: "string" as const, ...(array ? { array: true } : {}), ...(alias !== undefined ? { alias } : {}) }];
-        }),
-      ),
-    )
-    .help(false)
-    .version(false)
-    .strict(false)
-    .parseSync() as Record<string, unknown>;
+  const alias: Record<string, string | readonly string[]> = {};
+  for (const name of numeric) if (declared[name]!.alias !== undefined) alias[name] = declared[name]!.alias!;
+  const raw = parseArgs([...argv], {
+    string: numeric,
+    array: numeric.filter((name) => declared[name]!.array).map((key) => ({ key, string: true })),
+    alias: alias as Record<string, string | string[]>,
+  }) as Record<string, unknown>;
   for (const name of numeric) {
     const given = [raw[name]].flat().filter((x) => x !== undefined);
     const bad = given.find((x) => typeof x !== "string" || x.trim() === "" || Number.isNaN(Number(x)));
@@ -139,14 +134,8 @@ function checkNumbers(yargs: Yargs, argv: readonly string[], declared: Record<st
 }
 
 /** The runner `--runner` names on the command line, if any (the last, as yargs takes it). */
-function namedRunner(yargs: Yargs, argv: readonly string[]): string | undefined {
-  const parsed = yargs([...argv])
-    .options({ runner: { type: "string" } })
-    .help(false)
-    .version(false)
-    .strict(false)
-    .parseSync() as { runner?: string | string[] };
-  const r = parsed.runner;
+function namedRunner(parseArgs: typeof yargsParser, argv: readonly string[]): string | undefined {
+  const r = (parseArgs([...argv], { string: ["runner"] }) as { runner?: string | string[] }).runner;
   return Array.isArray(r) ? r[r.length - 1] : r;
 }
 
