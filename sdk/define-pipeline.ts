@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { isMainThread } from "node:worker_threads";
 import { Pipeline } from "./pipeline.js";
 import { graphFingerprint } from "./graph.js";
-import { runPipeline } from "./run.js";
+import { prepareRun, runPipeline } from "./run.js";
 import { parseOptions, UsageError } from "./parse-options.js";
 import { defaultOptions, type OptionsSpec, type ParsedOptions, type PipelineOptions } from "./options.js";
 import { PipelineError, type PipelineResult, type PipelineSource } from "./runner-api.js";
@@ -99,6 +99,8 @@ export function definePipeline<S extends OptionsSpec = {}>(meta: { url: string }
       parseOptions(argv, optionsSpec, { scriptName, description: spec.description }) as Promise<ParsedOptions<S>>,
     async run(options = {}) {
       const full = withDefaults(options);
+      // A parallel runner's workers start now, while the graph is built.
+      await prepareRun(full);
       const pipeline = build(full);
       const source: PipelineSource = {
         moduleUrl,

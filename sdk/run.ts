@@ -27,6 +27,21 @@ export async function runnerRegistry(): Promise<RunnerRegistry> {
 /** Set by worker runtimes: workers import pipeline modules and must never start pipelines themselves. */
 export const IN_WORKER = Symbol.for("sluice.inWorker");
 
+/**
+ * Lets the runner `options` name start what a run with them will need (a parallel runner's workers) before the
+ * pipeline is built, so that the workers' start-up overlaps the build. Anything wrong is left to the run to
+ * report, in its usual order (a transform refusing its input first).
+ */
+export async function prepareRun(options: PipelineOptions): Promise<void> {
+  if ((globalThis as Record<symbol, unknown>)[IN_WORKER]) return;
+  try {
+    const { runner, options: full } = await chosenRunner(options);
+    runner.prepare?.(full);
+  } catch {
+    // The run fails with this error once the pipeline is built.
+  }
+}
+
 /** Runs `pipeline` on `options.runner`. */
 export async function runPipeline(
   pipeline: Pipeline,
@@ -39,15 +54,7 @@ export async function runPipeline(
         "(definePipeline) at import time, and run them from the command line, from afterRun, or from another module",
     );
   }
-  validateStandardOptions(options);
-  const registry = await runnerRegistry();
-  const declaration = registry.runnerDeclaration(options.runner);
-  // The runner's own options, with its defaults where unset (and so in what workers are sent to rebuild the graph).
-  // Options of other runners in a programmatic options bag are left alone (the command line rejects them).
-  const defaults = optionDefaults(declaration.options);
-  const full: PipelineOptions = { ...defaults, ...options };
-  declaration.validateOptions?.(full);
-  const runner = await registry.loadRunner(options.runner);
+  const { runner, options: full, defaults } = await chosenRunner(options);
   const job: Job = {
     graph: pipeline.graph,
     options: full,
@@ -58,4 +65,17 @@ export async function runPipeline(
     throw new PipelineError(`the ${runner.name} runner cannot run this pipeline: unsupported: ${unsupported.join("; ")}`);
   }
   return runner.run(job);
+}
+
+/** The runner `options` name, loaded, and the options with that runner's defaults filled in and checked. */
+async function chosenRunner(options: PipelineOptions): Promise<{ runner: Runner; options: PipelineOptions; defaults: Record<string, unknown> }> {
+  validateStandardOptions(options);
+  const registry = await runnerRegistry();
+  const declaration = registry.runnerDeclaration(options.runner);
+  // The runner's own options, with its defaults where unset (and so in what workers are sent to rebuild the graph).
+  // Options of other runners in a programmatic options bag are left alone (the command line rejects them).
+  const defaults = optionDefaults(declaration.options);
+  const full: PipelineOptions = { ...defaults, ...options };
+  declaration.validateOptions?.(full);
+  return { runner: await registry.loadRunner(options.runner), options: full, defaults };
 }

@@ -43,6 +43,12 @@ export interface Runner {
   unsupportedFeatures(job: Job): string[];
   /** Runs to completion; rejects with a {@link PipelineError} on failure. */
   run(job: Job): Promise<PipelineResult>;
+  /**
+   * Called with a run's options (the runner's defaults filled in and checked) before its graph is built: starts
+   * what the run will need, such as a parallel runner's workers, so that their start-up overlaps the build. It
+   * must not fail the run: the run itself reports what is wrong.
+   */
+  prepare?(options: PipelineOptions): void;
 }
 
 /**

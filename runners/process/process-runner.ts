@@ -13,6 +13,7 @@
  */
 import fs from "node:fs";
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
+import type { PipelineOptions } from "../../sdk/options.js";
 import { cleanUpRunDir, makePrivateDir, onInterrupt, removeStaleDirs } from "../../sdk/files/private-dir.js";
 import { rollBackCommit } from "../../sdk/files/file-commit.js";
 import { PoolCache, runOnPool } from "../shared/run-on-pool.js";
@@ -26,6 +27,12 @@ const pools = new PoolCache((key) => {
   const [size, memoryMb] = key.split("/").map(Number);
   return new ProcessWorkerPool(size!, memoryMb!);
 });
+
+/** Which warm pools a run with `options` can use. */
+function poolKey(options: PipelineOptions): string {
+  const { parallelism, memoryMb } = processOptions(options);
+  return `${parallelism}/${memoryMb}`;
+}
 
 /** Stops the kept idle worker processes (tests that need fresh workers, e.g. to measure their memory). */
 export function closeIdlePools(): Promise<void> {
@@ -50,13 +57,17 @@ export class ProcessRunner implements Runner {
     return parallelRunnerUnsupportedFeatures(job);
   }
 
+  prepare(options: PipelineOptions): void {
+    pools.prestart(poolKey(options));
+  }
+
   async run(job: Job): Promise<PipelineResult> {
-    const { parallelism, memoryMb, tempDir } = processOptions(job.options);
+    const { tempDir } = processOptions(job.options);
     // Run directories (and what they hold) of jobs whose process died: a kill -9 leaves them behind.
     removeStaleDirs(tempDir, RUN_DIR_PREFIX, cleanUp);
     fs.mkdirSync(tempDir, { recursive: true }); // --tempDir itself stays when the run directory goes
     const runDir = makePrivateDir(tempDir, RUN_DIR_PREFIX);
-    const key = `${parallelism}/${memoryMb}`;
+    const key = poolKey(job.options);
     const pool = pools.acquire(key);
     lastPool = pool;
     // Interrupted: the workers go first, so that nothing writes (or renames) while the run is cleaned up.

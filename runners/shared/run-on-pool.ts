@@ -27,6 +27,11 @@ export class PoolCache<P extends WorkerPool> {
     return this.idle.get(key)?.pop() ?? this.create(key);
   }
 
+  /** Starts a pool for `key` now unless one is idle, for a run about to acquire it (`Runner.prepare`). */
+  prestart(key: string): void {
+    if (!this.idle.get(key)?.length) this.release(key, this.create(key));
+  }
+
   release(key: string, pool: P): void {
     const list = this.idle.get(key) ?? [];
     list.push(pool);

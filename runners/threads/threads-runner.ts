@@ -11,6 +11,7 @@
  */
 import fs from "node:fs";
 import type { Job, PipelineResult, Runner } from "../../sdk/runner-api.js";
+import type { PipelineOptions } from "../../sdk/options.js";
 import { cleanUpRunDir, makePrivateDir, onInterrupt, removeStaleDirs } from "../../sdk/files/private-dir.js";
 import { rollBackCommit } from "../../sdk/files/file-commit.js";
 import { PoolCache, runOnPool } from "../shared/run-on-pool.js";
@@ -34,6 +35,10 @@ export class ThreadsRunner implements Runner {
 
   unsupportedFeatures(job: Job): string[] {
     return parallelRunnerUnsupportedFeatures(job);
+  }
+
+  prepare(options: PipelineOptions): void {
+    pools.prestart(String(parallelOptions(options).parallelism));
   }
 
   async run(job: Job): Promise<PipelineResult> {
