@@ -20,7 +20,8 @@
 import { randomBytes } from "node:crypto";
 import { AckPolicy, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
-import type { NatsConnection } from "@nats-io/transport-node";
+import { TimeoutError, type NatsConnection } from "@nats-io/transport-node";
+import { retryThroughFailover } from "./failover-retry.js";
 
 /** The job registry's bucket. */
 export const JOBS_BUCKET = "sluice_jobs";
@@ -112,15 +113,30 @@ export function newWorkerId(host: string): string {
   return `${host.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-${process.pid}-${randomBytes(3).toString("hex")}`;
 }
 
+/**
+ * How long a request that makes (or looks up) one of the cluster's shared resources is retried after timing out:
+ * a cluster just started, or busy, can take longer than the client's 5 s to form a replicated stream's group,
+ * and several processes (a run and its workers) ask for the same resources at once. Every such request is
+ * idempotent: a retry finds what the timed-out one made.
+ */
+const SETUP_RETRY_MS = 60_000;
+
+/** `make()`, tried again while it times out, for up to {@link SETUP_RETRY_MS}. */
+export function setUpThroughTimeouts<T>(make: () => Promise<T>): Promise<T> {
+  return retryThroughFailover(make, (e) => (e instanceof TimeoutError ? SETUP_RETRY_MS : 0), 500);
+}
+
 /** The registries, created when missing. */
 export async function registries(nc: NatsConnection, replicas: number): Promise<{ jobs: KV; workers: KV }> {
   const kvm = new Kvm(nc);
   const jsm = await jetstreamManager(nc);
   // Opening does not check that the bucket exists; creating an existing one costs a replicated update.
   const bucket = (name: string, ttl: number) =>
-    jsm.streams.info(`KV_${name}`).then(
-      () => kvm.open(name),
-      () => kvm.create(name, { replicas, history: 1, ...(ttl > 0 ? { ttl } : {}) }),
+    setUpThroughTimeouts(() =>
+      jsm.streams.info(`KV_${name}`).then(
+        () => kvm.open(name),
+        () => kvm.create(name, { replicas, history: 1, ...(ttl > 0 ? { ttl } : {}) }),
+      ),
     );
   const [jobs, workers] = await Promise.all([bucket(JOBS_BUCKET, 0), bucket(WORKERS_BUCKET, 10 * WORKER_LOST_MS)]);
   return { jobs, workers };
@@ -139,9 +155,15 @@ export async function ensureStreams(jsm: JetStreamManager, replicas: number): Pr
       () => true,
       () => false,
     );
-  const create = (cfg: Parameters<JetStreamManager["streams"]["add"]>[0]) => jsm.streams.add(cfg).catch(async (e) => {
-    if (!(await exists(cfg.name))) throw e; // another process made it meanwhile: fine
-  });
+  const create = (cfg: Parameters<JetStreamManager["streams"]["add"]>[0]) =>
+    setUpThroughTimeouts(() =>
+      jsm.streams.add(cfg).then(
+        () => undefined,
+        async (e) => {
+          if (!(await exists(cfg.name))) throw e; // another process made it meanwhile (or the timed-out try did): fine
+        },
+      ),
+    );
   await Promise.all([
     exists(WORK_STREAM).then((ok) =>
       ok ? undefined : create({ name: WORK_STREAM, subjects: ["sluice.*.task.>"], retention: RetentionPolicy.Workqueue, storage: StorageType.File, num_replicas: replicas }),

@@ -20,7 +20,7 @@ import { parallelRunnerUnsupportedFeatures } from "../shared/unsupported.js";
 import { sluiceVersion } from "../cli/version.js";
 import { buildCodeBundle } from "./code-bundle.js";
 import { connectNats, redactConnectionOptions } from "./connect.js";
-import { CODE_BUCKET, deleteJobResources, ensureStreams, HEARTBEAT_MS, JobNames, newJobId, registries, removeStaleJobs, replicasFor, type JobEntry } from "./job-resources.js";
+import { CODE_BUCKET, deleteJobResources, ensureStreams, HEARTBEAT_MS, JobNames, newJobId, registries, removeStaleJobs, replicasFor, setUpThroughTimeouts, type JobEntry } from "./job-resources.js";
 import { startLocalWorkers, type LocalWorkers } from "./local-workers.js";
 import { natsOptions } from "./nats-options.js";
 import { NatsWorkerPool } from "./nats-pool.js";
@@ -74,7 +74,7 @@ export class NatsRunner implements Runner {
       const [registry, code, store] = await Promise.all([
         registries(nc, replicas),
         buildCodeBundle(source.moduleUrl),
-        new Objm(nc).open(CODE_BUCKET, true).catch(() => new Objm(nc!).create(CODE_BUCKET, { replicas })),
+        setUpThroughTimeouts(() => new Objm(nc!).open(CODE_BUCKET, true).catch(() => new Objm(nc!).create(CODE_BUCKET, { replicas }))),
         ensureStreams(jsm, replicas),
       ]);
       cluster = { jsm, jobs: registry.jobs };
