@@ -6,7 +6,7 @@
 
 /**
  * Runs `attempt` until it succeeds, trying again `pauseMs` after each failure for as long as `retryMsFor(error)`
- * allows since the first try; then the last error is thrown.
+ * allows since the first try (0: not at all); then the last error is thrown.
  */
 export async function retryThroughFailover<T>(attempt: () => Promise<T>, retryMsFor: (error: unknown) => number, pauseMs: number): Promise<T> {
   const started = Date.now();
@@ -14,7 +14,8 @@ export async function retryThroughFailover<T>(attempt: () => Promise<T>, retryMs
     try {
       return await attempt();
     } catch (e) {
-      if (Date.now() - started > retryMsFor(e)) throw e;
+      const allowedMs = retryMsFor(e);
+      if (allowedMs <= 0 || Date.now() - started > allowedMs) throw e;
       await new Promise((r) => setTimeout(r, pauseMs));
     }
   }

@@ -108,9 +108,16 @@ describe("NATS runner: faults of the cluster", function () {
       const run = streamingCount.run({ runner: "nats", ...options, maxAttempts: 4, quiet: true });
       const delay = 800 + Math.floor(random() * 1800);
       await new Promise((r) => setTimeout(r, delay));
-      await killWorker(workers[Math.floor(random() * workers.length)]!);
+      // Killed as it takes its next task (not a teardown), so that the kill lands with a task in flight: a moment
+      // of wall-clock time alone often found the victim between tasks on a slow machine, and nothing was re-run.
+      const victim = workers[Math.floor(random() * workers.length)]!;
+      const taken = () => tasksOf.get(victim)!.filter((line) => TASK_LINE.exec(line)![1] !== "teardown").length;
+      const before = taken();
+      const deadline = Date.now() + 10_000;
+      while (taken() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await killWorker(victim);
       const result = await run; // the pipeline's own assertion fails the run on a count lost or counted twice
-      log.push(`trial ${trial}: killed at ${delay} ms, ran ${Date.now() - started} ms, ${result.stats!.retries} retries`);
+      log.push(`trial ${trial}: killed after ${delay} ms, at its next task, ran ${Date.now() - started} ms, ${result.stats!.retries} retries`);
       if (result.stats!.retries > 0) retried++;
     }
     if (process.env.SLUICE_FAULT_LOG) console.error(log.join("\n"));
