@@ -114,12 +114,12 @@ function checkNumbers(parseArgs: typeof yargsParser, argv: readonly string[], de
   const numeric = Object.keys(declared).filter((name) => declared[name]!.type === "number");
   if (numeric.length === 0) return;
   // The line again with every numeric option as text: what was typed.
-  const alias: Record<string, string | readonly string[]> = {};
-  for (const name of numeric) if (declared[name]!.alias !== undefined) alias[name] = declared[name]!.alias!;
+  const alias: Record<string, string[]> = {};
+  for (const name of numeric) if (declared[name]!.alias !== undefined) alias[name] = [declared[name]!.alias!].flat();
   const raw = parseArgs([...argv], {
     string: numeric,
     array: numeric.filter((name) => declared[name]!.array).map((key) => ({ key, string: true })),
-    alias: alias as Record<string, string | string[]>,
+    alias,
   }) as Record<string, unknown>;
   for (const name of numeric) {
     const given = [raw[name]].flat().filter((x) => x !== undefined);

@@ -157,12 +157,9 @@ export async function ensureStreams(jsm: JetStreamManager, replicas: number): Pr
     );
   const create = (cfg: Parameters<JetStreamManager["streams"]["add"]>[0]) =>
     setUpThroughTimeouts(() =>
-      jsm.streams.add(cfg).then(
-        () => undefined,
-        async (e) => {
-          if (!(await exists(cfg.name))) throw e; // another process made it meanwhile (or the timed-out try did): fine
-        },
-      ),
+      jsm.streams.add(cfg).catch(async (e) => {
+        if (!(await exists(cfg.name))) throw e; // another process made it meanwhile (or the timed-out try did): fine
+      }),
     );
   await Promise.all([
     exists(WORK_STREAM).then((ok) =>

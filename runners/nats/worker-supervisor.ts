@@ -36,7 +36,6 @@ import type { WorkerOptions } from "./nats-worker.js";
 import { stopChild } from "./stop-child.js";
 import { SERVING_PROCESS_ENV } from "./nats-options.js";
 
-
 /** What a serving process tells its supervisor. */
 export type ServingReport =
   /** It registered its consumer and takes tasks as worker `id`. */

@@ -22,6 +22,11 @@ import { parallelOptions } from "../shared/parallel-options.js";
 /** Warm pools by size: starting a worker thread (the TypeScript runtime and the pipeline) costs ~0.3 s. */
 const pools = new PoolCache((size) => new PiscinaWorkerPool(Number(size)));
 
+/** Which warm pools a run with `options` can use: those of its parallelism. */
+function poolKey(options: PipelineOptions): string {
+  return String(parallelOptions(options).parallelism);
+}
+
 /** How the private run directories under `--tempDir` are named (as the process runner's). */
 export const RUN_DIR_PREFIX = "sluice-run-";
 
@@ -38,15 +43,15 @@ export class ThreadsRunner implements Runner {
   }
 
   prepare(options: PipelineOptions): void {
-    pools.prestart(String(parallelOptions(options).parallelism));
+    pools.prestart(poolKey(options));
   }
 
   async run(job: Job): Promise<PipelineResult> {
-    const { tempDir, parallelism } = parallelOptions(job.options);
+    const { tempDir } = parallelOptions(job.options);
     removeStaleDirs(tempDir, RUN_DIR_PREFIX, cleanUp);
     fs.mkdirSync(tempDir, { recursive: true }); // --tempDir itself stays when the run directory goes
     const runDir = makePrivateDir(tempDir, RUN_DIR_PREFIX);
-    const key = String(parallelism);
+    const key = poolKey(job.options);
     const pool = pools.acquire(key);
     // Interrupted: the threads go first, so that nothing writes (or renames) while the run is cleaned up.
     onInterrupt(runDir, async () => {
