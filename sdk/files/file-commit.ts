@@ -24,8 +24,8 @@ export interface CommitPlan {
   /** `[temporary, final]` pairs, renamed in this order. Temporary files must be on the final names' file system. */
   readonly moves: readonly (readonly [string, string])[];
   /**
-   * The mode final files get, set just before each rename (temporary files are 0600 until then), e.g. `0o666 &
-   * ~umask` for files like any other. Default: left as they are.
+   * The mode final files get, set just after each rename (temporary files stay 0600), e.g. `0o666 & ~umask` for
+   * files like any other. Default: left as they are.
    */
   readonly finalMode?: number;
 }
@@ -127,19 +127,23 @@ export function resumeCommit(dir: string): string[] | undefined {
   }
   for (const [temp, final] of plan.moves) {
     try {
-      if (plan.finalMode !== undefined) fs.chmodSync(temp, plan.finalMode);
       fs.renameSync(temp, final);
     } catch (e) {
-      // Renamed by an earlier attempt: the earlier set was deleted before any rename, so the final file is ours.
-      if ((e as NodeJS.ErrnoException).code === "ENOENT" && !fs.existsSync(temp) && fs.existsSync(final)) continue;
-      const missing = (e as NodeJS.ErrnoException).code === "ENOENT" && !fs.existsSync(temp);
-      throw new Error(
-        missing
-          ? `temporary file '${temp}' is missing: was it deleted before the write was finalised?`
-          : `cannot rename '${temp}' to '${final}': ${(e as Error).message}`,
-        { cause: e },
-      );
+      // Renamed by an earlier attempt (which may have died before setting its mode): the earlier set was deleted
+      // before any rename, so the final file is ours.
+      const renamedBefore = (e as NodeJS.ErrnoException).code === "ENOENT" && !fs.existsSync(temp) && fs.existsSync(final);
+      if (!renamedBefore) {
+        const missing = (e as NodeJS.ErrnoException).code === "ENOENT" && !fs.existsSync(temp);
+        throw new Error(
+          missing
+            ? `temporary file '${temp}' is missing: was it deleted before the write was finalised?`
+            : `cannot rename '${temp}' to '${final}': ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
     }
+    // The final mode once published, not before: a temporary file stays 0600 for as long as it exists.
+    if (plan.finalMode !== undefined) fs.chmodSync(final, plan.finalMode);
   }
   writePrivateFile(path.join(dir, DONE), "");
   return finals;
